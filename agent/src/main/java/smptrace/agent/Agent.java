@@ -1,0 +1,151 @@
+package smptrace.agent;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import smptrace.agent.rt.Rec;
+import smptrace.trace.TraceFormat;
+import smptrace.trace.TraceWriter;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts recording: parses the agent arguments, opens the trace, installs the instrumentation.
+ *
+ * <p>Arguments (comma-separated {@code key=value}; system properties {@code smptrace.KEY} work too):
+ * {@code out=DIR} (required), {@code include=prefix:prefix} (classes to instrument; default
+ * {@value #DEFAULT_INCLUDE}), {@code points=all|marked} (whether plain accesses are scheduling
+ * points; default all). Every system property {@code smptrace.header.K=V} goes into the header as K.
+ */
+public final class Agent {
+    static final String DEFAULT_INCLUDE = "smptrace.engine.:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
+    private static boolean started;
+
+    private Agent() { }
+
+    static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        if (started) {
+            warn("already recording; ignoring a second start");
+            return;
+        }
+        started = true;
+        Map<String, String> opts = parse(args);
+        String out = opts.get("out");
+        if (out == null || out.isBlank()) {
+            warn("no trace directory given (out=DIR); not recording");
+            return;
+        }
+        TraceWriter writer;
+        try {
+            writer = new TraceWriter(Paths.get(out), header(args, attached));
+        } catch (IOException | RuntimeException e) {
+            warn("cannot open trace " + out + ": " + e.getMessage() + "; not recording");
+            return;
+        }
+        Rec.start(writer, !"marked".equals(opts.getOrDefault("points", "all")));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Rec.stop(TraceFormat.END_COMPLETE, ""), "smptrace-close"));
+        List<String> include = new ArrayList<>(List.of(opts.getOrDefault("include", DEFAULT_INCLUDE).split(":")));
+        include.removeIf(String::isBlank);
+        Instrumenter instrumenter = new Instrumenter();
+        new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new AgentBuilder.Listener.Adapter() {
+                    @Override
+                    public void onError(String typeName, ClassLoader cl, JavaModule module, boolean loaded, Throwable t) {
+                        Rec.fail(new IllegalStateException("could not instrument " + typeName + ": " + t));
+                    }
+                })
+                .ignore(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("smptrace.agent.")
+                        .or(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("smptrace.shaded.")))
+                .type(t -> included(t, include))
+                .transform((DynamicType.Builder<?> builder, TypeDescription type, ClassLoader cl, JavaModule module,
+                            java.security.ProtectionDomain pd) -> builder.visit(instrumenter.wrapper()))
+                .installOn(inst);
+    }
+
+    private static boolean included(TypeDescription t, List<String> include) {
+        String n = t.getName();
+        for (String p : include) {
+            if (n.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> parse(String args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String key : new String[] {"out", "include", "points"}) {
+            String v = System.getProperty("smptrace." + key);
+            if (v != null) {
+                m.put(key, v);
+            }
+        }
+        if (args != null) {
+            for (String kv : args.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, String> header(String args, boolean attached) {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("smptrace.header.")) {
+                h.put(k.substring("smptrace.header.".length()), System.getProperty(k));
+            }
+        }
+        h.put(TraceFormat.KEY_START, Instant.now().toString());
+        h.put("agent.args", args == null ? "" : args);
+        h.put("agent.mode", attached ? "agentmain" : "premain");
+        h.put("jvm.version", System.getProperty("java.version"));
+        h.put("jvm.vendor", System.getProperty("java.vendor"));
+        h.put("jvm.name", System.getProperty("java.vm.name"));
+        h.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        h.put("host.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        h.put("host.name", hostName());
+        h.put("pid", String.valueOf(ProcessHandle.current().pid()));
+        h.put("jvm.args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        return h;
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return Files.readString(Path.of("/etc/hostname")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Registers a source site in the trace's dictionary (at instrumentation time). */
+    static int site(String className, String method, String file, int line) {
+        TraceWriter w = Rec.writer();
+        return w == null ? 0 : w.addSite(className, method, file, line);
+    }
+
+    static void warn(String message) {
+        System.err.println("smptrace agent: " + message);
+    }
+}

@@ -1,0 +1,697 @@
+package smptrace.agent.rt;
+
+import smptrace.kernel.Field;
+import smptrace.kernel.KernelObject;
+import smptrace.kernel.Sched;
+import smptrace.trace.EventKind;
+import smptrace.trace.TraceFormat;
+import smptrace.trace.TraceWriter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The recorder the instrumented engine calls. Every access is performed and recorded as one step
+ * under its object's shadow lock, which is what makes reads-from exact when engine threads run in
+ * parallel: a read records the coherence index of the write it read, a write records its own
+ * index and how many reads saw the write it replaced.
+ *
+ * <p>A failure inside the recorder never breaks the program: recording stops, one line goes to
+ * stderr, and what was recorded so far is closed as a readable trace.
+ */
+public final class Rec {
+    private static final VarHandle KOBJ_LOCK;
+    private static final VarHandle ARR_LOCK;
+
+    static {
+        try {
+            KOBJ_LOCK = MethodHandles.lookup().findVarHandle(KernelObject.class, "shadowLock", int.class);
+            ARR_LOCK = MethodHandles.lookup().findVarHandle(ArrayShadow.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** True while recording; read on every event. */
+    static volatile boolean on;
+    /** Plain accesses are scheduling points too (the agent's "points=all"). */
+    static volatile boolean pointsOnPlain = true;
+    private static volatile TraceWriter writer;
+    private static final List<ThreadRecorder> RECORDERS = new ArrayList<>();
+    private static final IdentityTable<ArrayShadow> FOREIGN = new IdentityTable<>();
+    private static final ConcurrentHashMap<String, Integer> FIELD_IDS = new ConcurrentHashMap<>();
+    private static final ClassValue<Integer> CLASS_IDS = new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+            TraceWriter w = writer;
+            return w == null ? -1 : w.addClass(type.getName());
+        }
+    };
+    private static final ThreadLocal<ThreadRecorder> CURRENT = ThreadLocal.withInitial(Rec::newRecorder);
+
+    private Rec() { }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------
+
+    public static synchronized void start(TraceWriter w, boolean plainPoints) {
+        writer = w;
+        pointsOnPlain = plainPoints;
+        on = true;
+    }
+
+    public static TraceWriter writer() {
+        return writer;
+    }
+
+    /** Flushes every thread's finished events and writes the end record. */
+    public static void stop(byte status, String detail) {
+        TraceWriter w;
+        List<ThreadRecorder> all;
+        synchronized (Rec.class) {
+            w = writer;
+            if (w == null) {
+                return;
+            }
+            on = false;
+            all = new ArrayList<>(RECORDERS);
+        }
+        for (ThreadRecorder r : all) {
+            r.closeFromAnyThread();
+        }
+        w.close(status, detail);
+    }
+
+    private static boolean failed;
+
+    /** The recorder hit an internal error: stop recording, say so once, keep what was recorded. */
+    public static void fail(Throwable t) {
+        synchronized (Rec.class) {
+            if (failed) {
+                return;
+            }
+            failed = true;
+            on = false;
+        }
+        System.err.println("smptrace agent: recording stopped after an internal error (" + t
+                + "); the trace keeps every event recorded before it");
+        try {
+            stop(TraceFormat.END_AGENT_FAILED, String.valueOf(t));
+        } catch (Throwable ignored) {
+            // the program must go on whatever happens here
+        }
+    }
+
+    private static ThreadRecorder newRecorder() {
+        try {
+            TraceWriter w = writer;
+            Thread t = Thread.currentThread();
+            int id = w.addThread(t.getName(), t.getId());
+            ThreadRecorder r = new ThreadRecorder(id, w);
+            synchronized (Rec.class) {
+                RECORDERS.add(r);
+            }
+            return r;
+        } catch (Throwable t) {
+            fail(t);
+            return new ThreadRecorder(-1, null); // records into the void from now on
+        }
+    }
+
+    static ThreadRecorder me() {
+        return CURRENT.get();
+    }
+
+    // ---- dictionaries -------------------------------------------------------------------------------
+
+    /** The trace field id of owner#name (instrumentation time, and first use of a Field handle). */
+    public static int fieldId(String ownerInternalName, String name) {
+        String key = ownerInternalName.replace('/', '.') + "#" + name;
+        Integer id = FIELD_IDS.get(key);
+        if (id != null) {
+            return id;
+        }
+        synchronized (FIELD_IDS) {
+            id = FIELD_IDS.get(key);
+            if (id == null) {
+                TraceWriter w = writer;
+                id = w == null ? FIELD_IDS.size() : w.addField(ownerInternalName.replace('/', '.'), name);
+                FIELD_IDS.put(key, id);
+            }
+            return id;
+        }
+    }
+
+    static int fieldId(Field f) {
+        int id = f.traceId;
+        if (id < 0) {
+            id = fieldId(f.ownerInternalName(), f.name);
+            f.traceId = id;
+        }
+        return id;
+    }
+
+    static int classId(Class<?> c) {
+        return CLASS_IDS.get(c);
+    }
+
+    /** The value a pointer has in the trace: the object's id, 0 for NULL. */
+    static long ptr(Object o) {
+        if (o == null) {
+            return 0;
+        }
+        if (o instanceof KernelObject) {
+            return ((KernelObject) o).oid;
+        }
+        return foreign(o).oid;
+    }
+
+    private static ArrayShadow foreign(Object o) {
+        ArrayShadow s = FOREIGN.get(o);
+        if (s == null) {
+            ArrayShadow created = new ArrayShadow(KernelObject.allocateOid());
+            s = FOREIGN.putIfAbsent(o, created);
+            if (s == created && on) {
+                ThreadRecorder r = me();
+                r.begin(EventKind.ALLOC, 0);
+                r.u(s.oid);
+                r.u(classId(o.getClass()));
+                r.end();
+            }
+        }
+        return s;
+    }
+
+    // ---- shadow locking -----------------------------------------------------------------------------
+
+    static void lock(KernelObject o) {
+        while (!KOBJ_LOCK.compareAndSet(o, 0, 1)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    static void unlock(KernelObject o) {
+        KOBJ_LOCK.setRelease(o, 0);
+    }
+
+    static void lock(ArrayShadow s) {
+        while (!ARR_LOCK.compareAndSet(s, 0, 1)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    static void unlock(ArrayShadow s) {
+        ARR_LOCK.setRelease(s, 0);
+    }
+
+    /** The (co, reads) pair array of o covering slot, grown under o's lock. */
+    static int[] shadow(KernelObject o, int slot) {
+        int[] s = o.shadowCo;
+        if (s == null || s.length <= 2 * slot + 1) {
+            int[] bigger = new int[Math.max(2 * slot + 2, 8)];
+            if (s != null) {
+                System.arraycopy(s, 0, bigger, 0, s.length);
+            }
+            o.shadowCo = s = bigger;
+        }
+        return s;
+    }
+
+    static int[] shadow(ArrayShadow a, int slot) {
+        int[] s = a.co;
+        if (s == null || s.length <= 2 * slot + 1) {
+            int[] bigger = new int[Math.max(2 * slot + 2, 8)];
+            if (s != null) {
+                System.arraycopy(s, 0, bigger, 0, s.length);
+            }
+            a.co = s = bigger;
+        }
+        return s;
+    }
+
+    // ---- encoding of memory events (caller holds the object's shadow lock) --------------------------
+
+    static void read(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
+        long co = sh[2 * slot];
+        sh[2 * slot + 1]++;
+        r.begin(k, site);
+        r.u(loc);
+        r.s(value);
+        r.u(co);
+        r.end();
+    }
+
+    static void write(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
+        long co = ++sh[2 * slot];
+        int readsOfPrev = sh[2 * slot + 1];
+        sh[2 * slot + 1] = 0;
+        r.begin(k, site);
+        r.u(loc);
+        r.s(value);
+        r.u(co);
+        r.u(readsOfPrev);
+        r.end();
+    }
+
+    static void rmw(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long old, long nv) {
+        long co = ++sh[2 * slot];
+        int readsOfPrev = sh[2 * slot + 1];
+        sh[2 * slot + 1] = 0;
+        r.begin(k, site);
+        r.u(loc);
+        r.s(old);
+        r.s(nv);
+        r.u(co);
+        r.u(readsOfPrev);
+        r.end();
+    }
+
+    static void failedRmw(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value, long expected) {
+        long co = sh[2 * slot];
+        sh[2 * slot + 1]++;
+        r.begin(k, site);
+        r.u(loc);
+        r.s(value);
+        r.s(expected);
+        r.u(co);
+        r.end();
+    }
+
+    static long loc(int oid, int slot) {
+        return ((long) oid << 16) | (slot & 0xffff);
+    }
+
+    // ---- plain field accesses (bytecode: GETFIELD / PUTFIELD) -----------------------------------------
+
+    /** Before GETFIELD: a scheduling point, then lock the object. */
+    public static void preRead(Object o, int fieldId, int site) {
+        if (!on) {
+            return;
+        }
+        if (pointsOnPlain && o instanceof KernelObject) {
+            Sched.point(); // outside the try: the scheduler may end a task by throwing
+        }
+        try {
+            ThreadRecorder r = me();
+            r.pending = false;
+            if (o instanceof KernelObject && on) {
+                KernelObject k = (KernelObject) o;
+                lock(k);
+                r.pendObj = k;
+                r.pendLoc = loc(k.oid, fieldId);
+                r.pendIdx = fieldId;
+                r.pendSite = site;
+                r.pending = true;
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    public static void postReadI(int v) {
+        postRead(v);
+    }
+
+    public static void postReadJ(long v) {
+        postRead(v);
+    }
+
+    public static void postReadF(float v) {
+        postRead(Float.floatToRawIntBits(v));
+    }
+
+    public static void postReadD(double v) {
+        postRead(Double.doubleToRawLongBits(v));
+    }
+
+    public static void postReadA(Object v) {
+        if (!on) {
+            releasePending();
+            return;
+        }
+        long value;
+        try {
+            value = ptr(v);
+        } catch (Throwable t) {
+            releasePending();
+            fail(t);
+            return;
+        }
+        postRead(value);
+    }
+
+    private static void postRead(long v) {
+        ThreadRecorder r;
+        if (!on) {
+            releasePending();
+            return;
+        }
+        r = me();
+        if (!r.pending) {
+            return;
+        }
+        r.pending = false;
+        Object o = r.pendObj;
+        try {
+            if (o instanceof KernelObject) {
+                int[] sh = shadow((KernelObject) o, r.pendIdx);
+                read(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
+            } else {
+                int[] sh = shadow((ArrayShadow) o, r.pendIdx);
+                read(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            unlockPending(o);
+        }
+    }
+
+    /** Before PUTFIELD: a scheduling point; the value and the lock come with writeValue*. */
+    public static void preWrite(Object o, int fieldId, int site) {
+        if (!on) {
+            return;
+        }
+        if (pointsOnPlain && o instanceof KernelObject) {
+            Sched.point(); // outside the try: the scheduler may end a task by throwing
+        }
+        try {
+            ThreadRecorder r = me();
+            r.pending = false;
+            if (o instanceof KernelObject && on) {
+                KernelObject k = (KernelObject) o;
+                r.pendObj = k;
+                r.pendLoc = loc(k.oid, fieldId);
+                r.pendIdx = fieldId;
+                r.pendSite = site;
+                r.pending = true;
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    public static void writeValueI(int v) {
+        writeValue(v);
+    }
+
+    public static void writeValueJ(long v) {
+        writeValue(v);
+    }
+
+    public static void writeValueF(float v) {
+        writeValue(Float.floatToRawIntBits(v));
+    }
+
+    public static void writeValueD(double v) {
+        writeValue(Double.doubleToRawLongBits(v));
+    }
+
+    public static void writeValueA(Object v) {
+        if (!on) {
+            return;
+        }
+        long value;
+        try {
+            value = ptr(v);
+        } catch (Throwable t) {
+            me().pending = false;
+            fail(t);
+            return;
+        }
+        writeValue(value);
+    }
+
+    /** Locks the object and records the write; the lock is held until {@link #postWrite()}. */
+    private static void writeValue(long v) {
+        if (!on) {
+            return;
+        }
+        ThreadRecorder r = me();
+        if (!r.pending) {
+            return;
+        }
+        Object o = r.pendObj;
+        try {
+            if (o instanceof KernelObject) {
+                KernelObject k = (KernelObject) o;
+                lock(k);
+                write(r, EventKind.W_PLAIN, r.pendSite, r.pendLoc, shadow(k, r.pendIdx), r.pendIdx, v);
+            } else {
+                ArrayShadow a = (ArrayShadow) o;
+                lock(a);
+                write(r, EventKind.W_PLAIN, r.pendSite, r.pendLoc, shadow(a, r.pendIdx), r.pendIdx, v);
+            }
+            r.pendLockOwner = o;
+        } catch (Throwable t) {
+            r.pendLockOwner = o;
+            fail(t);
+        }
+    }
+
+    /** After PUTFIELD / xASTORE: release the lock writeValue took. */
+    public static void postWrite() {
+        try {
+            ThreadRecorder r = CURRENT.get();
+            Object o = r.pendLockOwner;
+            r.pending = false;
+            if (o != null) {
+                r.pendLockOwner = null;
+                unlockPending(o);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private static void releasePending() {
+        ThreadRecorder r = CURRENT.get();
+        if (r.pending) {
+            r.pending = false;
+            unlockPending(r.pendObj);
+        }
+    }
+
+    private static void unlockPending(Object o) {
+        if (o instanceof KernelObject) {
+            unlock((KernelObject) o);
+        } else if (o instanceof ArrayShadow) {
+            unlock((ArrayShadow) o);
+        }
+    }
+
+    // ---- array element accesses (bytecode: xALOAD / xASTORE) ------------------------------------------
+
+    public static void preArrayRead(Object array, int index, int site) {
+        if (!on || array == null) {
+            return;
+        }
+        if (pointsOnPlain) {
+            Sched.point();
+        }
+        ThreadRecorder r = me();
+        r.pending = false;
+        if (!on || index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
+            return;
+        }
+        try {
+            ArrayShadow a = foreign(array);
+            lock(a);
+            r.pendObj = a;
+            r.pendLoc = loc(a.oid, index);
+            r.pendIdx = index;
+            r.pendSite = site;
+            r.pending = true;
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    public static void preArrayWrite(Object array, int index, int site) {
+        if (!on || array == null) {
+            return;
+        }
+        if (pointsOnPlain) {
+            Sched.point();
+        }
+        ThreadRecorder r = me();
+        r.pending = false;
+        if (!on || index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
+            return;
+        }
+        try {
+            ArrayShadow a = foreign(array);
+            r.pendObj = a;
+            r.pendLoc = loc(a.oid, index);
+            r.pendIdx = index;
+            r.pendSite = site;
+            r.pending = true;
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+    // ---- helpers for the recording twins of marked primitives ---------------------------------------
+
+    /** Locks p's shadow if recording; returns the object to pass to the rec* calls and release. */
+    static KernelObject acquire(Object p) {
+        if (!on || !(p instanceof KernelObject)) {
+            return null;
+        }
+        KernelObject k = (KernelObject) p;
+        lock(k);
+        return k;
+    }
+
+    static void release(KernelObject k) {
+        if (k != null) {
+            unlock(k);
+        }
+    }
+
+    static void recRead(KernelObject k, Field f, EventKind kind, int site, long v) {
+        if (k == null) {
+            return;
+        }
+        try {
+            int fid = fieldId(f);
+            read(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recWrite(KernelObject k, Field f, EventKind kind, int site, long v) {
+        if (k == null) {
+            return;
+        }
+        try {
+            int fid = fieldId(f);
+            write(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** A cmpxchg-like outcome: a successful RMW (kind) or a failed one (failKind, a read only). */
+    static void recCas(KernelObject k, Field f, EventKind kind, EventKind failKind, int site, long witness, long expected, long nv) {
+        if (k == null) {
+            return;
+        }
+        try {
+            int fid = fieldId(f);
+            if (witness == expected) {
+                rmw(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, nv);
+            } else {
+                failedRmw(me(), failKind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, expected);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recRmw(KernelObject k, Field f, EventKind kind, int site, long old, long nv) {
+        if (k == null) {
+            return;
+        }
+        try {
+            int fid = fieldId(f);
+            rmw(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, old, nv);
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** An event with no location: fences and control events with integer arguments. */
+    static void recSimple(EventKind kind, int site) {
+        if (!on) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(kind, site);
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recArgs(EventKind kind, int site, long a, long b, int nargs) {
+        if (!on) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(kind, site);
+            if (nargs > 0) {
+                r.s(a);
+            }
+            if (nargs > 1) {
+                r.s(b);
+            }
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recArgText(EventKind kind, int site, long a, String text) {
+        if (!on) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(kind, site);
+            r.s(a);
+            r.str(text == null ? "" : text);
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recLocation(EventKind kind, int site, Object p, Field f) {
+        if (!on || !(p instanceof KernelObject)) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(kind, site);
+            r.u(loc(((KernelObject) p).oid, fieldId(f)));
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recAlloc(KernelObject o) {
+        if (!on) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(EventKind.ALLOC, 0);
+            r.u(o.oid);
+            r.u(classId(o.getClass()));
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    static void recName(KernelObject o, String name) {
+        if (!on || o == null) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.begin(EventKind.NAME, 0);
+            r.u(o.oid);
+            r.str(name == null ? "" : name);
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package smptrace.cli;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds and starts the child JVMs that run the engine, with or without the recording agent. */
+final class Launcher {
+    private Launcher() { }
+
+    /** The repository root: -Dsmptrace.home (set by ./smptrace), else two levels above the CLI jar. */
+    static Path home() {
+        String h = System.getProperty("smptrace.home");
+        if (h != null) {
+            return Paths.get(h).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Paths.get(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().getParent().toAbsolutePath().normalize();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Paths.get(".").toAbsolutePath().normalize();
+        }
+    }
+
+    static Path agentJar() throws UsageException {
+        return built(home().resolve("agent/target/smptrace-agent.jar"));
+    }
+
+    static Path engineJar() throws UsageException {
+        return built(home().resolve("engine/target/smptrace-engine.jar"));
+    }
+
+    private static Path built(Path p) throws UsageException {
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(p + " is not built; run ./smptrace (it builds on first use) or mvn -q package -DskipTests");
+        }
+        return p;
+    }
+
+    /** The JVM flags Chronicle Queue needs on this JDK, and no phoning home. */
+    static List<String> chronicleFlags() {
+        List<String> f = new ArrayList<>(List.of(
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Dchronicle.analytics.disable=true",
+                "-Dchronicle.announcer.disable=true"));
+        if (Runtime.version().feature() >= 24) {
+            f.add("--enable-native-access=ALL-UNNAMED");
+            f.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return f;
+    }
+
+    static String javaBinary() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * A command line running {@code mainClass} from the engine jar; with {@code traceDir} non-null the
+     * agent records into it, and {@code header} entries go into the trace header.
+     */
+    static List<String> engineCommand(Path traceDir, String agentOptions, Map<String, String> header, List<String> jvmExtra,
+                                      String mainClass, List<String> args) throws UsageException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(chronicleFlags());
+        cmd.addAll(jvmExtra);
+        if (traceDir != null) {
+            for (Map.Entry<String, String> e : header.entrySet()) {
+                cmd.add("-Dsmptrace.header." + e.getKey() + "=" + e.getValue());
+            }
+            cmd.add("-javaagent:" + agentJar() + "=out=" + traceDir.toAbsolutePath() + (agentOptions.isEmpty() ? "" : "," + agentOptions));
+        }
+        cmd.add("-cp");
+        cmd.add(engineJar().toString());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** Runs a child JVM to completion, its output going to ours (or captured); returns its exit code. */
+    static int run(List<String> cmd, StringBuilder capture) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (capture == null) {
+            pb.inheritIO();
+        } else {
+            pb.redirectErrorStream(false);
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        Process p = pb.start();
+        if (capture != null) {
+            capture.append(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return p.waitFor();
+    }
+}

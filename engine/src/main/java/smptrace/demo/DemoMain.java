@@ -1,0 +1,50 @@
+package smptrace.demo;
+
+/**
+ * Entry point the CLI runs (with or without the agent): {@code mp [rounds]} runs the message-passing
+ * demo; {@code bench THREADS ITERATIONS} runs {@link BenchLoop} and prints its timing.
+ */
+public final class DemoMain {
+    private DemoMain() { }
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length > 0 ? args[0] : "mp";
+        switch (what) {
+            case "mp": {
+                int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+                long sum = MessagePassing.run(rounds);
+                long expected = 7L * rounds * (rounds + 1) / 2;
+                System.out.println("mp-demo rounds=" + rounds + " sum=" + sum + (sum == expected ? " ok" : " WRONG expected=" + expected));
+                break;
+            }
+            case "bench": {
+                int threads = Integer.parseInt(args[1]);
+                long iterations = Long.parseLong(args[2]);
+                // warm-up on the same code path, so the timed part runs compiled code in both modes
+                BenchLoop.loop(new BenchLoop.Cell(), Math.min(iterations, 2_000_000));
+                Thread[] ts = new Thread[threads];
+                long[] sums = new long[threads];
+                BenchLoop.Cell[] cells = new BenchLoop.Cell[threads];
+                for (int t = 0; t < threads; t++) {
+                    cells[t] = new BenchLoop.Cell();
+                }
+                long t0 = System.nanoTime();
+                for (int t = 0; t < threads; t++) {
+                    final int id = t;
+                    ts[t] = new Thread(() -> sums[id] = BenchLoop.loop(cells[id], iterations), "bench-" + t);
+                    ts[t].start();
+                }
+                for (Thread t : ts) {
+                    t.join();
+                }
+                long elapsed = System.nanoTime() - t0;
+                long events = (long) threads * iterations * BenchLoop.EVENTS_PER_ITERATION;
+                System.out.println("bench threads=" + threads + " events=" + events + " elapsedNs=" + elapsed + " check=" + (sums[0] & 1));
+                break;
+            }
+            default:
+                System.err.println("demo: unknown demo '" + what + "' (mp, bench)");
+                System.exit(2);
+        }
+    }
+}

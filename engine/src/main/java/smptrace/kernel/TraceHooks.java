@@ -1,0 +1,69 @@
+package smptrace.kernel;
+
+/**
+ * Control events: what the machine model does that is not a memory access but that the analyzer
+ * needs (which task runs on which CPU, preemption and IRQ state, IPIs, hotplug, stop_machine,
+ * KCSAN annotations). Each method is a no-op here; the agent redirects every call site to its
+ * recorder. Arguments are what the event records; the calling thread is the context.
+ */
+public final class TraceHooks {
+    private TraceHooks() { }
+
+    /** A kernel object was allocated (kmalloc, per-CPU setup, an on-stack CSD). */
+    public static void kobj_alloc(KernelObject o) { }
+
+    /** Gives an object its kernel name for reports, e.g. "per_cpu(csd_data, 2)". */
+    public static void kobj_name(KernelObject o, String name) { }
+
+    /** The calling thread now runs task {@code task} on {@code cpu} (switch-in or after migration). */
+    public static void task_on_cpu(int task, int cpu) { }
+
+    /** The calling thread's task is switched out of {@code cpu}. */
+    public static void task_off_cpu(int task, int cpu) { }
+
+    /** preempt_disable() / get_cpu(): the task's preempt count is now {@code count}. */
+    public static void preempt_disable(int count) { }
+
+    /** preempt_enable() / put_cpu(): the task's preempt count is now {@code count}. */
+    public static void preempt_enable(int count) { }
+
+    /** local_irq_save() / local_irq_disable() on the current CPU. */
+    public static void irq_disable() { }
+
+    /** local_irq_restore() that re-enables IRQs (a restore to "still disabled" records nothing). */
+    public static void irq_enable() { }
+
+    /** The calling thread enters an interrupt handler on {@code cpu} (a new context). */
+    public static void irq_enter(int cpu) { }
+
+    /** The interrupt handler on {@code cpu} returns to the interrupted context. */
+    public static void irq_exit(int cpu) { }
+
+    /** arch_send_call_function_single_ipi / _ipi_mask: one IPI from src to dst. */
+    public static void ipi_send(int src, int dst) { }
+
+    /** set_cpu_online(cpu, online). */
+    public static void cpu_online(int cpu, boolean online) { }
+
+    /** The stopper of {@code cpu} enters / leaves multi_cpu_stop(). */
+    public static void stop_machine_enter(int cpu) { }
+
+    public static void stop_machine_exit(int cpu) { }
+
+    /** __flush_smp_call_function_queue on {@code cpu}; reason 0 IPI, 1 idle, 2 dying. */
+    public static void flush_begin(int cpu, int reason) { }
+
+    public static void flush_end(int cpu) { }
+
+    /** The watchdog found {@code cpu} stuck; the run ends here. */
+    public static void stuck(int cpu, String reason) { }
+
+    /** data_race(...) opens ({@code true}) or closes. */
+    public static void data_race(boolean begin) { }
+
+    /** ASSERT_EXCLUSIVE_WRITER ({@code access == false}) or ASSERT_EXCLUSIVE_ACCESS on (p, f). */
+    public static void assert_exclusive(Object p, Field f, boolean access) { }
+
+    /** A free-form marker a scenario or test places in the trace (e.g. its phase). */
+    public static void mark(int code, long arg) { }
+}

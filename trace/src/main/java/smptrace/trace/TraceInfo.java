@@ -1,0 +1,133 @@
+package smptrace.trace;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a trace says about itself: the header (format version, engine configuration, scenario,
+ * seed, JVM and host facts, start time) and the dictionaries (sites, fields, classes, threads,
+ * object names). Object classes and names arrive with ALLOC / NAME events, so they fill in as the
+ * trace is read.
+ */
+public final class TraceInfo {
+    private final Map<String, String> header = new LinkedHashMap<>();
+    private final List<Site> sites = new ArrayList<>();
+    private final List<FieldInfo> fields = new ArrayList<>();
+    private final List<String> classes = new ArrayList<>();
+    private final List<ThreadInfo> threads = new ArrayList<>();
+    private final Map<Integer, Integer> objectClass = new HashMap<>();
+    private final Map<Integer, String> objectName = new HashMap<>();
+
+    public Map<String, String> header() {
+        return Collections.unmodifiableMap(header);
+    }
+
+    public String header(String key) {
+        return header.get(key);
+    }
+
+    public int formatVersion() {
+        String v = header.get(TraceFormat.KEY_VERSION);
+        return v == null ? -1 : Integer.parseInt(v);
+    }
+
+    public Site site(int id) {
+        return id >= 0 && id < sites.size() ? sites.get(id) : null;
+    }
+
+    public FieldInfo field(int id) {
+        return id >= 0 && id < fields.size() ? fields.get(id) : null;
+    }
+
+    public String className(int id) {
+        return id >= 0 && id < classes.size() ? classes.get(id) : null;
+    }
+
+    public ThreadInfo thread(int id) {
+        return id >= 0 && id < threads.size() ? threads.get(id) : null;
+    }
+
+    public List<ThreadInfo> threads() {
+        return Collections.unmodifiableList(threads);
+    }
+
+    public List<Site> sites() {
+        return Collections.unmodifiableList(sites);
+    }
+
+    public List<FieldInfo> fields() {
+        return Collections.unmodifiableList(fields);
+    }
+
+    /** The class of object {@code oid}, or null if no ALLOC for it has been read. */
+    public String objectClass(int oid) {
+        Integer c = objectClass.get(oid);
+        return c == null ? null : className(c);
+    }
+
+    /** The kernel name of an object, falling back to Class#oid. */
+    public String objectName(int oid) {
+        if (oid == 0) {
+            return "NULL";
+        }
+        String n = objectName.get(oid);
+        if (n != null) {
+            return n;
+        }
+        String c = objectClass(oid);
+        return (c == null ? "obj" : c.substring(c.lastIndexOf('.') + 1)) + "#" + oid;
+    }
+
+    /** "csd_data[2].u_flags": the object's name and the field (or [index] for arrays). */
+    public String locationName(long loc) {
+        int oid = Event.oidOf(loc);
+        int slot = Event.slotOf(loc);
+        String cls = objectClass(oid);
+        if (cls != null && cls.startsWith("[")) {
+            return objectName(oid) + "[" + slot + "]";
+        }
+        FieldInfo f = field(slot);
+        return objectName(oid) + "." + (f == null ? "field" + slot : f.name());
+    }
+
+    // ---- filled by readers and writers of the format --------------------------------------------
+
+    public void putHeader(String k, String v) {
+        header.put(k, v);
+    }
+
+    public void addSite(Site s) {
+        put(sites, s.id(), s);
+    }
+
+    public void addField(FieldInfo f) {
+        put(fields, f.id(), f);
+    }
+
+    public void addClass(int id, String name) {
+        put(classes, id, name);
+    }
+
+    public void addThread(ThreadInfo t) {
+        put(threads, t.id(), t);
+    }
+
+    public void objectAllocated(int oid, int classId) {
+        objectClass.put(oid, classId);
+    }
+
+    public void objectNamed(int oid, String name) {
+        objectName.put(oid, name);
+    }
+
+    private static <T> void put(List<T> list, int id, T v) {
+        while (list.size() <= id) {
+            list.add(null);
+        }
+        list.set(id, v);
+    }
+}

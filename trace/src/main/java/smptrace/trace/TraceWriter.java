@@ -1,0 +1,175 @@
+package smptrace.trace;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.SingleThreadedChecked;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Appends a trace to a Chronicle Queue directory: the header, dictionary records as they are
+ * created, and per-thread blocks of encoded events (docs/trace-format.md). Thread-safe: every
+ * record goes through one appender under this object's lock; blocks are large, so the lock is
+ * taken once per thousands of events.
+ */
+public final class TraceWriter implements AutoCloseable {
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private int nextSite = 1; // site 0 = "no site"
+    private int nextField = 0;
+    private int nextClass = 0;
+    private int nextThread = 0;
+    private long blocks;
+    private long events;
+    private long payloadBytes;
+    private boolean closed;
+
+    public TraceWriter(Path dir, Map<String, String> header) throws IOException {
+        Files.createDirectories(dir);
+        try (var files = Files.list(dir)) {
+            if (files.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"))) {
+                throw new IOException("trace directory " + dir + " already holds a trace; choose an empty one");
+            }
+        }
+        this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).build();
+        this.appender = queue.createAppender();
+        // one appender for every recording thread, serialised by this object's lock
+        if (appender instanceof SingleThreadedChecked) {
+            ((SingleThreadedChecked) appender).singleThreadedCheckDisabled(true);
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(TraceFormat.KEY_MAGIC).append('=').append(TraceFormat.MAGIC).append('\n');
+        text.append(TraceFormat.KEY_VERSION).append('=').append(TraceFormat.VERSION).append('\n');
+        for (Map.Entry<String, String> e : header.entrySet()) {
+            text.append(e.getKey()).append('=').append(e.getValue().replace('\n', ' ')).append('\n');
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(TraceFormat.DOC_HEADER);
+            b.writeUtf8(text.toString());
+        }
+    }
+
+    public synchronized int addSite(String className, String method, String file, int line) {
+        int id = nextSite++;
+        if (closed) {
+            return id;
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(TraceFormat.DOC_SITE);
+            b.writeInt(id);
+            b.writeUtf8(className);
+            b.writeUtf8(method);
+            b.writeUtf8(file == null ? "?" : file);
+            b.writeInt(line);
+        }
+        return id;
+    }
+
+    public synchronized int addField(String owner, String name) {
+        int id = nextField++;
+        if (!closed) {
+            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name);
+        }
+        return id;
+    }
+
+    public synchronized int addClass(String name) {
+        int id = nextClass++;
+        if (!closed) {
+            writeNamed(TraceFormat.DOC_CLASS, id, name);
+        }
+        return id;
+    }
+
+    public synchronized int addThread(String name, long javaThreadId) {
+        int id = nextThread++;
+        if (!closed) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.writeByte(TraceFormat.DOC_THREAD);
+                b.writeInt(id);
+                b.writeLong(javaThreadId);
+                b.writeUtf8(name);
+            }
+        }
+        return id;
+    }
+
+    private void writeNamed(byte kind, int id, String text) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(kind);
+            b.writeInt(id);
+            b.writeUtf8(text);
+        }
+    }
+
+    /** One block: {@code count} events of {@code thread} starting at its event {@code firstSeq}. */
+    public synchronized void writeBlock(int thread, long firstSeq, int count, byte[] payload, int len) {
+        if (closed || count == 0) {
+            return;
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(TraceFormat.DOC_BLOCK);
+            b.writeInt(thread);
+            b.writeLong(firstSeq);
+            b.writeInt(count);
+            b.writeInt(len);
+            b.write(payload, 0, len);
+        }
+        blocks++;
+        events += count;
+        payloadBytes += len + 21;
+    }
+
+    public synchronized long events() {
+        return events;
+    }
+
+    /** Bytes of block records written so far (payload plus block header). */
+    public synchronized long blockBytes() {
+        return payloadBytes;
+    }
+
+    public synchronized long blocks() {
+        return blocks;
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Writes the end record and closes. {@code status}: TraceFormat.END_*. Idempotent. */
+    public synchronized void close(byte status, String detail) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> b = dc.wire().bytes();
+                b.writeByte(TraceFormat.DOC_END);
+                b.writeByte(status);
+                b.writeLong(events);
+                b.writeUtf8(detail == null ? "" : detail);
+            }
+        } finally {
+            appender.close();
+            queue.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(TraceFormat.END_COMPLETE, "");
+    }
+}
