@@ -175,9 +175,8 @@ public final class Rec {
             s = FOREIGN.putIfAbsent(o, created);
             if (s == created && on) {
                 ThreadRecorder r = me();
-                r.begin(EventKind.ALLOC, 0);
-                r.u(s.oid);
-                r.u(classId(o.getClass()));
+                r.room();
+                r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
                 r.end();
             }
         }
@@ -236,10 +235,8 @@ public final class Rec {
     static void read(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
         long co = sh[2 * slot];
         sh[2 * slot + 1]++;
-        r.begin(k, site);
-        r.u(loc);
-        r.s(value);
-        r.u(co);
+        r.room();
+        r.read(k, site, loc, value, co);
         r.end();
     }
 
@@ -247,11 +244,8 @@ public final class Rec {
         long co = ++sh[2 * slot];
         int readsOfPrev = sh[2 * slot + 1];
         sh[2 * slot + 1] = 0;
-        r.begin(k, site);
-        r.u(loc);
-        r.s(value);
-        r.u(co);
-        r.u(readsOfPrev);
+        r.room();
+        r.write(k, site, loc, value, co, readsOfPrev);
         r.end();
     }
 
@@ -259,23 +253,16 @@ public final class Rec {
         long co = ++sh[2 * slot];
         int readsOfPrev = sh[2 * slot + 1];
         sh[2 * slot + 1] = 0;
-        r.begin(k, site);
-        r.u(loc);
-        r.s(old);
-        r.s(nv);
-        r.u(co);
-        r.u(readsOfPrev);
+        r.room();
+        r.rmw(k, site, loc, old, nv, co, readsOfPrev);
         r.end();
     }
 
     static void failedRmw(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value, long expected) {
         long co = sh[2 * slot];
         sh[2 * slot + 1]++;
-        r.begin(k, site);
-        r.u(loc);
-        r.s(value);
-        r.s(expected);
-        r.u(co);
+        r.room();
+        r.failedRmw(k, site, loc, value, expected, co);
         r.end();
     }
 
@@ -610,7 +597,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(kind, site);
+            r.room();
+            r.bare(kind, site);
             r.end();
         } catch (Throwable t) {
             fail(t);
@@ -623,13 +611,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(kind, site);
-            if (nargs > 0) {
-                r.s(a);
-            }
-            if (nargs > 1) {
-                r.s(b);
-            }
+            r.room();
+            r.control(kind, site, a, b);
             r.end();
         } catch (Throwable t) {
             fail(t);
@@ -642,9 +625,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(kind, site);
-            r.s(a);
-            r.str(text == null ? "" : text);
+            r.room();
+            r.controlText(kind, site, a, text);
             r.end();
         } catch (Throwable t) {
             fail(t);
@@ -657,8 +639,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(kind, site);
-            r.u(loc(((KernelObject) p).oid, fieldId(f)));
+            r.room();
+            r.control(kind, site, loc(((KernelObject) p).oid, fieldId(f)), 0);
             r.end();
         } catch (Throwable t) {
             fail(t);
@@ -671,9 +653,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(EventKind.ALLOC, 0);
-            r.u(o.oid);
-            r.u(classId(o.getClass()));
+            r.room();
+            r.control(EventKind.ALLOC, 0, o.oid, classId(o.getClass()));
             r.end();
         } catch (Throwable t) {
             fail(t);
@@ -686,9 +667,8 @@ public final class Rec {
         }
         try {
             ThreadRecorder r = me();
-            r.begin(EventKind.NAME, 0);
-            r.u(o.oid);
-            r.str(name == null ? "" : name);
+            r.room();
+            r.controlText(EventKind.NAME, 0, o.oid, name);
             r.end();
         } catch (Throwable t) {
             fail(t);

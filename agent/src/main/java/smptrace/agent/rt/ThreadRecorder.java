@@ -1,8 +1,7 @@
 package smptrace.agent.rt;
 
-import smptrace.trace.EventKind;
+import smptrace.trace.BlockEncoder;
 import smptrace.trace.TraceWriter;
-import smptrace.trace.Varint;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,10 +11,7 @@ import java.lang.invoke.VarHandle;
  * thread (shutdown, agent failure) takes the lock and writes only the events the owner had
  * finished ({@link #committed}), so no half-written event ever reaches the trace.
  */
-final class ThreadRecorder {
-    static final int BLOCK = 64 * 1024;
-    /** Room always left for one more event (strings are cut to fit). */
-    private static final int MAX_EVENT = 1200;
+final class ThreadRecorder extends BlockEncoder {
     private static final VarHandle COMMITTED;
 
     static {
@@ -28,8 +24,6 @@ final class ThreadRecorder {
 
     final int tid;
     private final TraceWriter writer;
-    final byte[] buf = new byte[BLOCK];
-    int pos;
     /** (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. */
     private long committed;
     private int count;
@@ -51,30 +45,11 @@ final class ThreadRecorder {
         this.writer = writer;
     }
 
-    // ---- encoding (owner thread only) -------------------------------------------------------------
-
-    void begin(EventKind k, int site) {
-        if (pos > BLOCK - MAX_EVENT) {
+    /** Flushes first if the next event might not fit (owner thread only). */
+    void room() {
+        if (full()) {
             flush();
         }
-        buf[pos++] = (byte) k.code;
-        pos = Varint.putU(buf, pos, site);
-    }
-
-    void u(long v) {
-        pos = Varint.putU(buf, pos, v);
-    }
-
-    void s(long v) {
-        pos = Varint.putS(buf, pos, v);
-    }
-
-    void str(String text) {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int n = Math.min(b.length, MAX_EVENT - 64);
-        pos = Varint.putU(buf, pos, n);
-        System.arraycopy(b, 0, buf, pos, n);
-        pos += n;
     }
 
     /** Marks the event just encoded as complete. */

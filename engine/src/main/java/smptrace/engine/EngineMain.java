@@ -1,0 +1,111 @@
+package smptrace.engine;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Runs one scenario and prints a one-line summary.
+ *
+ * <pre>
+ * EngineMain --patch 000..004 --variant before|after|MUTANT [--scenario 000..004|standard] [--seed N]
+ *            [--schedule random|pct|free] [--pct-depth D] [--cpus N] [--length N]
+ *            [--debug on|off] [--max-steps N] [--timeout-ms N]
+ * EngineMain --list
+ * </pre>
+ * Exit 0 after a run (also a stuck one: that is a result), 2 on bad arguments.
+ */
+public final class EngineMain {
+    private EngineMain() { }
+
+    public static final String USAGE = "usage: EngineMain --patch 000..004 --variant before|after|<mutant> "
+            + "[--scenario 000..004|standard] [--seed N] [--schedule random|pct|free] [--pct-depth D] [--cpus N] "
+            + "[--length N] [--debug on|off] [--max-steps N] [--timeout-ms N] | --list";
+
+    public static void main(String[] args) {
+        RunConfig cfg;
+        List<String> a = Arrays.asList(args);
+        if (a.contains("--list")) {
+            System.out.print(Catalogue.describe());
+            System.exit(0);
+            return;
+        }
+        try {
+            cfg = parse(a);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        RunResult r = Engine.run(cfg);
+        System.out.println(r.summary());
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** Parses the arguments (throws IllegalArgumentException on bad ones). */
+    public static RunConfig parse(List<String> args) {
+        String patch = null;
+        String variant = null;
+        String scenario = null;
+        long seed = 1;
+        String schedule = "random";
+        int depth = 3;
+        Integer cpus = null;
+        Integer length = null;
+        Boolean debug = null;
+        long maxSteps = 0;
+        long timeout = 0;
+        Iterator<String> it = args.iterator();
+        while (it.hasNext()) {
+            String k = it.next();
+            String v = k.contains("=") ? k.substring(k.indexOf('=') + 1) : null;
+            if (v != null) {
+                k = k.substring(0, k.indexOf('='));
+            } else {
+                if (!it.hasNext()) {
+                    throw new IllegalArgumentException("missing value for " + k);
+                }
+                v = it.next();
+            }
+            try {
+                switch (k) {
+                    case "--patch": patch = v; break;
+                    case "--variant": variant = v; break;
+                    case "--scenario": scenario = v; break;
+                    case "--seed": seed = Long.parseLong(v); break;
+                    case "--schedule": schedule = v; break;
+                    case "--pct-depth": depth = Integer.parseInt(v); break;
+                    case "--cpus": cpus = Integer.parseInt(v); break;
+                    case "--length": length = Integer.parseInt(v); break;
+                    case "--debug":
+                        if (!v.equals("on") && !v.equals("off")) {
+                            throw new IllegalArgumentException("--debug takes on|off");
+                        }
+                        debug = v.equals("on");
+                        break;
+                    case "--max-steps": maxSteps = Long.parseLong(v); break;
+                    case "--timeout-ms": timeout = Long.parseLong(v); break;
+                    default: throw new IllegalArgumentException("unknown option " + k);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad number for " + k + ": " + v);
+            }
+        }
+        if (patch == null || variant == null) {
+            throw new IllegalArgumentException("--patch and --variant are required");
+        }
+        Patch p = Patch.parse(patch);
+        Variant var = Variant.parse(p, variant);
+        Scenario s = scenario == null ? Scenario.forPatch(p) : Scenario.parse(scenario);
+        Schedule sch;
+        try {
+            sch = Schedule.parse(schedule);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown schedule '" + schedule + "' (random|pct|free)");
+        }
+        return new RunConfig(p, var, s, seed, sch, depth, cpus == null ? Math.max(4, s.minCpus) : cpus,
+                length == null ? s.defaultLength : length, debug, maxSteps, timeout);
+    }
+}

@@ -1,0 +1,106 @@
+package smptrace.engine;
+
+/**
+ * One run: which patch and variant the engine code is built as, which scenario drives it, and how it
+ * is scheduled. Immutable; no static state, so any number of runs can share a JVM.
+ *
+ * @param patch     the patch whose lines are switched (also picks the default scenario)
+ * @param variant   before, after, or a mutant of {@code patch}
+ * @param scenario  the workload
+ * @param seed      the controlled scheduler's seed (free runs use it for their local choices)
+ * @param schedule  RANDOM or PCT (controlled), or FREE
+ * @param pctDepth  PCT's bug depth d (d-1 priority change points)
+ * @param cpus      number of CPUs (at least the scenario's minimum, at most 32)
+ * @param length    iterations per task (the scenario's unit of work)
+ * @param debug     CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug_enabled; null: scenario/variant default
+ * @param maxSteps  controlled watchdog bound in scheduling steps; 0: derived from the scenario and length
+ * @param freeTimeoutMillis free-mode watchdog bound; 0: default (5 s)
+ */
+public record RunConfig(Patch patch, Variant variant, Scenario scenario, long seed, Schedule schedule,
+                        int pctDepth, int cpus, int length, Boolean debug, long maxSteps, long freeTimeoutMillis) {
+
+    public RunConfig {
+        if (patch == null || variant == null || scenario == null || schedule == null) {
+            throw new IllegalArgumentException("patch, variant, scenario and schedule are required");
+        }
+        if (variant.patch != null && variant.patch != patch) {
+            throw new IllegalArgumentException("variant " + variant.label + " belongs to patch " + variant.patch.number);
+        }
+        if (cpus < scenario.minCpus || cpus > 32) {
+            throw new IllegalArgumentException("scenario " + scenario.id + " needs " + scenario.minCpus + "..32 CPUs, got " + cpus);
+        }
+        if (length < 1) {
+            throw new IllegalArgumentException("length must be >= 1");
+        }
+        if (pctDepth < 1) {
+            throw new IllegalArgumentException("pct depth must be >= 1");
+        }
+    }
+
+    /** Defaults: the patch's own scenario, seed 1, random schedule, PCT depth 3, 4 CPUs, the scenario's length. */
+    public static RunConfig of(Patch patch, Variant variant) {
+        Scenario s = Scenario.forPatch(patch);
+        return new RunConfig(patch, variant, s, 1, Schedule.RANDOM, 3, Math.max(4, s.minCpus), s.defaultLength, null, 0, 0);
+    }
+
+    public static RunConfig of(Patch patch, Variant variant, Scenario scenario) {
+        return new RunConfig(patch, variant, scenario, 1, Schedule.RANDOM, 3, Math.max(4, scenario.minCpus),
+                scenario.defaultLength, null, 0, 0);
+    }
+
+    public RunConfig withSeed(long s) {
+        return new RunConfig(patch, variant, scenario, s, schedule, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withSchedule(Schedule s) {
+        return new RunConfig(patch, variant, scenario, seed, s, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withPctDepth(int d) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, d, cpus, length, debug, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withCpus(int n) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, n, length, debug, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withLength(int n) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, n, debug, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withDebug(Boolean d) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, d, maxSteps, freeTimeoutMillis);
+    }
+
+    public RunConfig withMaxSteps(long n) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, n, freeTimeoutMillis);
+    }
+
+    public RunConfig withFreeTimeoutMillis(long n) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, maxSteps, n);
+    }
+
+    /** The mutant switch: {@code if (cfg.is(Variant.M001_SINGLE_CAS_ATTEMPT))}. */
+    public boolean is(Variant v) {
+        return variant == v;
+    }
+
+    /** CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled for this run. */
+    public boolean csdLockDebug() {
+        if (debug != null) {
+            return debug;
+        }
+        if (variant.debugOverride != null) {
+            return variant.debugOverride;
+        }
+        return scenario.defaultDebug;
+    }
+
+    public long effectiveMaxSteps() {
+        return maxSteps > 0 ? maxSteps : scenario.stepBudget(this);
+    }
+
+    public long effectiveFreeTimeoutMillis() {
+        return freeTimeoutMillis > 0 ? freeTimeoutMillis : 5000;
+    }
+}

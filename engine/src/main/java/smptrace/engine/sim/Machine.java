@@ -1,0 +1,828 @@
+package smptrace.engine.sim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import smptrace.engine.smp.task_struct;
+import smptrace.kernel.Kernel;
+import smptrace.kernel.Sched;
+import smptrace.kernel.SpinLock;
+import smptrace.kernel.TraceHooks;
+
+/**
+ * The machine model: N CPUs, tasks (one Java thread each) bound to a CPU with a preempt count, an
+ * idle task and a stopper per CPU, IPIs delivered as IRQs on the target CPU's current thread while
+ * its IRQs are enabled, preemption and migration only at preempt count 0, and a watchdog.
+ *
+ * <p><b>Controlled</b> mode: exactly one context thread runs at a time; at every scheduling point
+ * ({@link Sched#point()}) the seeded {@link Strategy} picks the next action among the enabled ones,
+ * so (scenario, variant, seed) fixes the execution. <b>Free</b> mode: one thread per CPU runs at a
+ * time (per-CPU handoff), CPUs run in parallel, choices are local and racy.
+ *
+ * <p>Nothing here is kernel memory except the per-CPU runqueue lock ({@link SpinLock}), taken with
+ * the kernel primitives at every switch so the trace carries its happens-before.
+ */
+public final class Machine {
+    private static final ThreadLocal<Ctx> CURRENT = new ThreadLocal<>();
+    private static final Sched.Hook HOOK = Machine::hook;
+
+    /** What the IPI vector runs on the target CPU (generic_smp_call_function_single_interrupt). */
+    public interface IrqHandler {
+        void handle();
+    }
+
+    final boolean controlled;
+    final List<Cpu> cpus = new ArrayList<>();
+    final List<Ctx> ctxs = new ArrayList<>();
+    private final List<Action> actions = new ArrayList<>();
+    private final Strategy strategy;
+    private final long seed;
+    public final Monitor mon;
+    private final long maxSteps;
+    private final long freeTimeoutMillis;
+    private final boolean migration;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile boolean over;
+    private long steps;
+    private final AtomicLong freeSteps = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+    private volatile String stuckReason;
+    private volatile int stuckCpu = -1;
+    private int nextId;
+    private int liveTasks;
+    long contextSwitches;
+    long irqs;
+    long migrations;
+    private IrqHandler ipiHandler = () -> { };
+    private Runnable idleFlush = () -> { };
+    private final int flushIterLimit;
+
+    public Machine(int ncpus, boolean controlled, long seed, boolean pct, int pctDepth, long horizon,
+                   long maxSteps, long freeTimeoutMillis, boolean migration, int flushIterLimit) {
+        this.controlled = controlled;
+        this.seed = seed;
+        this.maxSteps = maxSteps;
+        this.freeTimeoutMillis = freeTimeoutMillis;
+        this.migration = migration;
+        this.flushIterLimit = flushIterLimit;
+        this.strategy = pct ? new Strategy.Pct(seed, ncpus, Math.max(1, pctDepth), horizon)
+                            : new Strategy.RandomWalk(seed);
+        this.mon = new Monitor(this);
+        for (int i = 0; i < ncpus; i++) {
+            cpus.add(new Cpu(i));
+        }
+        if (Sched.installed() != HOOK) {
+            Sched.install(HOOK);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // setup
+
+    public void setHandlers(IrqHandler ipi, Runnable idleFlushFn) {
+        this.ipiHandler = ipi;
+        this.idleFlush = idleFlushFn;
+    }
+
+    public void setRqLock(int cpu, SpinLock l) {
+        cpus.get(cpu).rqLock = l;
+    }
+
+    public int ncpus() {
+        return cpus.size();
+    }
+
+    /** Adds the idle task and the stopper of every CPU. */
+    public void addIdleAndStoppers(List<task_struct> idleTs, List<task_struct> stopperTs) {
+        for (Cpu c : cpus) {
+            Ctx idle = newCtx("swapper/" + c.id, Ctx.Kind.IDLE, c, false, idleTs.get(c.id));
+            idle.body = () -> idleLoop(idle);
+            c.idle = idle;
+            c.current = idle;
+            Ctx st = newCtx("migration/" + c.id, Ctx.Kind.STOPPER, c, false, stopperTs.get(c.id));
+            st.body = () -> stopperLoop(st);
+            c.stopper = st;
+        }
+    }
+
+    /** Adds a task bound (initially) to {@code cpu}. */
+    public Ctx addTask(String name, int cpu, boolean migratable, task_struct ts, Runnable body) {
+        Cpu c = cpus.get(cpu);
+        Ctx t = newCtx(name, Ctx.Kind.TASK, c, migratable, ts);
+        t.body = body;
+        if (c.current == c.idle) {
+            c.current = t;
+        } else {
+            c.runq.addLast(t);
+        }
+        liveTasks++;
+        return t;
+    }
+
+    private Ctx newCtx(String name, Ctx.Kind kind, Cpu c, boolean migratable, task_struct ts) {
+        Ctx x = new Ctx(this, nextId++, name, kind, c, migratable, ts, seed * 31 + nextId);
+        ctxs.add(x);
+        return x;
+    }
+
+    public int nextTaskId() {
+        return nextId;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // run
+
+    /** Runs until every task finished (and pending IPIs drained) or the watchdog fired. */
+    public void run(long wallLimitMillis) {
+        for (Ctx x : ctxs) {
+            Thread t = new Thread(() -> threadMain(x), "smp-" + x.name);
+            t.setDaemon(true);
+            x.thread = t;
+        }
+        for (Ctx x : ctxs) {
+            x.thread.start();
+        }
+        if (controlled) {
+            Action a = decide();
+            if (a == null) {
+                endRun();
+            } else {
+                Ctx t = a.cpu.current;
+                t.cmd = a;
+                t.turn = true;
+                LockSupport.unpark(t.thread);
+            }
+            awaitEnd(wallLimitMillis, "engine wall-clock limit (controlled run made no progress)");
+        } else {
+            for (Cpu c : cpus) {
+                Ctx t = c.current;
+                t.cmd = Action.CONTINUE_SELF;
+                t.turn = true;
+                LockSupport.unpark(t.thread);
+            }
+            awaitEnd(Math.min(wallLimitMillis, freeTimeoutMillis), "watchdog: free run exceeded its time bound");
+        }
+    }
+
+    private void awaitEnd(long millis, String why) {
+        try {
+            if (!ended.await(millis, TimeUnit.MILLISECONDS)) {
+                synchronized (this) {
+                    if (!over) {
+                        declareStuck(guessStuckCpu(), why + ": " + stuckDetail());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        over = true;
+        for (Ctx x : ctxs) {
+            LockSupport.unpark(x.thread);
+        }
+        for (Ctx x : ctxs) {
+            try {
+                x.thread.join(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void threadMain(Ctx me) {
+        CURRENT.set(me);
+        try {
+            waitTurn(me);
+            me.inSched = true;
+            try {
+                execCmd(me);
+            } finally {
+                me.inSched = false;
+            }
+            if (!me.started) {
+                me.started = true;
+                TraceHooks.task_on_cpu(me.id, me.cpu.id);
+            }
+            afterResume(me);
+            me.body.run();
+            if (me.kind == Ctx.Kind.TASK) {
+                exitTask(me);
+            }
+        } catch (Killed k) {
+            // run over: unwind
+        } catch (Throwable t) {
+            synchronized (this) {
+                if (!over) {
+                    declareStuck(me.cpu.id, "engine error in " + me.name + ": " + t);
+                }
+            }
+            t.printStackTrace();
+            endRun();
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
+    private void waitTurn(Ctx me) {
+        while (!me.turn) {
+            if (over) {
+                throw Killed.INSTANCE;
+            }
+            LockSupport.park(this);
+        }
+        if (over) {
+            throw Killed.INSTANCE;
+        }
+    }
+
+    private void giveTurn(Ctx me, Ctx t) {
+        me.turn = false;
+        t.turn = true;
+        LockSupport.unpark(t.thread);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // scheduling points
+
+    private static void hook() {
+        Ctx c = CURRENT.get();
+        if (c != null) {
+            c.m.point(c);
+        }
+    }
+
+    /** The calling thread's context, or null outside a run. */
+    public static Ctx current() {
+        return CURRENT.get();
+    }
+
+    public Ctx cur() {
+        return CURRENT.get();
+    }
+
+    void point(Ctx me) {
+        if (over) {
+            throw Killed.INSTANCE;
+        }
+        if (me.inSched) {
+            return;
+        }
+        me.inSched = true;
+        try {
+            if (controlled) {
+                steps++;
+                if (steps > maxSteps) {
+                    synchronized (this) {
+                        declareStuck(guessStuckCpu(), "watchdog: no completion within " + maxSteps
+                                + " scheduling steps: " + stuckDetail());
+                    }
+                    endRun();
+                    throw Killed.INSTANCE;
+                }
+                Action a = decide();
+                if (a == null) {
+                    endRun();
+                    throw Killed.INSTANCE;
+                }
+                Ctx t = a.cpu.current;
+                t.cmd = a;
+                if (t != me) {
+                    giveTurn(me, t);
+                    waitTurn(me);
+                }
+                execCmd(me);
+            } else {
+                freeSteps.incrementAndGet();
+                freeDecide(me);
+            }
+        } finally {
+            me.inSched = false;
+        }
+        afterResume(me);
+    }
+
+    private void afterResume(Ctx me) {
+        while (me.irqToRun) {
+            me.irqToRun = false;
+            runIrq(me);
+        }
+    }
+
+    /** Executes the command handed to {@code me} (in me's thread, inSched). Returns when me continues. */
+    private void execCmd(Ctx me) {
+        while (true) {
+            if (me.needSwitchIn) {
+                me.needSwitchIn = false;
+                me.started = true;
+                TraceHooks.task_on_cpu(me.id, me.cpu.id);
+                Kernel.spin_unlock(me.cpu.rqLock); // finish_task_switch(): next releases prev's rq lock
+            }
+            Action a = me.cmd;
+            me.cmd = null;
+            if (a == null || a.kind == Action.CONT) {
+                return;
+            }
+            if (a.kind == Action.IRQ) {
+                synchronized (this) {
+                    me.cpu.ipiPending = false;
+                }
+                me.irqToRun = true;
+                return;
+            }
+            if (a.kind == Action.SWITCH) {
+                Ctx next = a.next;
+                Cpu c = me.cpu;
+                Kernel.spin_lock(c.rqLock);
+                TraceHooks.task_off_cpu(me.id, c.id);
+                synchronized (this) {
+                    c.runq.remove(next);
+                    if (me.kind == Ctx.Kind.TASK) {
+                        if (next.kind == Ctx.Kind.STOPPER) {
+                            c.runq.addFirst(me);
+                        } else {
+                            c.runq.addLast(me);
+                        }
+                    }
+                    c.current = next;
+                    contextSwitches++;
+                }
+                next.needSwitchIn = true;
+                next.cmd = Action.CONTINUE_SELF;
+                giveTurn(me, next);
+                waitTurn(me);
+                continue;
+            }
+            if (a.kind == Action.MIGRATE) {
+                Cpu c = me.cpu;
+                Cpu d = a.dst;
+                Kernel.spin_lock(c.rqLock);
+                TraceHooks.task_off_cpu(me.id, c.id);
+                Ctx next;
+                synchronized (this) {
+                    next = c.runq.isEmpty() ? c.idle : c.runq.pollFirst();
+                    c.current = next;
+                    migrations++;
+                }
+                Kernel.spin_lock(d.rqLock);
+                synchronized (this) {
+                    me.cpu = d;
+                    d.runq.addLast(me);
+                }
+                Kernel.spin_unlock(d.rqLock);
+                next.needSwitchIn = true;
+                next.cmd = Action.CONTINUE_SELF;
+                giveTurn(me, next);
+                waitTurn(me);
+                continue;
+            }
+        }
+    }
+
+    private boolean preemptible(Ctx x) {
+        return x.preemptCount == 0 && x.irqDepth == 0 && !x.cpu.irqsOff;
+    }
+
+    boolean spinning(Ctx x) {
+        return x != null && x.waitNote != null;
+    }
+
+    /** Controlled: the enabled actions, then the strategy's pick; null when nothing is left to run. */
+    private Action decide() {
+        actions.clear();
+        for (Cpu c : cpus) {
+            if (c.dead) {
+                continue;
+            }
+            Ctx cur = c.current;
+            boolean pre = preemptible(cur);
+            if (c.stopperWork != null && cur != c.stopper && pre) {
+                actions.add(new Action(Action.SWITCH, c, c.stopper, null, 4, true));
+                continue;
+            }
+            if (cur.kind == Ctx.Kind.IDLE && !cur.idleActive) {
+                if (!c.runq.isEmpty()) {
+                    actions.add(new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 4, true));
+                } else if (c.ipiPending && !c.irqsOff) {
+                    actions.add(new Action(Action.IRQ, c, null, null, 3, false));
+                }
+                continue;
+            }
+            actions.add(new Action(Action.CONT, c, null, null, spinning(cur) ? 1 : 4, false));
+            if (c.ipiPending && !c.irqsOff && cur.irqDepth == 0) {
+                actions.add(new Action(Action.IRQ, c, null, null, 3, false));
+            }
+            if (pre && (cur.kind == Ctx.Kind.TASK || cur.kind == Ctx.Kind.IDLE) && !c.runq.isEmpty()) {
+                actions.add(new Action(Action.SWITCH, c, c.runq.peekFirst(), null, cur.kind == Ctx.Kind.IDLE ? 4 : 1, false));
+            }
+            if (pre && migration && cur.kind == Ctx.Kind.TASK && cur.migratable) {
+                for (Cpu d : cpus) {
+                    if (d != c && !d.dead && !d.dyingFlushed) {
+                        actions.add(new Action(Action.MIGRATE, c, null, d, 1, false));
+                        break;
+                    }
+                }
+            }
+        }
+        if (actions.isEmpty()) {
+            return null;
+        }
+        return strategy.pick(actions, steps, cpus, this);
+    }
+
+    /** Free mode: local decisions on the caller's CPU. */
+    private void freeDecide(Ctx me) {
+        while (true) {
+            Cpu c = me.cpu;
+            Action a = null;
+            synchronized (this) {
+                boolean pre = preemptible(me);
+                if (c.stopperWork != null && me != c.stopper && pre) {
+                    a = new Action(Action.SWITCH, c, c.stopper, null, 1, true);
+                } else if (pre && me.kind == Ctx.Kind.IDLE && !c.runq.isEmpty()) {
+                    a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, true);
+                } else if (c.ipiPending && !c.irqsOff && me.irqDepth == 0) {
+                    a = new Action(Action.IRQ, c, null, null, 1, false);
+                } else if (pre && me.kind == Ctx.Kind.TASK && !c.runq.isEmpty() && me.rng.nextInt(16) == 0) {
+                    a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, false);
+                }
+            }
+            if (a == null) {
+                if (me.kind == Ctx.Kind.IDLE && !me.idleActive) {
+                    if (liveTasksZeroAndQuiet()) {
+                        endRun();
+                        throw Killed.INSTANCE;
+                    }
+                    LockSupport.parkNanos(this, 20_000);
+                    if (over) {
+                        throw Killed.INSTANCE;
+                    }
+                }
+                return;
+            }
+            me.cmd = a;
+            execCmd(me);
+            if (me.irqToRun || me.kind != Ctx.Kind.IDLE) {
+                return;
+            }
+        }
+    }
+
+    private synchronized boolean liveTasksZeroAndQuiet() {
+        if (liveTasks > 0) {
+            return false;
+        }
+        for (Cpu c : cpus) {
+            if (!c.dead && (c.ipiPending || c.stopperWork != null || c.current.kind != Ctx.Kind.IDLE
+                    || c.current.idleActive || c.inFlush)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void runIrq(Ctx me) {
+        Cpu c = me.cpu;
+        if (me.kind == Ctx.Kind.IDLE) {
+            me.idleActive = true;
+        }
+        TraceHooks.irq_enter(c.id);
+        boolean was = c.irqsOff;
+        c.irqsOff = true;
+        me.irqDepth++;
+        synchronized (this) {
+            irqs++;
+        }
+        ipiHandler.handle();
+        me.irqDepth--;
+        c.irqsOff = was;
+        TraceHooks.irq_exit(c.id);
+        if (me.kind == Ctx.Kind.IDLE) {
+            me.wokenByIrq = true;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // task exit, idle, stopper
+
+    private void exitTask(Ctx me) {
+        me.inSched = true;
+        Cpu c = me.cpu;
+        Kernel.spin_lock(c.rqLock);
+        TraceHooks.task_off_cpu(me.id, c.id);
+        Ctx next;
+        synchronized (this) {
+            me.finished = true;
+            liveTasks--;
+            next = c.runq.isEmpty() ? c.idle : c.runq.pollFirst();
+            c.current = next;
+        }
+        next.needSwitchIn = true;
+        next.cmd = Action.CONTINUE_SELF;
+        giveTurn(me, next);
+    }
+
+    private void idleLoop(Ctx me) {
+        while (true) {
+            me.idleActive = false;
+            Sched.point();
+            if (me.wokenByIrq) {
+                me.wokenByIrq = false;
+                if (!me.cpu.dead && !me.cpu.dyingFlushed) {
+                    idleFlush.run(); // do_idle(): flush_smp_call_function_queue() after a wakeup
+                }
+            }
+        }
+    }
+
+    private void stopperLoop(Ctx me) {
+        while (true) {
+            Runnable w;
+            synchronized (this) {
+                w = me.cpu.stopperWork;
+                me.cpu.stopperWork = null;
+            }
+            if (w != null) {
+                w.run();
+            }
+            // the stopper sleeps: schedule the preempted task (or idle) back in
+            me.inSched = true;
+            try {
+                Cpu c = me.cpu;
+                Kernel.spin_lock(c.rqLock);
+                TraceHooks.task_off_cpu(me.id, c.id);
+                Ctx next;
+                synchronized (this) {
+                    next = c.runq.isEmpty() || c.dead ? c.idle : c.runq.pollFirst();
+                    c.current = next;
+                }
+                next.needSwitchIn = true;
+                next.cmd = Action.CONTINUE_SELF;
+                if (c.dead && controlled) {
+                    // the CPU is gone; its idle thread only passes the turn on
+                    next.needSwitchIn = false;
+                    Kernel.spin_unlock(c.rqLock);
+                    next.cmd = null;
+                    Action a = decide();
+                    if (a == null) {
+                        endRun();
+                        throw Killed.INSTANCE;
+                    }
+                    Ctx t = a.cpu.current;
+                    t.cmd = a;
+                    giveTurn(me, t);
+                } else if (c.dead) {
+                    next.needSwitchIn = false;
+                    Kernel.spin_unlock(c.rqLock);
+                    me.turn = false;
+                } else {
+                    giveTurn(me, next);
+                }
+                waitTurn(me);
+                execCmd(me);
+            } finally {
+                me.inSched = false;
+            }
+            afterResume(me);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // services for the kernel model (sim side)
+
+    /** Records a spin-wait iteration (a hint for PCT and for the stuck report). */
+    public void spin(String what, int cpu) {
+        Ctx me = CURRENT.get();
+        if (me != null) {
+            me.lastSpinStep = steps;
+            me.waitNote = what;
+            me.waitCpu = cpu;
+        }
+    }
+
+    public void spinDone() {
+        Ctx me = CURRENT.get();
+        if (me != null) {
+            me.waitNote = null;
+            me.waitCpu = -1;
+        }
+    }
+
+    /** An IPI from src to dst: the doorbell only (no ordering). Lost if dst is dead. */
+    public void sendIpi(int src, int dst) {
+        Sched.point();
+        TraceHooks.ipi_send(src, dst);
+        Cpu d = cpus.get(dst);
+        synchronized (this) {
+            if (d.dead || d.dyingFlushed) {
+                mon.ipiToDeadCpu(dst);
+                return;
+            }
+            d.ipiPending = true;
+        }
+        if (!controlled) {
+            LockSupport.unpark(d.current.thread);
+        }
+    }
+
+    /** cpu_stop_queue_work(): wakes {@code cpu}'s stopper with {@code work}. */
+    public void wakeStopper(int cpu, Runnable work) {
+        Cpu c = cpus.get(cpu);
+        synchronized (this) {
+            c.stopperWork = work;
+        }
+        if (!controlled) {
+            LockSupport.unpark(c.current.thread);
+        }
+    }
+
+    public synchronized void dyingFlushed(int cpu) {
+        cpus.get(cpu).dyingFlushed = true;
+    }
+
+    /** The dying CPU's stopper is done: the CPU runs nothing from now on. */
+    public synchronized void cpuDead(int cpu) {
+        cpus.get(cpu).dead = true;
+        cpus.get(cpu).ipiPending = false;
+    }
+
+    public boolean cpuDeadOrFlushed(int cpu) {
+        Cpu c = cpus.get(cpu);
+        return c.dead || c.dyingFlushed;
+    }
+
+    /** One iteration of a flush's list walk: a self-looping queue never ends, so bound it. */
+    public void flushIteration(int cpu) {
+        Cpu c = cpus.get(cpu);
+        if (++c.flushIterations > flushIterLimit) {
+            synchronized (this) {
+                declareStuck(cpu, "flush loop: __flush_smp_call_function_queue() on CPU#" + cpu
+                        + " walked more than " + flushIterLimit + " entries with IRQs off (node->next == node?)");
+            }
+            endRun();
+            throw Killed.INSTANCE;
+        }
+    }
+
+    public void flushStart(int cpu) {
+        cpus.get(cpu).flushIterations = 0;
+    }
+
+    public int preemptDisable() {
+        Sched.point();
+        Ctx me = CURRENT.get();
+        int n = ++me.preemptCount;
+        TraceHooks.preempt_disable(n);
+        return n;
+    }
+
+    public int preemptEnable() {
+        Ctx me = CURRENT.get();
+        int n = --me.preemptCount;
+        if (n < 0) {
+            mon.warn("preempt_count underflow in " + me.name);
+        }
+        TraceHooks.preempt_enable(n);
+        Sched.point(); // preempt_enable() -> preempt_schedule(): a preemption point
+        return n;
+    }
+
+    /** local_irq_save(): returns the previous "disabled" state. */
+    public boolean irqSave() {
+        Sched.point();
+        Ctx me = CURRENT.get();
+        boolean was = me.cpu.irqsOff;
+        if (!was) {
+            me.cpu.irqsOff = true;
+            TraceHooks.irq_disable();
+        }
+        return was;
+    }
+
+    public void irqRestore(boolean was) {
+        Ctx me = CURRENT.get();
+        if (!was && me.cpu.irqsOff) {
+            me.cpu.irqsOff = false;
+            TraceHooks.irq_enable();
+        }
+        Sched.point();
+    }
+
+    public boolean irqsDisabled() {
+        return CURRENT.get().cpu.irqsOff;
+    }
+
+    public int smpProcessorId() {
+        return CURRENT.get().cpu.id;
+    }
+
+    public boolean inTask() {
+        return CURRENT.get().irqDepth == 0;
+    }
+
+    /** ktime_get_mono_fast_ns(): logical time in controlled mode (1 ms per scheduling step), wall time in free mode. */
+    public long nowNanos() {
+        if (controlled) {
+            return steps * 1_000_000L;
+        }
+        return System.nanoTime() - startNanos;
+    }
+
+    public long steps() {
+        return controlled ? steps : freeSteps.get();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // end of run
+
+    private void endRun() {
+        over = true;
+        ended.countDown();
+        for (Ctx x : ctxs) {
+            if (x.thread != null && x.thread != Thread.currentThread()) {
+                LockSupport.unpark(x.thread);
+            }
+        }
+    }
+
+    private void declareStuck(int cpu, String reason) {
+        if (over || stuckReason != null) {
+            return;
+        }
+        stuckCpu = cpu;
+        stuckReason = reason;
+        TraceHooks.stuck(cpu, reason);
+    }
+
+    private int guessStuckCpu() {
+        for (Cpu c : cpus) {
+            if (c.inFlush && !c.dead) {
+                return c.id;
+            }
+        }
+        for (Ctx x : ctxs) {
+            if (!x.finished && x.waitNote != null && x.waitCpu >= 0) {
+                return x.waitCpu;
+            }
+        }
+        return -1;
+    }
+
+    private String stuckDetail() {
+        StringBuilder sb = new StringBuilder();
+        for (Ctx x : ctxs) {
+            if (x.kind == Ctx.Kind.TASK && !x.finished) {
+                sb.append(x.name).append("@CPU").append(x.cpu.id);
+                if (x.waitNote != null) {
+                    sb.append(" spinning in ").append(x.waitNote);
+                    if (x.waitCpu >= 0) {
+                        sb.append(" (CPU#").append(x.waitCpu).append(x.waitCpu >= 0 && cpus.get(x.waitCpu).dead ? " is offline" : "").append(')');
+                    }
+                }
+                sb.append("; ");
+            }
+        }
+        for (Cpu c : cpus) {
+            if (c.inFlush) {
+                sb.append("CPU#").append(c.id).append(" inside a flush; ");
+            }
+        }
+        return sb.length() == 0 ? "no task progress" : sb.toString();
+    }
+
+    public boolean isStuck() {
+        return stuckReason != null;
+    }
+
+    public String stuckReason() {
+        return stuckReason;
+    }
+
+    public int stuckCpu() {
+        return stuckCpu;
+    }
+
+    public long contextSwitches() {
+        return contextSwitches;
+    }
+
+    public long irqCount() {
+        return irqs;
+    }
+
+    public long migrationCount() {
+        return migrations;
+    }
+
+    public List<Cpu> cpuList() {
+        return Collections.unmodifiableList(cpus);
+    }
+
+    public void setInFlush(int cpu, boolean v) {
+        cpus.get(cpu).inFlush = v;
+    }
+}

@@ -1,0 +1,77 @@
+package smptrace.engine.smp;
+
+import static smptrace.kernel.Kernel.READ_ONCE;
+import static smptrace.kernel.Kernel.WRITE_ONCE;
+import static smptrace.kernel.Kernel.cpu_relax;
+
+import smptrace.engine.sim.Ctx;
+import smptrace.engine.sim.Machine;
+
+/**
+ * The callbacks (smp_call_func_t) the scenarios send: named singletons, run on the target CPU.
+ * Each reports its run to the run's oracle (simulator bookkeeping, found through the running context).
+ */
+public final class Callbacks {
+    private Callbacks() { }
+
+    private static void report(Object info) {
+        Ctx me = Machine.current();
+        if (me != null) {
+            me.machine().mon.ran(info);
+        }
+    }
+
+    /** scf_handler(): reads the request's payload (plain, published by llist_add/llist_del_all). */
+    public static final class scf_handler implements smp_call_func_t {
+        @Override
+        public void call(Object info) {
+            scf_check c = (scf_check) info;
+            int v = c.scfc_data;
+            if (v < 0) {
+                throw new IllegalStateException("corrupt scf_check");
+            }
+            report(info);
+        }
+    }
+
+    /** slow_handler(): a callback that keeps its CPU busy for a while (the "busy target" of seed 000). */
+    public static final class slow_handler implements smp_call_func_t {
+        public static final int SPINS = 30;
+
+        @Override
+        public void call(Object info) {
+            scf_check c = (scf_check) info;
+            int v = c.scfc_data;
+            for (int i = 0; i < SPINS + (v & 1); i++) {
+                cpu_relax();
+            }
+            report(info);
+        }
+    }
+
+    /** kick_handler(): consumes kick_dev.pending (the seed-002 pattern). */
+    public static final class kick_handler implements smp_call_func_t {
+        @Override
+        public void call(Object info) {
+            kick_dev d = (kick_dev) info;
+            if (READ_ONCE(d, kick_dev.PENDING) != 0) {
+                WRITE_ONCE(d, kick_dev.PENDING, 0);
+                d.handled++;
+            }
+            report(info);
+        }
+    }
+
+    /** cond_even(): an smp_cond_func_t selecting even CPUs. */
+    public static final class cond_even implements smp_cond_func_t {
+        @Override
+        public boolean test(int cpu, Object info) {
+            return (cpu & 1) == 0;
+        }
+    }
+
+    public static final smp_call_func_t SCF_HANDLER = new scf_handler();
+    public static final smp_call_func_t SLOW_HANDLER = new slow_handler();
+    public static final smp_call_func_t KICK_HANDLER = new kick_handler();
+    public static final smp_cond_func_t COND_EVEN = new cond_even();
+}

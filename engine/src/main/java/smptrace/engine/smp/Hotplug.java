@@ -1,0 +1,53 @@
+package smptrace.engine.smp;
+
+import smptrace.kernel.TraceHooks;
+
+/** kernel/cpu.c: the CPU-offline path takedown_cpu() -> stop_machine -> take_cpu_down() -> smpcfd_dying_cpu(). */
+public final class Hotplug {
+    private final Smp smp;
+    private final StopMachine sm;
+
+    public Hotplug(Smp smp, StopMachine sm) {
+        this.smp = smp;
+        this.sm = sm;
+    }
+
+    /** __cpu_disable(): the arch removes the CPU from cpu_online_mask. */
+    private int __cpu_disable() {
+        int cpu = smp.smp_processor_id();
+        smp.set_cpu_online(cpu, false);
+        return 0;
+    }
+
+    /** take_cpu_down(): runs in the dying CPU's stopper, IRQs off, inside stop_machine. */
+    public int take_cpu_down(Object _param) {
+        int cpu = smp.smp_processor_id();
+        int err;
+
+        /* Ensure this CPU doesn't handle any more interrupts. */
+        err = __cpu_disable();
+        if (err < 0) {
+            return err;
+        }
+
+        /* Invoke the CPU_DYING callbacks: CPUHP_AP_SMPCFD_DYING is smpcfd_dying_cpu(). */
+        smp.smpcfd_dying_cpu(cpu);
+
+        /* Park the stopper thread: stop_machine_park(cpu) */
+        return 0;
+    }
+
+    /** takedown_cpu(): called by the hotplug control task on another CPU. */
+    public int takedown_cpu(int cpu) {
+        int err;
+        cpumask target = new cpumask();
+        TraceHooks.kobj_name(target, "cpumask_of(" + cpu + ")");
+        cpumask.__cpumask_set_cpu(cpu, target);     // cpumask_of(cpu): a constant mask
+
+        /*
+         * So now all preempt/rcu users must observe !cpu_active().
+         */
+        err = sm.stop_machine_cpuslocked(this::take_cpu_down, null, target, cpu);
+        return err;
+    }
+}

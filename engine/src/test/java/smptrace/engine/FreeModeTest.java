@@ -1,0 +1,31 @@
+package smptrace.engine;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Free (parallel) runs of every scenario end, clean for the correct variants; a broken one ends too (stuck is a result). */
+class FreeModeTest {
+    @Test
+    void everyScenarioRunsFree() {
+        for (Scenario s : Scenario.values()) {
+            Patch p = s.patch == null ? Patch.P003 : s.patch;
+            RunResult r = Engine.run(RunConfig.of(p, Variant.AFTER, s).withSchedule(Schedule.FREE)
+                    .withFreeTimeoutMillis(4000).withLength(s == Scenario.STANDARD ? 5 : s.defaultLength));
+            System.out.println("[free] " + r.summary());
+            assertTrue(!r.bad() && r.warnings() == 0, r.summary());
+            assertTrue(r.callbacksRun() > 0 || r.enxio() > 0, r.summary());
+        }
+    }
+
+    @Test
+    void brokenFreeRunEndsWithinItsBound() {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            RunResult r = Engine.run(RunConfig.of(Patch.P001, Variant.BEFORE).withSchedule(Schedule.FREE)
+                    .withSeed(i).withFreeTimeoutMillis(1500).withLength(20));
+            System.out.println("[free] " + r.summary());
+        }
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 15_000);
+    }
+}
