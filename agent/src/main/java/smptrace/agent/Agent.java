@@ -29,7 +29,7 @@ import java.util.Map;
  * points; default all). Every system property {@code smptrace.header.K=V} goes into the header as K.
  */
 public final class Agent {
-    static final String DEFAULT_INCLUDE = "smptrace.engine.:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
+    static final String DEFAULT_INCLUDE = "smptrace.engine.smp.:smptrace.engine.scenario.:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
     private static boolean started;
 
     private Agent() { }

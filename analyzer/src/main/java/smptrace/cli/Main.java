@@ -22,6 +22,7 @@ public final class Main {
     public Main() {
         add(new RecordCommand());
         add(new DumpCommand());
+        add(new ScenariosCommand());
         add(new BenchCommand());
     }
 

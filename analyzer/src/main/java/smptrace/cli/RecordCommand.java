@@ -33,7 +33,9 @@ final class RecordCommand implements Command {
 
     @Override
     public String footer() {
-        return "\nScenarios: '" + DEMO + "' (message passing between two threads). Example:\n"
+        return "\nWith --patch: a kernel/smp.c scenario of the engine (see smptrace scenarios); without: the '" + DEMO
+                + "'\ndemo (message passing between two threads). Examples:\n"
+                + "  smptrace record --patch 001 --variant before --seed 7 --schedule pct --out /tmp/001.trace\n"
                 + "  smptrace record --scenario mp-demo --rounds 1000 --out /tmp/mp.trace";
     }
 
@@ -41,8 +43,15 @@ final class RecordCommand implements Command {
     public Options options() {
         return Main.options(
                 Main.opt("out", "DIR", "trace directory to create (required; must not hold a trace)"),
-                Main.opt("scenario", "NAME", "scenario to run (default " + DEMO + ")"),
+                Main.opt("patch", "NNN", "seed patch 000..004: run an engine scenario of that patch"),
+                Main.opt("variant", "NAME", "before, after or a mutant of the patch (smptrace scenarios lists them)"),
+                Main.opt("scenario", "NAME", "engine scenario 000..004|standard (default: the patch's own), or " + DEMO),
                 Main.opt("seed", "N", "scheduler seed (default 1)"),
+                Main.opt("schedule", "random|pct|free", "controlled random, controlled PCT, or free-running threads (default random)"),
+                Main.opt("pct-depth", "D", "PCT bug depth (default 3)"),
+                Main.opt("cpus", "N", "simulated CPUs (default: 4, or more if the scenario needs)"),
+                Main.opt("length", "N", "scenario length (requests per task; default per scenario)"),
+                Main.opt("debug", "on|off", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario)"),
                 Main.opt("rounds", "N", "mp-demo: messages to pass (default 1000)"),
                 Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"));
     }
@@ -60,7 +69,7 @@ final class RecordCommand implements Command {
         if (Files.exists(dir) && !isEmptyDir(dir)) {
             throw new UsageException(dir + " already exists and is not empty; give a new directory");
         }
-        String scenario = cl.getOptionValue("scenario", DEMO);
+        String scenario = cl.getOptionValue("scenario", cl.hasOption("patch") ? null : DEMO);
         long seed = Main.longValue(cl, "seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         String points = cl.getOptionValue("points", "all");
         if (!points.equals("all") && !points.equals("marked")) {
@@ -71,14 +80,38 @@ final class RecordCommand implements Command {
         header.put("seed", String.valueOf(seed));
         List<String> args = new ArrayList<>();
         String main;
-        if (scenario.equals(DEMO)) {
+        if (DEMO.equals(scenario)) {
             long rounds = Main.longValue(cl, "rounds", 1000, 1, 100_000_000);
             header.put("rounds", String.valueOf(rounds));
             main = "smptrace.demo.DemoMain";
             args.add("mp");
             args.add(String.valueOf(rounds));
+        } else if (cl.hasOption("patch")) {
+            main = "smptrace.engine.EngineMain";
+            for (String o : new String[] {"patch", "variant", "scenario", "schedule", "pct-depth", "cpus", "length", "debug"}) {
+                if (cl.hasOption(o)) {
+                    args.add("--" + o);
+                    args.add(cl.getOptionValue(o));
+                }
+            }
+            args.add("--seed");
+            args.add(String.valueOf(seed));
+            smptrace.engine.RunConfig cfg;
+            try {
+                cfg = smptrace.engine.EngineMain.parse(args); // the same parser the child uses: fail here, in one line
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            header.put("scenario", cfg.scenario().id);
+            header.put("patch", cfg.patch().number);
+            header.put("variant", cfg.variant().label);
+            header.put("schedule", cfg.schedule().name().toLowerCase(java.util.Locale.ROOT));
+            header.put("pct.depth", String.valueOf(cfg.pctDepth()));
+            header.put("cpus", String.valueOf(cfg.cpus()));
+            header.put("length", String.valueOf(cfg.length()));
+            header.put("csd.lock.wait.debug", String.valueOf(cfg.csdLockDebug()));
         } else {
-            throw new UsageException("unknown scenario '" + scenario + "' (known: " + DEMO + ")");
+            throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }
         List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, List.of(), main, args);
         int rc = Launcher.run(cmd, null);
