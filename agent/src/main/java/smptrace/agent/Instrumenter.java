@@ -209,28 +209,38 @@ final class Instrumenter {
             char t = desc.charAt(0);
             boolean wide = t == 'J' || t == 'D';
             if (opcode == Opcodes.GETFIELD) {
+                // [o] DUP; readBegin -> [o, r]; SWAP -> [r, o]; GETFIELD -> [r, v]; DUP_X1 -> [v, r, v]; readEnd -> [v]
                 super.visitInsn(Opcodes.DUP);
                 push(fieldId(owner, name));
                 push(site());
-                rec("preRead", "(Ljava/lang/Object;II)V");
+                rec("readBegin", "(Ljava/lang/Object;II)Ljava/lang/Object;");
+                super.visitInsn(Opcodes.SWAP);
                 super.visitFieldInsn(opcode, owner, name, desc);
-                super.visitInsn(wide ? Opcodes.DUP2 : Opcodes.DUP);
-                rec("postRead" + suffix(t), "(" + stackType(t) + ")V");
+                super.visitInsn(wide ? Opcodes.DUP2_X1 : Opcodes.DUP_X1);
+                rec("readEnd" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + ")V");
+                return;
+            }
+            if (opcode == Opcodes.PUTFIELD && !thisUninitialised && !wide) {
+                // [o, v] DUP2; write -> [o, v, r]; DUP_X2 -> [r, o, v, r]; POP; PUTFIELD -> [r]; writeEnd -> []
+                super.visitInsn(Opcodes.DUP2);
+                push(fieldId(owner, name));
+                push(site());
+                rec("write" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + "II)Ljava/lang/Object;");
+                super.visitInsn(Opcodes.DUP_X2);
+                super.visitInsn(Opcodes.POP);
+                super.visitFieldInsn(opcode, owner, name, desc);
+                rec("writeEnd", "(Ljava/lang/Object;)V");
                 return;
             }
             if (opcode == Opcodes.PUTFIELD && !thisUninitialised) {
-                if (wide) {
-                    super.visitInsn(Opcodes.DUP2_X1);
-                    super.visitInsn(Opcodes.POP2);
-                    super.visitInsn(Opcodes.DUP_X2);
-                } else {
-                    super.visitInsn(Opcodes.SWAP);
-                    super.visitInsn(Opcodes.DUP_X1);
-                }
+                // long/double: [o, vv] -> [o, vv, o]; preWrite; DUP2; writeValue; PUTFIELD; postWrite
+                super.visitInsn(Opcodes.DUP2_X1);
+                super.visitInsn(Opcodes.POP2);
+                super.visitInsn(Opcodes.DUP_X2);
                 push(fieldId(owner, name));
                 push(site());
                 rec("preWrite", "(Ljava/lang/Object;II)V");
-                super.visitInsn(wide ? Opcodes.DUP2 : Opcodes.DUP);
+                super.visitInsn(Opcodes.DUP2);
                 rec("writeValue" + suffix(t), "(" + stackType(t) + ")V");
                 super.visitFieldInsn(opcode, owner, name, desc);
                 rec("postWrite", "()V");
@@ -248,12 +258,15 @@ final class Instrumenter {
             }
             boolean wide = t == 'J' || t == 'D';
             if (opcode >= Opcodes.IALOAD && opcode <= Opcodes.SALOAD) {
+                // [a, i] DUP2; arrayReadBegin -> [a, i, r]; DUP_X2; POP -> [r, a, i]; xALOAD -> [r, v]; DUP_X1; readEnd
                 super.visitInsn(Opcodes.DUP2);
                 push(site());
-                rec("preArrayRead", "(Ljava/lang/Object;II)V");
+                rec("arrayReadBegin", "(Ljava/lang/Object;II)Ljava/lang/Object;");
+                super.visitInsn(Opcodes.DUP_X2);
+                super.visitInsn(Opcodes.POP);
                 super.visitInsn(opcode);
-                super.visitInsn(wide ? Opcodes.DUP2 : Opcodes.DUP);
-                rec("postRead" + suffix(t), "(" + stackType(t) + ")V");
+                super.visitInsn(wide ? Opcodes.DUP2_X1 : Opcodes.DUP_X1);
+                rec("readEnd" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + ")V");
                 return;
             }
             if (wide) {

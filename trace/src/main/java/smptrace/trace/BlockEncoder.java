@@ -12,7 +12,8 @@ public class BlockEncoder {
     /** Room always kept for one more event; texts are cut to fit. */
     public static final int MAX_EVENT = 1200;
 
-    protected final byte[] buf = new byte[BLOCK];
+    /** The block being filled; a recorder may swap it for an empty one when it hands a full block off. */
+    protected byte[] buf = new byte[BLOCK];
     protected int pos;
 
     /** True when the next event might not fit: flush first. */

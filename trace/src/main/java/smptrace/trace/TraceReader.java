@@ -239,7 +239,7 @@ public final class TraceReader implements EventSource {
             }
             Cursor c = cursors.get(current);
             if (c.hasPending() || c.advance(this)) {
-                if (enabled(c.ev)) {
+                if (enabled(c)) {
                     deliver(c, e);
                     return true;
                 }
@@ -293,11 +293,22 @@ public final class TraceReader implements EventSource {
         return i;
     }
 
-    private boolean enabled(Event ev) throws TraceException {
+    /** The dense index of the cursor's event's location, cached while the cursor stays on one location. */
+    private int locIndex(Cursor c) {
+        Event ev = c.ev;
+        if (ev.loc != c.cachedLoc) {
+            c.cachedLoc = ev.loc;
+            c.cachedIndex = loc(ev.loc);
+        }
+        return c.cachedIndex;
+    }
+
+    private boolean enabled(Cursor c) throws TraceException {
+        Event ev = c.ev;
         switch (ev.kind.shape) {
             case READ:
             case FAILED_RMW: {
-                int i = loc(ev.loc);
+                int i = locIndex(c);
                 if (writes[i] > ev.co) {
                     throw new TraceException("corrupt trace " + dir + ": a read of " + ev.loc + " names write " + ev.co
                             + " after write " + writes[i] + " was delivered");
@@ -306,7 +317,7 @@ public final class TraceReader implements EventSource {
             }
             case WRITE:
             case RMW: {
-                int i = loc(ev.loc);
+                int i = locIndex(c);
                 return writes[i] == ev.co - 1 && readsOfCurrent[i] == ev.readsOfPrev;
             }
             default:
@@ -319,13 +330,13 @@ public final class TraceReader implements EventSource {
         switch (ev.kind.shape) {
             case READ:
             case FAILED_RMW: {
-                int i = loc(ev.loc);
+                int i = c.cachedIndex;
                 readsOfCurrent[i]++;
                 ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
                 break;
             }
             case WRITE: {
-                int i = loc(ev.loc);
+                int i = c.cachedIndex;
                 writes[i] = ev.co;
                 readsOfCurrent[i] = 0;
                 lastWriter[i] = ev.id();
@@ -333,7 +344,7 @@ public final class TraceReader implements EventSource {
                 break;
             }
             case RMW: {
-                int i = loc(ev.loc);
+                int i = c.cachedIndex;
                 ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
                 writes[i] = ev.co;
                 readsOfCurrent[i] = 0;
@@ -425,6 +436,8 @@ public final class TraceReader implements EventSource {
         private long seq;
         private boolean pending;
         final Event ev = new Event();
+        long cachedLoc = -1;
+        int cachedIndex;
         // context saved across an interrupt handler
         private final int[] savedInts = new int[5 * 8];
         private final boolean[] savedIrqs = new boolean[8];

@@ -29,8 +29,15 @@ public final class TraceWriter implements AutoCloseable {
     private long events;
     private long payloadBytes;
     private boolean closed;
+    private final Path dir;
+    /** The queue file is allocated (zero-filled) up to here; see {@link #allocateAhead(long)}. */
+    private long allocatedUpTo;
+    private Path allocatedFile;
+    private static final long ALLOCATE_CHUNK = 64L << 20;
+    private static final long ALLOCATE_MARGIN = 1L << 20;
 
     public TraceWriter(Path dir, Map<String, String> header) throws IOException {
+        this.dir = dir;
         Files.createDirectories(dir);
         try (var files = Files.list(dir)) {
             if (files.anyMatch(p -> p.getFileName().toString().endsWith(".cq4"))) {
@@ -119,6 +126,7 @@ public final class TraceWriter implements AutoCloseable {
         }
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
+            allocateAhead(b.writePosition());
             b.writeByte(TraceFormat.DOC_BLOCK);
             b.writeInt(thread);
             b.writeLong(firstSeq);
@@ -129,6 +137,52 @@ public final class TraceWriter implements AutoCloseable {
         blocks++;
         events += count;
         payloadBytes += len + 21;
+    }
+
+    /**
+     * Chronicle's queue file is sparse, and on this kind of machine (ext4 in a VM) the first write to
+     * each mapped page pays for block allocation: about 0.45 GB/s, i.e. ~30 ns per event. Writing
+     * zeros with plain file I/O ahead of the write position allocates the same blocks at ~5 GB/s,
+     * after which mapped writes run at ~7 GB/s. Only regions beyond the write position (plus a
+     * margin) and inside the file's current length are touched, under this writer's lock, so no
+     * record can be overwritten: they are zero already.
+     */
+    private void allocateAhead(long writePosition) {
+        if (writePosition + ALLOCATE_MARGIN < allocatedUpTo) {
+            return;
+        }
+        try {
+            Path file = newestQueueFile();
+            if (file == null) {
+                return;
+            }
+            if (!file.equals(allocatedFile)) {
+                allocatedFile = file;
+                allocatedUpTo = 0;
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                long from = Math.max(allocatedUpTo, writePosition + ALLOCATE_MARGIN);
+                long to = Math.min(ch.size(), writePosition + ALLOCATE_CHUNK);
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
+                for (long off = from; off < to; off += zeros.capacity()) {
+                    zeros.clear();
+                    zeros.limit((int) Math.min(zeros.capacity(), to - off));
+                    while (zeros.hasRemaining()) {
+                        ch.write(zeros, off + zeros.position());
+                    }
+                }
+                allocatedUpTo = Math.max(allocatedUpTo, to);
+            }
+        } catch (IOException | RuntimeException e) {
+            allocatedUpTo = Long.MAX_VALUE; // an optimisation only: stop trying, keep recording
+        }
+    }
+
+    private Path newestQueueFile() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".cq4"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+        }
     }
 
     public synchronized long events() {

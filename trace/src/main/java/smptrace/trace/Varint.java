@@ -6,6 +6,15 @@ public final class Varint {
 
     /** Writes v (treated as unsigned) at pos; returns the new position. */
     public static int putU(byte[] b, int pos, long v) {
+        if ((v & ~0x7FL) == 0) { // the common cases first: most fields fit in one or two bytes
+            b[pos] = (byte) v;
+            return pos + 1;
+        }
+        if ((v & ~0x3FFFL) == 0) {
+            b[pos] = (byte) (v | 0x80);
+            b[pos + 1] = (byte) (v >>> 7);
+            return pos + 2;
+        }
         while ((v & ~0x7FL) != 0) {
             b[pos++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;

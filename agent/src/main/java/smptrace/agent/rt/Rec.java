@@ -40,6 +40,7 @@ public final class Rec {
     /** Plain accesses are scheduling points too (the agent's "points=all"). */
     static volatile boolean pointsOnPlain = true;
     private static volatile TraceWriter writer;
+    private static volatile BlockPipe pipe;
     private static final List<ThreadRecorder> RECORDERS = new ArrayList<>();
     private static final IdentityTable<ArrayShadow> FOREIGN = new IdentityTable<>();
     private static final ConcurrentHashMap<String, Integer> FIELD_IDS = new ConcurrentHashMap<>();
@@ -58,6 +59,7 @@ public final class Rec {
 
     public static synchronized void start(TraceWriter w, boolean plainPoints) {
         writer = w;
+        pipe = new BlockPipe(w);
         pointsOnPlain = plainPoints;
         on = true;
     }
@@ -80,6 +82,10 @@ public final class Rec {
         }
         for (ThreadRecorder r : all) {
             r.closeFromAnyThread();
+        }
+        BlockPipe p = pipe;
+        if (p != null) {
+            p.drain();
         }
         w.close(status, detail);
     }
@@ -109,7 +115,7 @@ public final class Rec {
             TraceWriter w = writer;
             Thread t = Thread.currentThread();
             int id = w.addThread(t.getName(), t.getId());
-            ThreadRecorder r = new ThreadRecorder(id, w);
+            ThreadRecorder r = new ThreadRecorder(id, pipe);
             synchronized (Rec.class) {
                 RECORDERS.add(r);
             }
@@ -270,83 +276,103 @@ public final class Rec {
         return ((long) oid << 16) | (slot & 0xffff);
     }
 
-    // ---- plain field accesses (bytecode: GETFIELD / PUTFIELD) -----------------------------------------
+    // ---- plain accesses (bytecode GETFIELD / PUTFIELD / xALOAD / xASTORE) -----------------------------
+    //
+    // Reads:  DUP; readBegin(o, field, site) -> r; SWAP; GETFIELD; DUP_X1; readEnd(r, v)
+    // Writes: DUP2; write(o, v, field, site) -> r; DUP_X2; POP; PUTFIELD; writeEnd(r)
+    // The recorder r travels on the operand stack, so an access costs one thread-local lookup.
+    // Long/double fields and array stores, whose stack shapes do not allow that, keep r in the
+    // recorder's pending slot instead (preWrite / writeValue / postWrite).
 
-    /** Before GETFIELD: a scheduling point, then lock the object. */
-    public static void preRead(Object o, int fieldId, int site) {
-        if (!on) {
-            return;
+    /** Before a plain load: a scheduling point, then lock the object. Returns the recorder, or null. */
+    public static Object readBegin(Object o, int fieldId, int site) {
+        if (!on || !(o instanceof KernelObject)) {
+            return null;
         }
-        if (pointsOnPlain && o instanceof KernelObject) {
+        if (pointsOnPlain) {
             Sched.point(); // outside the try: the scheduler may end a task by throwing
         }
         try {
+            KernelObject k = (KernelObject) o;
             ThreadRecorder r = me();
-            r.pending = false;
-            if (o instanceof KernelObject && on) {
-                KernelObject k = (KernelObject) o;
-                lock(k);
-                r.pendObj = k;
-                r.pendLoc = loc(k.oid, fieldId);
-                r.pendIdx = fieldId;
-                r.pendSite = site;
-                r.pending = true;
-            }
+            lock(k);
+            r.pendObj = k;
+            r.pendLoc = loc(k.oid, fieldId);
+            r.pendIdx = fieldId;
+            r.pendSite = site;
+            return r;
         } catch (Throwable t) {
             fail(t);
+            return null;
         }
     }
 
-    public static void postReadI(int v) {
-        postRead(v);
-    }
-
-    public static void postReadJ(long v) {
-        postRead(v);
-    }
-
-    public static void postReadF(float v) {
-        postRead(Float.floatToRawIntBits(v));
-    }
-
-    public static void postReadD(double v) {
-        postRead(Double.doubleToRawLongBits(v));
-    }
-
-    public static void postReadA(Object v) {
-        if (!on) {
-            releasePending();
-            return;
+    public static Object arrayReadBegin(Object array, int index, int site) {
+        if (!on || array == null) {
+            return null;
         }
-        long value;
+        if (pointsOnPlain) {
+            Sched.point();
+        }
         try {
-            value = ptr(v);
+            if (index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
+                return null; // the load throws; nothing happened to record
+            }
+            ThreadRecorder r = me();
+            ArrayShadow a = foreign(array);
+            lock(a);
+            r.pendObj = a;
+            r.pendLoc = loc(a.oid, index);
+            r.pendIdx = index;
+            r.pendSite = site;
+            return r;
         } catch (Throwable t) {
-            releasePending();
             fail(t);
-            return;
+            return null;
         }
-        postRead(value);
     }
 
-    private static void postRead(long v) {
-        ThreadRecorder r;
-        if (!on) {
-            releasePending();
-            return;
+    public static void readEndI(Object r, int v) {
+        if (r != null) {
+            readEnd((ThreadRecorder) r, v);
         }
-        r = me();
-        if (!r.pending) {
-            return;
+    }
+
+    public static void readEndJ(Object r, long v) {
+        if (r != null) {
+            readEnd((ThreadRecorder) r, v);
         }
-        r.pending = false;
+    }
+
+    public static void readEndF(Object r, float v) {
+        if (r != null) {
+            readEnd((ThreadRecorder) r, Float.floatToRawIntBits(v));
+        }
+    }
+
+    public static void readEndD(Object r, double v) {
+        if (r != null) {
+            readEnd((ThreadRecorder) r, Double.doubleToRawLongBits(v));
+        }
+    }
+
+    public static void readEndA(Object r, Object v) {
+        if (r != null) {
+            long value = 0;
+            try {
+                value = ptr(v);
+            } catch (Throwable t) {
+                fail(t);
+            }
+            readEnd((ThreadRecorder) r, value);
+        }
+    }
+
+    private static void readEnd(ThreadRecorder r, long v) {
         Object o = r.pendObj;
         try {
-            if (o instanceof KernelObject) {
-                int[] sh = shadow((KernelObject) o, r.pendIdx);
-                read(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
-            } else {
-                int[] sh = shadow((ArrayShadow) o, r.pendIdx);
+            if (on) {
+                int[] sh = o instanceof KernelObject ? shadow((KernelObject) o, r.pendIdx) : shadow((ArrayShadow) o, r.pendIdx);
                 read(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
             }
         } catch (Throwable t) {
@@ -356,13 +382,67 @@ public final class Rec {
         }
     }
 
-    /** Before PUTFIELD: a scheduling point; the value and the lock come with writeValue*. */
+    /** A plain store of an int-like value: point, lock, record. The store follows; then writeEnd. */
+    public static Object writeI(Object o, int v, int fieldId, int site) {
+        return write(o, v, fieldId, site);
+    }
+
+    public static Object writeF(Object o, float v, int fieldId, int site) {
+        return write(o, Float.floatToRawIntBits(v), fieldId, site);
+    }
+
+    public static Object writeA(Object o, Object v, int fieldId, int site) {
+        if (!on || !(o instanceof KernelObject)) {
+            return null;
+        }
+        long value;
+        try {
+            value = ptr(v);
+        } catch (Throwable t) {
+            fail(t);
+            return null;
+        }
+        return write(o, value, fieldId, site);
+    }
+
+    private static Object write(Object o, long v, int fieldId, int site) {
+        if (!on || !(o instanceof KernelObject)) {
+            return null;
+        }
+        if (pointsOnPlain) {
+            Sched.point();
+        }
+        KernelObject k = (KernelObject) o;
+        try {
+            ThreadRecorder r = me();
+            lock(k);
+            try {
+                write(r, EventKind.W_PLAIN, site, loc(k.oid, fieldId), shadow(k, fieldId), fieldId, v);
+            } catch (Throwable t) {
+                fail(t);
+            }
+            r.pendObj = k;
+            return r;
+        } catch (Throwable t) {
+            fail(t);
+            return null;
+        }
+    }
+
+    /** After the store: release the lock write() took. */
+    public static void writeEnd(Object r) {
+        if (r != null) {
+            unlockPending(((ThreadRecorder) r).pendObj);
+        }
+    }
+
+    /** Long/double fields: before PUTFIELD, a scheduling point; the value and the lock come with writeValue*. */
     public static void preWrite(Object o, int fieldId, int site) {
         if (!on) {
             return;
         }
         if (pointsOnPlain && o instanceof KernelObject) {
-            Sched.point(); // outside the try: the scheduler may end a task by throwing
+            Sched.point();
         }
         try {
             ThreadRecorder r = me();
@@ -375,6 +455,31 @@ public final class Rec {
                 r.pendSite = site;
                 r.pending = true;
             }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** Array stores: as preWrite, for element {@code index}. */
+    public static void preArrayWrite(Object array, int index, int site) {
+        if (!on || array == null) {
+            return;
+        }
+        if (pointsOnPlain) {
+            Sched.point();
+        }
+        try {
+            ThreadRecorder r = me();
+            r.pending = false;
+            if (!on || index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
+                return;
+            }
+            ArrayShadow a = foreign(array);
+            r.pendObj = a;
+            r.pendLoc = loc(a.oid, index);
+            r.pendIdx = index;
+            r.pendSite = site;
+            r.pending = true;
         } catch (Throwable t) {
             fail(t);
         }
@@ -421,24 +526,21 @@ public final class Rec {
             return;
         }
         Object o = r.pendObj;
+        if (o instanceof KernelObject) {
+            lock((KernelObject) o);
+        } else {
+            lock((ArrayShadow) o);
+        }
+        r.pendLockOwner = o;
         try {
-            if (o instanceof KernelObject) {
-                KernelObject k = (KernelObject) o;
-                lock(k);
-                write(r, EventKind.W_PLAIN, r.pendSite, r.pendLoc, shadow(k, r.pendIdx), r.pendIdx, v);
-            } else {
-                ArrayShadow a = (ArrayShadow) o;
-                lock(a);
-                write(r, EventKind.W_PLAIN, r.pendSite, r.pendLoc, shadow(a, r.pendIdx), r.pendIdx, v);
-            }
-            r.pendLockOwner = o;
+            int[] sh = o instanceof KernelObject ? shadow((KernelObject) o, r.pendIdx) : shadow((ArrayShadow) o, r.pendIdx);
+            write(r, EventKind.W_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
         } catch (Throwable t) {
-            r.pendLockOwner = o;
             fail(t);
         }
     }
 
-    /** After PUTFIELD / xASTORE: release the lock writeValue took. */
+    /** After PUTFIELD (long/double) or xASTORE: release the lock writeValue took. */
     public static void postWrite() {
         try {
             ThreadRecorder r = CURRENT.get();
@@ -453,14 +555,6 @@ public final class Rec {
         }
     }
 
-    private static void releasePending() {
-        ThreadRecorder r = CURRENT.get();
-        if (r.pending) {
-            r.pending = false;
-            unlockPending(r.pendObj);
-        }
-    }
-
     private static void unlockPending(Object o) {
         if (o instanceof KernelObject) {
             unlock((KernelObject) o);
@@ -469,56 +563,6 @@ public final class Rec {
         }
     }
 
-    // ---- array element accesses (bytecode: xALOAD / xASTORE) ------------------------------------------
-
-    public static void preArrayRead(Object array, int index, int site) {
-        if (!on || array == null) {
-            return;
-        }
-        if (pointsOnPlain) {
-            Sched.point();
-        }
-        ThreadRecorder r = me();
-        r.pending = false;
-        if (!on || index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
-            return;
-        }
-        try {
-            ArrayShadow a = foreign(array);
-            lock(a);
-            r.pendObj = a;
-            r.pendLoc = loc(a.oid, index);
-            r.pendIdx = index;
-            r.pendSite = site;
-            r.pending = true;
-        } catch (Throwable t) {
-            fail(t);
-        }
-    }
-
-    public static void preArrayWrite(Object array, int index, int site) {
-        if (!on || array == null) {
-            return;
-        }
-        if (pointsOnPlain) {
-            Sched.point();
-        }
-        ThreadRecorder r = me();
-        r.pending = false;
-        if (!on || index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
-            return;
-        }
-        try {
-            ArrayShadow a = foreign(array);
-            r.pendObj = a;
-            r.pendLoc = loc(a.oid, index);
-            r.pendIdx = index;
-            r.pendSite = site;
-            r.pending = true;
-        } catch (Throwable t) {
-            fail(t);
-        }
-    }
     // ---- helpers for the recording twins of marked primitives ---------------------------------------
 
     /** Locks p's shadow if recording; returns the object to pass to the rec* calls and release. */

@@ -1,15 +1,18 @@
 package smptrace.agent.rt;
 
 import smptrace.trace.BlockEncoder;
-import smptrace.trace.TraceWriter;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One recording thread's block buffer. Only the owner encodes into it; a flush from another
- * thread (shutdown, agent failure) takes the lock and writes only the events the owner had
- * finished ({@link #committed}), so no half-written event ever reaches the trace.
+ * One recording thread's block buffer. Only the owner encodes into it. A full block goes to the
+ * background writer and the owner continues in its second buffer (two per thread, recycled: no
+ * allocation in steady state). A flush from another thread (shutdown, agent failure) takes the
+ * lock and hands off only the events the owner had finished ({@link #committed}), so no
+ * half-written event ever reaches the trace.
  */
 final class ThreadRecorder extends BlockEncoder {
     private static final VarHandle COMMITTED;
@@ -23,7 +26,10 @@ final class ThreadRecorder extends BlockEncoder {
     }
 
     final int tid;
-    private final TraceWriter writer;
+    private final BlockPipe pipe;
+    /** The buffer the writer handed back; null while both are in use. */
+    private volatile byte[] spare = new byte[BLOCK];
+    private Thread ownerThread;
     /** (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. */
     private long committed;
     private int count;
@@ -40,9 +46,16 @@ final class ThreadRecorder extends BlockEncoder {
     Object pendLockOwner;
     boolean pending;
 
-    ThreadRecorder(int tid, TraceWriter writer) {
+    ThreadRecorder(int tid, BlockPipe pipe) {
         this.tid = tid;
-        this.writer = writer;
+        this.pipe = pipe;
+        this.ownerThread = Thread.currentThread();
+    }
+
+    /** The writer returns a written buffer. */
+    void recycle(byte[] b) {
+        spare = b;
+        LockSupport.unpark(ownerThread);
     }
 
     /** Flushes first if the next event might not fit (owner thread only). */
@@ -60,10 +73,17 @@ final class ThreadRecorder extends BlockEncoder {
 
     // ---- flushing -----------------------------------------------------------------------------
 
-    /** Owner: write the buffer as one block. */
+    /** Owner: hand the buffer off as one block and continue in the spare one. */
     synchronized void flush() {
-        if (!closed && writer != null) {
-            writer.writeBlock(tid, firstSeq, count, buf, pos);
+        if (!closed && pipe != null && count > 0) {
+            byte[] full = buf;
+            byte[] next;
+            while ((next = spare) == null) {
+                LockSupport.parkNanos(this, 50_000); // the writer is behind: wait, never drop
+            }
+            spare = null;
+            pipe.submit(new BlockPipe.Block(this, tid, firstSeq, count, full, pos));
+            buf = next;
         }
         firstSeq += count;
         count = 0;
@@ -79,8 +99,9 @@ final class ThreadRecorder extends BlockEncoder {
         long state = (long) COMMITTED.getAcquire(this);
         int events = (int) (state >>> 32);
         int upTo = (int) state;
-        if (events > 0 && writer != null) {
-            writer.writeBlock(tid, firstSeq, events, buf, upTo);
+        if (events > 0 && pipe != null) {
+            // a copy: the owner may still be encoding into buf past upTo
+            pipe.submit(new BlockPipe.Block(null, tid, firstSeq, events, Arrays.copyOf(buf, upTo), upTo));
         }
         closed = true;
     }
