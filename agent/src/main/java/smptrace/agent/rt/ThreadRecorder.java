@@ -73,8 +73,15 @@ final class ThreadRecorder extends BlockEncoder {
 
     // ---- flushing -----------------------------------------------------------------------------
 
+    /** Fault injection for the agent's own tests: -Dsmptrace.test.failAfterBlocks=N fails the N+1st flush. */
+    private static final long FAIL_AFTER_BLOCKS = Long.getLong("smptrace.test.failAfterBlocks", -1);
+    private static final java.util.concurrent.atomic.AtomicLong FLUSHES = new java.util.concurrent.atomic.AtomicLong();
+
     /** Owner: hand the buffer off as one block and continue in the spare one. */
     synchronized void flush() {
+        if (FAIL_AFTER_BLOCKS >= 0 && FLUSHES.incrementAndGet() > FAIL_AFTER_BLOCKS) {
+            throw new IllegalStateException("injected recorder failure (smptrace.test.failAfterBlocks)");
+        }
         if (!closed && pipe != null && count > 0) {
             byte[] full = buf;
             byte[] next;
