@@ -1,0 +1,79 @@
+package smptrace.litmus;
+
+/**
+ * The final-state condition of a litmus test: {@code exists}, {@code ~exists} or {@code forall}
+ * over a proposition, and an optional {@code filter} that drops executions before they are counted.
+ */
+public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
+
+    public enum Quantifier {
+        EXISTS("exists"), NOT_EXISTS("~exists"), FORALL("forall");
+
+        public final String keyword;
+
+        Quantifier(String keyword) {
+            this.keyword = keyword;
+        }
+    }
+
+    /** A proposition over final register values ({@code P:reg=v}) and final memory ({@code x=v}). */
+    public sealed interface Prop permits And, Or, Not, Atom, Truth {
+    }
+
+    public record And(Prop left, Prop right) implements Prop {
+    }
+
+    public record Or(Prop left, Prop right) implements Prop {
+    }
+
+    public record Not(Prop operand) implements Prop {
+    }
+
+    public record Truth(boolean value) implements Prop {
+    }
+
+    /**
+     * {@code thread:name=value}, or {@code name=value} for a shared location (thread -1). The value
+     * is an integer, or the address of the location {@code pointsTo}.
+     */
+    public record Atom(int thread, String name, long value, String pointsTo) implements Prop {
+    }
+
+    /** Final values of registers and locations; pointers as {@link Values#pointer} values. */
+    public interface FinalState {
+        long value(int thread, String name);
+    }
+
+    public static boolean eval(Prop p, FinalState s, java.util.function.ToLongFunction<String> address) {
+        if (p instanceof And a) {
+            return eval(a.left(), s, address) && eval(a.right(), s, address);
+        } else if (p instanceof Or o) {
+            return eval(o.left(), s, address) || eval(o.right(), s, address);
+        } else if (p instanceof Not n) {
+            return !eval(n.operand(), s, address);
+        } else if (p instanceof Truth t) {
+            return t.value();
+        } else {
+            Atom a = (Atom) p;
+            long expected = a.pointsTo() != null ? address.applyAsLong(a.pointsTo()) : a.value();
+            return s.value(a.thread(), a.name()) == expected;
+        }
+    }
+
+    /** The proposition in the litmus dialect's syntax. */
+    public static String print(Prop p) {
+        if (p instanceof And a) {
+            return "(" + print(a.left()) + " /\\ " + print(a.right()) + ")";
+        } else if (p instanceof Or o) {
+            return "(" + print(o.left()) + " \\/ " + print(o.right()) + ")";
+        } else if (p instanceof Not n) {
+            return "~" + print(n.operand());
+        } else if (p instanceof Truth t) {
+            return t.value() ? "true" : "false";
+        } else {
+            Atom a = (Atom) p;
+            String v = a.pointsTo() != null ? a.pointsTo() : Long.toString(a.value());
+            return (a.thread() >= 0 ? a.thread() + ":" : "") + a.name() + "=" + v;
+        }
+    }
+}

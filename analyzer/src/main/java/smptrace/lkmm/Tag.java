@@ -1,0 +1,59 @@
+package smptrace.lkmm;
+
+import smptrace.trace.EventKind;
+
+/**
+ * The annotation an event carries, in linux-kernel.def's words. Access tags ({@code ONCE},
+ * {@code ACQUIRE}, {@code RELEASE}, {@code MB}, {@code NORETURN}) sit on reads and writes; the
+ * others are the barrier tags of {@code F} events. {@code PLAIN} is an unannotated C access.
+ * The names follow {@link EventKind.Order} where that enum has the tag.
+ */
+public enum Tag {
+    PLAIN, ONCE, ACQUIRE, RELEASE, MB, NORETURN,
+    RMB, WMB, BEFORE_ATOMIC, AFTER_ATOMIC, AFTER_SPINLOCK, AFTER_UNLOCK_LOCK, BARRIER,
+    SYNC_RCU, RCU_LOCK, RCU_UNLOCK;
+
+    /** The tag for a trace ordering class, or null for classes that are not LKMM tags. */
+    public static Tag of(EventKind.Order order) {
+        switch (order) {
+            case PLAIN: return PLAIN;
+            case ONCE: return ONCE;
+            case ACQUIRE: return ACQUIRE;
+            case RELEASE: return RELEASE;
+            case MB: return MB;
+            case NORETURN: return NORETURN;
+            case WMB: return WMB;
+            case RMB: return RMB;
+            case BEFORE_ATOMIC: return BEFORE_ATOMIC;
+            case AFTER_ATOMIC: return AFTER_ATOMIC;
+            case AFTER_SPINLOCK: return AFTER_SPINLOCK;
+            case SYNC_RCU: return SYNC_RCU;
+            case RCU_LOCK: return RCU_LOCK;
+            case RCU_UNLOCK: return RCU_UNLOCK;
+            default: return null;
+        }
+    }
+
+    /** True for the tags that mark an access (as opposed to a fence). */
+    public boolean isAccessTag() {
+        return ordinal() <= NORETURN.ordinal();
+    }
+
+    /** The C spelling of a fence tag, as linux-kernel.def maps it. */
+    public String fenceCall() {
+        switch (this) {
+            case MB: return "smp_mb";
+            case RMB: return "smp_rmb";
+            case WMB: return "smp_wmb";
+            case BEFORE_ATOMIC: return "smp_mb__before_atomic";
+            case AFTER_ATOMIC: return "smp_mb__after_atomic";
+            case AFTER_SPINLOCK: return "smp_mb__after_spinlock";
+            case AFTER_UNLOCK_LOCK: return "smp_mb__after_unlock_lock";
+            case BARRIER: return "barrier";
+            case SYNC_RCU: return "synchronize_rcu";
+            case RCU_LOCK: return "rcu_read_lock";
+            case RCU_UNLOCK: return "rcu_read_unlock";
+            default: throw new IllegalArgumentException(this + " is not a fence tag");
+        }
+    }
+}
