@@ -64,7 +64,7 @@ public final class TraceReader implements EventSource {
         ChronicleQueue q;
         try {
             q = SingleChronicleQueueBuilder.binary(dir.toFile()).readOnly(true).build();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) { // Chronicle also throws checked exceptions undeclared
             throw new TraceException("corrupt trace " + dir + ": the queue cannot be opened (" + oneLine(e) + ")");
         }
         TraceReader r = new TraceReader(dir, q);
@@ -73,7 +73,7 @@ public final class TraceReader implements EventSource {
         } catch (TraceException e) {
             r.close();
             throw e;
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             r.close();
             throw new TraceException("corrupt trace " + dir + ": " + oneLine(e));
         }
@@ -416,7 +416,7 @@ public final class TraceReader implements EventSource {
         }
         try {
             queue.close();
-        } catch (RuntimeException ignored) {
+        } catch (Exception | Error ignored) {
             // closing a damaged queue must not hide the message about it
         }
     }
@@ -532,7 +532,9 @@ public final class TraceReader implements EventSource {
                     b.read(buf, 0, len);
                     pos = 0;
                 }
-            } catch (RuntimeException e) {
+            } catch (TraceException e) {
+                throw e;
+            } catch (Exception | Error e) {
                 throw new TraceException("corrupt trace " + dir + ": " + oneLine(e));
             }
             return true;
