@@ -42,7 +42,8 @@ final class BenchCommand implements Command {
     public Options options() {
         return Main.options(
                 Main.opt("events", "N", "events per thread for the recording loops (default 20000000)"),
-                Main.opt("runs", "N", "runs per measurement; the median is reported (default 3)"));
+                Main.opt("runs", "N", "runs per measurement; the median is reported (default 3)"),
+                Main.opt("standard-length", "N", "iterations per task of the engine's standard workload (default 20000)"));
     }
 
     @Override
@@ -53,6 +54,7 @@ final class BenchCommand implements Command {
         long events = Main.longValue(cl, "events", 20_000_000, 40_000, 2_000_000_000);
         int runs = (int) Main.longValue(cl, "runs", 3, 1, 50);
         long iterations = events / 4;
+        int standardLength = (int) Main.longValue(cl, "standard-length", 20_000, 100, 10_000_000);
         List<Figure> figures = new ArrayList<>();
         Path tmp = Files.createTempDirectory("smptrace-bench");
         try {
@@ -116,6 +118,20 @@ final class BenchCommand implements Command {
             double r2 = median(rec2) / (2.0 * events);
             out.printf("  2 threads: %.1f ns/event without agent, %.1f ns/event recording (wall time / all events)%n", p2, r2);
             figures.add(new Figure("slowdown, 2 threads (recorded / plain wall time)", median(rec2) / median(plain2), "x", "report", true));
+
+            // the engine's standard workload, free-running on 4 CPUs, side by side
+            double[] plainStd = new double[runs];
+            double[] recStd = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                plainStd[i] = standardMs(null, standardLength);
+                Path t = tmp.resolve("std-" + i);
+                recStd[i] = standardMs(t, standardLength);
+                delete(t);
+            }
+            out.printf("  standard workload (4 CPUs, free, length %d): %.0f ms without agent, %.0f ms recording%n",
+                    standardLength, median(plainStd), median(recStd));
+            double slow = median(recStd) / median(plainStd);
+            figures.add(new Figure("slowdown, standard workload, 4 CPUs free-running", slow, "x", "<= 5", slow <= 5));
         } finally {
             delete(tmp);
         }
@@ -144,6 +160,25 @@ final class BenchCommand implements Command {
             }
         }
         throw new UsageException("the bench loop printed no timing: " + outText.toString().trim());
+    }
+
+    /** Runs the engine's standard workload free on 4 CPUs; returns the run's own time (ms=, JVM start excluded). */
+    private static double standardMs(Path trace, int length) throws Exception {
+        StringBuilder outText = new StringBuilder();
+        List<String> cmd = Launcher.engineCommand(trace, "points=all", Map.of("scenario", "standard"), List.of("-Xms256m"),
+                "smptrace.engine.EngineMain", List.of("--patch", "001", "--variant", "after", "--scenario", "standard",
+                        "--schedule", "free", "--cpus", "4", "--length", String.valueOf(length), "--timeout-ms", "600000"));
+        int rc = Launcher.run(cmd, outText);
+        String text = outText.toString();
+        if (rc != 0 || !text.contains("outcome=ok")) {
+            throw new UsageException("the standard workload did not complete: " + text.trim());
+        }
+        for (String tok : text.split("\\s+")) {
+            if (tok.startsWith("ms=")) {
+                return Double.parseDouble(tok.substring(3));
+            }
+        }
+        throw new UsageException("the standard workload printed no timing: " + text.trim());
     }
 
     private static double median(double[] xs) {

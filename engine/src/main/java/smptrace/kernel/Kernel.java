@@ -129,7 +129,7 @@ public final class Kernel {
     /** cpu_relax(): the body of a spin loop. A scheduling point, so spinning tasks let others run. */
     public static void cpu_relax() {
         Sched.point();
-        Thread.onSpinWait();
+        Sched.relax();
     }
 
     // ---- xchg ---------------------------------------------------------------------------------

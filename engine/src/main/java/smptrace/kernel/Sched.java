@@ -10,6 +10,11 @@ public final class Sched {
     /** Decides, at a scheduling point, whether the calling task keeps running. */
     public interface Hook {
         void point();
+
+        /** The body of a spin-wait iteration (cpu_relax()); free-running machines may yield the core here. */
+        default void relax() {
+            Thread.onSpinWait();
+        }
     }
 
     private static final Hook NONE = () -> { };
@@ -27,5 +32,10 @@ public final class Sched {
 
     public static void point() {
         hook.point();
+    }
+
+    /** cpu_relax(): the spinning task lets the machine run something else. */
+    public static void relax() {
+        hook.relax();
     }
 }

@@ -195,7 +195,7 @@ public final class RKernel {
 
     public static void cpu_relax(int site) {
         Sched.point();
-        Thread.onSpinWait();
+        Sched.relax();
         Rec.recSimple(EventKind.CPU_RELAX, site);
     }
 

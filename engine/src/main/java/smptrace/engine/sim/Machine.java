@@ -28,7 +28,23 @@ import smptrace.kernel.TraceHooks;
  */
 public final class Machine {
     private static final ThreadLocal<Ctx> CURRENT = new ThreadLocal<>();
-    private static final Sched.Hook HOOK = Machine::hook;
+    private static final Sched.Hook HOOK = new Sched.Hook() {
+        @Override
+        public void point() {
+            hook();
+        }
+
+        @Override
+        public void relax() {
+            Ctx c = CURRENT.get();
+            if (c != null && !c.m.controlled) {
+                // free mode: more simulated CPUs than cores; a spinning CPU gives its core to the one it waits for
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    };
 
     /** What the IPI vector runs on the target CPU (generic_smp_call_function_single_interrupt). */
     public interface IrqHandler {
@@ -439,6 +455,9 @@ public final class Machine {
         while (true) {
             Cpu c = me.cpu;
             Action a = null;
+            if (me.kind == Ctx.Kind.TASK && !c.ipiPending && c.stopperWork == null && c.runq.isEmpty()) {
+                return; // nothing to decide: skip the machine lock (a racy hint; anything missed is seen next point)
+            }
             synchronized (this) {
                 boolean pre = preemptible(me);
                 if (c.stopperWork != null && me != c.stopper && pre) {
