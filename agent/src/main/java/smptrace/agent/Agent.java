@@ -35,6 +35,21 @@ public final class Agent {
     private Agent() { }
 
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        // An attach runs agentmain on the Attach Listener thread, whose context class loader is
+        // null on recent JDKs; Chronicle loads classes through it.
+        Thread self = Thread.currentThread();
+        ClassLoader previous = self.getContextClassLoader();
+        if (previous == null) {
+            self.setContextClassLoader(Agent.class.getClassLoader());
+        }
+        try {
+            startRecording(args, inst, attached);
+        } finally {
+            self.setContextClassLoader(previous);
+        }
+    }
+
+    private static void startRecording(String args, Instrumentation inst, boolean attached) {
         if (started) {
             warn("already recording; ignoring a second start");
             return;

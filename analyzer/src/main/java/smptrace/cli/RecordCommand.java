@@ -53,7 +53,8 @@ final class RecordCommand implements Command {
                 Main.opt("length", "N", "scenario length (requests per task; default per scenario)"),
                 Main.opt("debug", "on|off", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario)"),
                 Main.opt("rounds", "N", "mp-demo: messages to pass (default 1000)"),
-                Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"));
+                Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"),
+                Main.opt("compact", null, "small queue file (1 MiB mapping blocks) for traces to archive; slower for long runs"));
     }
 
     @Override
@@ -113,7 +114,8 @@ final class RecordCommand implements Command {
         } else {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }
-        List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, List.of(), main, args);
+        List<String> jvm = cl.hasOption("compact") ? List.of("-Dsmptrace.trace.blockSize=1048576") : List.of();
+        List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, jvm, main, args);
         int rc = Launcher.run(cmd, null);
         if (rc != 0) {
             throw new UsageException("the recorded run exited with code " + rc + "; its trace (if any) is in " + dir);

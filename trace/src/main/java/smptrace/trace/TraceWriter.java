@@ -34,6 +34,7 @@ public final class TraceWriter implements AutoCloseable {
     private long allocatedUpTo;
     private Path allocatedFile;
     private static final long ALLOCATE_CHUNK = 64L << 20;
+    private static final long BLOCK_SIZE = Long.getLong("smptrace.trace.blockSize", 0);
     private static final long ALLOCATE_MARGIN = 1L << 20;
 
     public TraceWriter(Path dir, Map<String, String> header) throws IOException {
@@ -44,7 +45,13 @@ public final class TraceWriter implements AutoCloseable {
                 throw new IOException("trace directory " + dir + " already holds a trace; choose an empty one");
             }
         }
-        this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).build();
+        // Chronicle's default 64 MiB mapping block makes every trace file at least 80 MB (sparse, so
+        // little disk); -Dsmptrace.trace.blockSize=1048576 gives compact files for archived reproducers.
+        SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir.toFile());
+        if (BLOCK_SIZE > 0) {
+            builder.blockSize(BLOCK_SIZE);
+        }
+        this.queue = builder.build();
         this.appender = queue.createAppender();
         // one appender for every recording thread, serialised by this object's lock
         if (appender instanceof SingleThreadedChecked) {
