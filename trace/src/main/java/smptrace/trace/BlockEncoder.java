@@ -91,48 +91,40 @@ public class BlockEncoder {
         head(k, site);
     }
 
-    /** Control events with integer arguments (their count is fixed per kind; see the format doc). */
+    /** Control events with integer arguments (their layout is {@link EventKind#args}). */
     public final void control(EventKind k, int site, long a, long b) {
         head(k, site);
-        switch (k) {
-            case ALLOC:
+        switch (k.args) {
+            case NONE:
+                break;
+            case ONE:
+                s(a);
+                break;
+            case TWO:
+                s(a);
+                s(b);
+                break;
+            case OID_CLASS:
                 u(a);
                 u(b);
                 break;
-            case ASSERT_EXCLUSIVE_WRITER:
-            case ASSERT_EXCLUSIVE_ACCESS:
+            case LOC:
                 u(a);
                 break;
-            case IRQ_DISABLE:
-            case IRQ_ENABLE:
-            case DATA_RACE_BEGIN:
-            case DATA_RACE_END:
-                break;
-            case PREEMPT_DISABLE:
-            case PREEMPT_ENABLE:
-            case IRQ_ENTER:
-            case IRQ_EXIT:
-            case STOP_MACHINE_ENTER:
-            case STOP_MACHINE_EXIT:
-            case FLUSH_END:
-                s(a);
-                break;
-            case NAME:
-            case STUCK:
-                throw new IllegalArgumentException(k + " carries a text: use controlText");
             default:
-                s(a);
-                s(b);
+                throw new IllegalArgumentException(k + " carries a text: use controlText");
         }
     }
 
     /** NAME (oid, text) and STUCK (cpu, text). */
     public final void controlText(EventKind k, int site, long a, String text) {
         head(k, site);
-        if (k == EventKind.NAME) {
+        if (k.args == EventKind.Args.OID_TEXT) {
             u(a);
-        } else {
+        } else if (k.args == EventKind.Args.ONE_TEXT) {
             s(a);
+        } else {
+            throw new IllegalArgumentException(k + " carries no text");
         }
         text(text);
     }

@@ -63,43 +63,61 @@ public enum EventKind {
 
     // ---- control (payload: the listed arguments) -------------------------------------------------
     /** oid, class id: a kernel object came to exist. */
-    ALLOC(50, Shape.CONTROL, Order.NONE),
+    ALLOC(50, Shape.CONTROL, Order.NONE, Args.OID_CLASS),
     /** oid, name (string): the object's kernel name. */
-    NAME(51, Shape.CONTROL, Order.NONE),
+    NAME(51, Shape.CONTROL, Order.NONE, Args.OID_TEXT),
     /** task, cpu: this stream now runs task on cpu. */
-    TASK_ON_CPU(52, Shape.CONTROL, Order.NONE),
+    TASK_ON_CPU(52, Shape.CONTROL, Order.NONE, Args.TWO),
     /** task, cpu. */
-    TASK_OFF_CPU(53, Shape.CONTROL, Order.NONE),
+    TASK_OFF_CPU(53, Shape.CONTROL, Order.NONE, Args.TWO),
     /** new preempt count. */
-    PREEMPT_DISABLE(54, Shape.CONTROL, Order.NONE),
+    PREEMPT_DISABLE(54, Shape.CONTROL, Order.NONE, Args.ONE),
     /** new preempt count. */
-    PREEMPT_ENABLE(55, Shape.CONTROL, Order.NONE),
-    IRQ_DISABLE(56, Shape.CONTROL, Order.NONE),
-    IRQ_ENABLE(57, Shape.CONTROL, Order.NONE),
+    PREEMPT_ENABLE(55, Shape.CONTROL, Order.NONE, Args.ONE),
+    IRQ_DISABLE(56, Shape.CONTROL, Order.NONE, Args.NONE),
+    IRQ_ENABLE(57, Shape.CONTROL, Order.NONE, Args.NONE),
     /** cpu: an interrupt handler starts (a new context) on this stream. */
-    IRQ_ENTER(58, Shape.CONTROL, Order.NONE),
+    IRQ_ENTER(58, Shape.CONTROL, Order.NONE, Args.ONE),
     /** cpu. */
-    IRQ_EXIT(59, Shape.CONTROL, Order.NONE),
+    IRQ_EXIT(59, Shape.CONTROL, Order.NONE, Args.ONE),
     /** src cpu, dst cpu. */
-    IPI_SEND(60, Shape.CONTROL, Order.NONE),
+    IPI_SEND(60, Shape.CONTROL, Order.NONE, Args.TWO),
     /** cpu, 1 online / 0 offline. */
-    CPU_ONLINE(61, Shape.CONTROL, Order.NONE),
+    CPU_ONLINE(61, Shape.CONTROL, Order.NONE, Args.TWO),
     /** cpu. */
-    STOP_MACHINE_ENTER(62, Shape.CONTROL, Order.NONE),
-    STOP_MACHINE_EXIT(63, Shape.CONTROL, Order.NONE),
+    STOP_MACHINE_ENTER(62, Shape.CONTROL, Order.NONE, Args.ONE),
+    STOP_MACHINE_EXIT(63, Shape.CONTROL, Order.NONE, Args.ONE),
     /** cpu, reason (0 ipi, 1 idle, 2 dying). */
-    FLUSH_BEGIN(64, Shape.CONTROL, Order.NONE),
-    FLUSH_END(65, Shape.CONTROL, Order.NONE),
+    FLUSH_BEGIN(64, Shape.CONTROL, Order.NONE, Args.TWO),
+    FLUSH_END(65, Shape.CONTROL, Order.NONE, Args.ONE),
     /** cpu, reason (string): the watchdog ended the run. */
-    STUCK(66, Shape.CONTROL, Order.NONE),
-    DATA_RACE_BEGIN(67, Shape.CONTROL, Order.NONE),
-    DATA_RACE_END(68, Shape.CONTROL, Order.NONE),
+    STUCK(66, Shape.CONTROL, Order.NONE, Args.ONE_TEXT),
+    DATA_RACE_BEGIN(67, Shape.CONTROL, Order.NONE, Args.NONE),
+    DATA_RACE_END(68, Shape.CONTROL, Order.NONE, Args.NONE),
     /** site, loc. */
-    ASSERT_EXCLUSIVE_WRITER(69, Shape.CONTROL, Order.NONE),
+    ASSERT_EXCLUSIVE_WRITER(69, Shape.CONTROL, Order.NONE, Args.LOC),
     /** site, loc. */
-    ASSERT_EXCLUSIVE_ACCESS(70, Shape.CONTROL, Order.NONE),
+    ASSERT_EXCLUSIVE_ACCESS(70, Shape.CONTROL, Order.NONE, Args.LOC),
     /** code, arg. */
-    MARK(71, Shape.CONTROL, Order.NONE);
+    MARK(71, Shape.CONTROL, Order.NONE, Args.TWO);
+
+    /** The arguments of a control event, in payload order (docs/trace-format.md, "Control events"). */
+    public enum Args {
+        /** No arguments. */
+        NONE,
+        /** One signed varint (a cpu, a preempt count). */
+        ONE,
+        /** Two signed varints. */
+        TWO,
+        /** An object id and a class id (unsigned). */
+        OID_CLASS,
+        /** An object id (unsigned) and a text. */
+        OID_TEXT,
+        /** A signed varint and a text. */
+        ONE_TEXT,
+        /** A location (unsigned). */
+        LOC
+    }
 
     /** How the payload is laid out, and what the event is to the memory model. */
     public enum Shape { READ, WRITE, RMW, FAILED_RMW, FENCE, CONTROL }
@@ -110,6 +128,8 @@ public enum EventKind {
     public final int code;
     public final Shape shape;
     public final Order order;
+    /** Control events: their arguments; NONE for every other shape. */
+    public final Args args;
 
     private static final EventKind[] BY_CODE = new EventKind[128];
 
@@ -120,9 +140,14 @@ public enum EventKind {
     }
 
     EventKind(int code, Shape shape, Order order) {
+        this(code, shape, order, Args.NONE);
+    }
+
+    EventKind(int code, Shape shape, Order order, Args args) {
         this.code = code;
         this.shape = shape;
         this.order = order;
+        this.args = args;
     }
 
     /** The kind with this opcode, or null if the opcode is unknown. */

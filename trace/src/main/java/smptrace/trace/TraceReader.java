@@ -618,40 +618,33 @@ public final class TraceReader implements EventSource {
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {
-            switch (k) {
-                case ALLOC:
+            switch (k.args) {
+                case NONE:
+                    break;
+                case ONE:
+                    e.a = s();
+                    break;
+                case TWO:
+                    e.a = s();
+                    e.b = s();
+                    break;
+                case OID_CLASS:
                     e.a = u();
                     e.b = u();
                     break;
-                case NAME:
+                case OID_TEXT:
                     e.a = u();
                     e.text = text();
                     break;
-                case STUCK:
+                case ONE_TEXT:
                     e.a = s();
                     e.text = text();
                     break;
-                case ASSERT_EXCLUSIVE_WRITER:
-                case ASSERT_EXCLUSIVE_ACCESS:
+                case LOC:
                     e.loc = u();
                     break;
-                case IRQ_DISABLE:
-                case IRQ_ENABLE:
-                case DATA_RACE_BEGIN:
-                case DATA_RACE_END:
-                    break;
-                case PREEMPT_DISABLE:
-                case PREEMPT_ENABLE:
-                case IRQ_ENTER:
-                case IRQ_EXIT:
-                case STOP_MACHINE_ENTER:
-                case STOP_MACHINE_EXIT:
-                case FLUSH_END:
-                    e.a = s();
-                    break;
                 default:
-                    e.a = s();
-                    e.b = s();
+                    throw new TraceException("corrupt trace " + dir + ": no layout for " + k);
             }
         }
 
