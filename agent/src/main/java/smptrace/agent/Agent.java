@@ -24,12 +24,13 @@ import java.util.Map;
  * Starts recording: parses the agent arguments, opens the trace, installs the instrumentation.
  *
  * <p>Arguments (comma-separated {@code key=value}; system properties {@code smptrace.KEY} work too):
- * {@code out=DIR} (required), {@code include=prefix:prefix} (classes to instrument; default
+ * {@code out=DIR} (the trace), or {@code batch=true} (no trace until the program opens one with
+ * TraceHooks.trace_begin), {@code include=prefix:prefix} (classes to instrument; default
  * {@value #DEFAULT_INCLUDE}), {@code points=all|marked} (whether plain accesses are scheduling
  * points; default all). Every system property {@code smptrace.header.K=V} goes into the header as K.
  */
 public final class Agent {
-    static final String DEFAULT_INCLUDE = "smptrace.engine.smp.:smptrace.engine.scenario.:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
+    static final String DEFAULT_INCLUDE = "smptrace.engine.smp.:smptrace.engine.scenario.:smptrace.engine.BatchMain:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
     private static boolean started;
 
     private Agent() { }
@@ -57,18 +58,25 @@ public final class Agent {
         started = true;
         Map<String, String> opts = parse(args);
         String out = opts.get("out");
+        boolean plainPoints = !"marked".equals(opts.getOrDefault("points", "all"));
+        agentArgs = args == null ? "" : args;
+        agentMode = attached ? "agentmain" : "premain";
         if (out == null || out.isBlank()) {
-            warn("no trace directory given (out=DIR); not recording");
-            return;
+            if (!"true".equals(opts.get("batch"))) {
+                warn("no trace directory given (out=DIR, or batch=true for traces the program opens); not recording");
+                return;
+            }
+            Rec.startIdle(plainPoints);
+        } else {
+            TraceWriter writer;
+            try {
+                writer = new TraceWriter(Paths.get(out), header());
+            } catch (IOException | RuntimeException e) {
+                warn("cannot open trace " + out + ": " + e.getMessage() + "; not recording");
+                return;
+            }
+            Rec.start(writer, plainPoints);
         }
-        TraceWriter writer;
-        try {
-            writer = new TraceWriter(Paths.get(out), header(args, attached));
-        } catch (IOException | RuntimeException e) {
-            warn("cannot open trace " + out + ": " + e.getMessage() + "; not recording");
-            return;
-        }
-        Rec.start(writer, !"marked".equals(opts.getOrDefault("points", "all")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Rec.stop(TraceFormat.END_COMPLETE, ""), "smptrace-close"));
         List<String> include = new ArrayList<>(List.of(opts.getOrDefault("include", DEFAULT_INCLUDE).split(":")));
         include.removeIf(String::isBlank);
@@ -104,7 +112,7 @@ public final class Agent {
 
     private static Map<String, String> parse(String args) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String key : new String[] {"out", "include", "points"}) {
+        for (String key : new String[] {"out", "include", "points", "batch"}) {
             String v = System.getProperty("smptrace." + key);
             if (v != null) {
                 m.put(key, v);
@@ -121,16 +129,27 @@ public final class Agent {
         return m;
     }
 
-    private static Map<String, String> header(String args, boolean attached) {
+    private static volatile String agentArgs = "";
+    private static volatile String agentMode = "premain";
+
+    /** The header of the trace named by out=: -Dsmptrace.header.K=V entries, then the JVM facts. */
+    private static Map<String, String> header() {
         Map<String, String> h = new LinkedHashMap<>();
         for (String k : System.getProperties().stringPropertyNames()) {
             if (k.startsWith("smptrace.header.")) {
                 h.put(k.substring("smptrace.header.".length()), System.getProperty(k));
             }
         }
+        h.putAll(jvmFacts());
+        return h;
+    }
+
+    /** Start time, agent arguments and mode, JVM and host facts: part of every trace's header. */
+    public static Map<String, String> jvmFacts() {
+        Map<String, String> h = new LinkedHashMap<>();
         h.put(TraceFormat.KEY_START, Instant.now().toString());
-        h.put("agent.args", args == null ? "" : args);
-        h.put("agent.mode", attached ? "agentmain" : "premain");
+        h.put("agent.args", agentArgs);
+        h.put("agent.mode", agentMode);
         h.put("jvm.version", System.getProperty("java.version"));
         h.put("jvm.vendor", System.getProperty("java.vendor"));
         h.put("jvm.name", System.getProperty("java.vm.name"));
@@ -154,10 +173,9 @@ public final class Agent {
         }
     }
 
-    /** Registers a source site in the trace's dictionary (at instrumentation time). */
+    /** Registers a source site in the dictionary every trace of this JVM carries (at instrumentation time). */
     static int site(String className, String method, String file, int line) {
-        TraceWriter w = Rec.writer();
-        return w == null ? 0 : w.addSite(className, method, file, line);
+        return Rec.siteId(className, method, file, line);
     }
 
     static void warn(String message) {

@@ -87,6 +87,52 @@ final class Launcher {
         return cmd;
     }
 
+    /** One recorded run of a batch: its trace directory and the engine's one-line summary. */
+    record BatchRun(Path trace, String summary) { }
+
+    /**
+     * Records many engine runs in ONE child JVM (agent with batch=true, engine BatchMain): each
+     * element of {@code runs} is one run's EngineMain arguments; each run gets its own trace under
+     * {@code root}. JVM start-up and instrumentation are paid once.
+     */
+    static List<BatchRun> recordBatch(Path root, List<List<String>> runs, boolean compact) throws UsageException, IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(chronicleFlags());
+        if (compact) {
+            cmd.add("-Dsmptrace.trace.blockSize=1048576");
+        }
+        cmd.add("-javaagent:" + agentJar() + "=batch=true");
+        cmd.add("-cp");
+        cmd.add(engineJar().toString());
+        cmd.add("smptrace.engine.BatchMain");
+        cmd.add(root.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        StringBuilder in = new StringBuilder();
+        for (List<String> r : runs) {
+            in.append(String.join(" ", r)).append('\n');
+        }
+        try (var os = p.getOutputStream()) {
+            os.write(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc != 0) {
+            throw new UsageException("the batch recording exited with code " + rc);
+        }
+        List<BatchRun> result = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                result.add(new BatchRun(Paths.get(line.substring(0, tab)), line.substring(tab + 1)));
+            }
+        }
+        if (result.size() != runs.size()) {
+            throw new UsageException("the batch recording reported " + result.size() + " of " + runs.size() + " runs");
+        }
+        return result;
+    }
+
     /** Runs a child JVM to completion, its output going to ours (or captured); returns its exit code. */
     static int run(List<String> cmd, StringBuilder capture) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -47,6 +47,7 @@ final class RecordCommand implements Command {
                 Main.opt("variant", "NAME", "before, after or a mutant of the patch (smptrace scenarios lists them)"),
                 Main.opt("scenario", "NAME", "engine scenario 000..004|standard (default: the patch's own), or " + DEMO),
                 Main.opt("seed", "N", "scheduler seed (default 1)"),
+                Main.opt("seeds", "N", "with --patch: record N runs, seeds SEED..SEED+N-1, in one JVM, one trace each under --out"),
                 Main.opt("schedule", "random|pct|free", "controlled random, controlled PCT, or free-running threads (default random)"),
                 Main.opt("pct-depth", "D", "PCT bug depth (default 3)"),
                 Main.opt("cpus", "N", "simulated CPUs (default: 4, or more if the scenario needs)"),
@@ -102,6 +103,21 @@ final class RecordCommand implements Command {
                 cfg = smptrace.engine.EngineMain.parse(args); // the same parser the child uses: fail here, in one line
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
+            }
+            if (cl.hasOption("seeds")) {
+                long n = Main.longValue(cl, "seeds", 1, 1, 100_000);
+                List<List<String>> runs = new ArrayList<>();
+                for (long s = seed; s < seed + n; s++) {
+                    List<String> a = new ArrayList<>(args.subList(0, args.size() - 1));
+                    a.add(String.valueOf(s));
+                    runs.add(a);
+                }
+                List<Launcher.BatchRun> done = Launcher.recordBatch(dir, runs, cl.hasOption("compact"));
+                for (Launcher.BatchRun b : done) {
+                    out.println(b.trace() + "  " + b.summary().substring(b.summary().indexOf('|') + 1).trim());
+                }
+                out.println("recorded " + done.size() + " traces under " + dir);
+                return Exit.OK;
             }
             header.put("scenario", cfg.scenario().id);
             header.put("patch", cfg.patch().number);

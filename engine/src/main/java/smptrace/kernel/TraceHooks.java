@@ -64,6 +64,15 @@ public final class TraceHooks {
     /** ASSERT_EXCLUSIVE_WRITER ({@code access == false}) or ASSERT_EXCLUSIVE_ACCESS on (p, f). */
     public static void assert_exclusive(Object p, Field f, boolean access) { }
 
+    /**
+     * Batch recording: from here on, record into a new trace at {@code dir} (the current one, if
+     * any, is closed complete). {@code header} is "key=value" lines for the new trace's header.
+     */
+    public static void trace_begin(String dir, String header) { }
+
+    /** Batch recording: close the current trace; record nothing until the next trace_begin. */
+    public static void trace_end() { }
+
     /** A free-form marker a scenario or test places in the trace (e.g. its phase). */
     public static void mark(int code, long arg) { }
 }

@@ -87,6 +87,37 @@ public final class TraceWriter implements AutoCloseable {
         return id;
     }
 
+    /** Writes a site record with an id the caller assigned (a recorder that keeps one dictionary across traces). */
+    public synchronized void putSite(int id, String className, String method, String file, int line) {
+        nextSite = Math.max(nextSite, id + 1);
+        if (closed) {
+            return;
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeByte(TraceFormat.DOC_SITE);
+            b.writeInt(id);
+            b.writeUtf8(className);
+            b.writeUtf8(method);
+            b.writeUtf8(file == null ? "?" : file);
+            b.writeInt(line);
+        }
+    }
+
+    public synchronized void putField(int id, String owner, String name) {
+        nextField = Math.max(nextField, id + 1);
+        if (!closed) {
+            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name);
+        }
+    }
+
+    public synchronized void putClass(int id, String name) {
+        nextClass = Math.max(nextClass, id + 1);
+        if (!closed) {
+            writeNamed(TraceFormat.DOC_CLASS, id, name);
+        }
+    }
+
     public synchronized int addField(String owner, String name) {
         int id = nextField++;
         if (!closed) {

@@ -86,6 +86,14 @@ public final class RHooks {
         Rec.recLocation(access ? EventKind.ASSERT_EXCLUSIVE_ACCESS : EventKind.ASSERT_EXCLUSIVE_WRITER, site, p, f);
     }
 
+    public static void trace_begin(String dir, String header, int site) {
+        Rec.beginTrace(dir, header);
+    }
+
+    public static void trace_end(int site) {
+        Rec.endTrace();
+    }
+
     public static void mark(int code, long arg, int site) {
         Rec.recArgs(EventKind.MARK, site, code, arg, 2);
     }

@@ -41,14 +41,29 @@ public final class Rec {
     static volatile boolean pointsOnPlain = true;
     private static volatile TraceWriter writer;
     private static volatile BlockPipe pipe;
+    /** Bumped at every new trace: a thread's recorder of an older trace is replaced on its next event. */
+    private static volatile int generation;
     private static final List<ThreadRecorder> RECORDERS = new ArrayList<>();
     private static final IdentityTable<ArrayShadow> FOREIGN = new IdentityTable<>();
+
+    // The dictionaries outlive a trace (sites and fields are assigned when a class is instrumented),
+    // so they live here and are replayed into every new trace. Guarded by Rec.class.
+    private static final List<String[]> SITES = new ArrayList<>();
+    private static final List<String[]> FIELDS = new ArrayList<>();
+    private static final List<String> CLASSES = new ArrayList<>();
     private static final ConcurrentHashMap<String, Integer> FIELD_IDS = new ConcurrentHashMap<>();
     private static final ClassValue<Integer> CLASS_IDS = new ClassValue<>() {
         @Override
         protected Integer computeValue(Class<?> type) {
-            TraceWriter w = writer;
-            return w == null ? -1 : w.addClass(type.getName());
+            synchronized (Rec.class) {
+                int id = CLASSES.size();
+                CLASSES.add(type.getName());
+                TraceWriter w = writer;
+                if (w != null) {
+                    w.putClass(id, type.getName());
+                }
+                return id;
+            }
         }
     };
     private static final ThreadLocal<ThreadRecorder> CURRENT = ThreadLocal.withInitial(Rec::newRecorder);
@@ -58,10 +73,31 @@ public final class Rec {
     // ---- lifecycle ----------------------------------------------------------------------------------
 
     public static synchronized void start(TraceWriter w, boolean plainPoints) {
+        pointsOnPlain = plainPoints;
+        open(w);
+    }
+
+    /** Instrumentation without a trace yet: batch mode, where the program opens traces itself. */
+    public static synchronized void startIdle(boolean plainPoints) {
+        pointsOnPlain = plainPoints;
+    }
+
+    /** Makes w the current trace: replays the dictionaries into it and starts recording. Caller holds Rec.class. */
+    private static void open(TraceWriter w) {
+        for (int i = 0; i < SITES.size(); i++) {
+            String[] st = SITES.get(i);
+            w.putSite(i + 1, st[0], st[1], st[2], Integer.parseInt(st[3]));
+        }
+        for (int i = 0; i < FIELDS.size(); i++) {
+            w.putField(i, FIELDS.get(i)[0], FIELDS.get(i)[1]);
+        }
+        for (int i = 0; i < CLASSES.size(); i++) {
+            w.putClass(i, CLASSES.get(i));
+        }
         writer = w;
         pipe = new BlockPipe(w);
-        pointsOnPlain = plainPoints;
-        on = true;
+        generation++;
+        on = !failed;
     }
 
     public static TraceWriter writer() {
@@ -71,23 +107,55 @@ public final class Rec {
     /** Flushes every thread's finished events and writes the end record. */
     public static void stop(byte status, String detail) {
         TraceWriter w;
+        BlockPipe p;
         List<ThreadRecorder> all;
         synchronized (Rec.class) {
             w = writer;
+            p = pipe;
             if (w == null) {
                 return;
             }
             on = false;
             all = new ArrayList<>(RECORDERS);
+            RECORDERS.clear();
+            writer = null;
+            pipe = null;
         }
         for (ThreadRecorder r : all) {
             r.closeFromAnyThread();
         }
-        BlockPipe p = pipe;
         if (p != null) {
             p.drain();
         }
         w.close(status, detail);
+    }
+
+    /** Batch mode (TraceHooks.trace_begin): close the current trace, if any, and record into a new one. */
+    static void beginTrace(String dir, String header) {
+        if (failed) {
+            return;
+        }
+        stop(TraceFormat.END_COMPLETE, "");
+        try {
+            java.util.Map<String, String> h = new java.util.LinkedHashMap<>(smptrace.agent.Agent.jvmFacts());
+            for (String line : (header == null ? "" : header).split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    h.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            TraceWriter w = new TraceWriter(java.nio.file.Paths.get(dir), h);
+            synchronized (Rec.class) {
+                open(w);
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** Batch mode (TraceHooks.trace_end). */
+    static void endTrace() {
+        stop(TraceFormat.END_COMPLETE, "");
     }
 
     private static boolean failed;
@@ -112,38 +180,64 @@ public final class Rec {
 
     private static ThreadRecorder newRecorder() {
         try {
-            TraceWriter w = writer;
-            Thread t = Thread.currentThread();
-            int id = w.addThread(t.getName(), t.getId());
-            ThreadRecorder r = new ThreadRecorder(id, pipe);
             synchronized (Rec.class) {
+                TraceWriter w = writer;
+                if (w == null) {
+                    return new ThreadRecorder(-1, null, generation); // not recording now: into the void
+                }
+                Thread t = Thread.currentThread();
+                int id = w.addThread(t.getName(), t.getId());
+                ThreadRecorder r = new ThreadRecorder(id, pipe, generation);
                 RECORDERS.add(r);
+                return r;
             }
-            return r;
         } catch (Throwable t) {
             fail(t);
-            return new ThreadRecorder(-1, null); // records into the void from now on
+            return new ThreadRecorder(-1, null, generation); // records into the void from now on
         }
     }
 
     static ThreadRecorder me() {
-        return CURRENT.get();
+        ThreadRecorder r = CURRENT.get();
+        if (r.generation != generation) {
+            r = newRecorder();
+            CURRENT.set(r);
+        }
+        return r;
     }
 
     // ---- dictionaries -------------------------------------------------------------------------------
 
+    /** A new source site (instrumentation time): its id in every trace of this JVM. */
+    public static int siteId(String className, String method, String file, int line) {
+        synchronized (Rec.class) {
+            SITES.add(new String[] {className, method, file, String.valueOf(line)});
+            int id = SITES.size(); // site 0 = no site
+            TraceWriter w = writer;
+            if (w != null) {
+                w.putSite(id, className, method, file, line);
+            }
+            return id;
+        }
+    }
+
     /** The trace field id of owner#name (instrumentation time, and first use of a Field handle). */
     public static int fieldId(String ownerInternalName, String name) {
-        String key = ownerInternalName.replace('/', '.') + "#" + name;
+        String owner = ownerInternalName.replace('/', '.');
+        String key = owner + "#" + name;
         Integer id = FIELD_IDS.get(key);
         if (id != null) {
             return id;
         }
-        synchronized (FIELD_IDS) {
+        synchronized (Rec.class) {
             id = FIELD_IDS.get(key);
             if (id == null) {
+                id = FIELDS.size();
+                FIELDS.add(new String[] {owner, name});
                 TraceWriter w = writer;
-                id = w == null ? FIELD_IDS.size() : w.addField(ownerInternalName.replace('/', '.'), name);
+                if (w != null) {
+                    w.putField(id, owner, name);
+                }
                 FIELD_IDS.put(key, id);
             }
             return id;

@@ -46,9 +46,13 @@ final class ThreadRecorder extends BlockEncoder {
     Object pendLockOwner;
     boolean pending;
 
-    ThreadRecorder(int tid, BlockPipe pipe) {
+    /** The trace generation this recorder belongs to (see Rec.me()). */
+    final int generation;
+
+    ThreadRecorder(int tid, BlockPipe pipe, int generation) {
         this.tid = tid;
         this.pipe = pipe;
+        this.generation = generation;
         this.ownerThread = Thread.currentThread();
     }
 

@@ -1,0 +1,71 @@
+package smptrace.engine;
+
+import smptrace.kernel.TraceHooks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs many scenarios in one JVM, each into its own trace when the agent is attached with
+ * {@code batch=true}: JVM start-up and instrumentation are paid once, not per run.
+ *
+ * <pre>
+ * BatchMain OUT_ROOT  &lt; runs      (one line of EngineMain arguments per run)
+ * </pre>
+ * For each run it prints {@code TRACE_DIR<TAB>summary}. Exit 0, or 2 on a bad line (nothing run after it).
+ */
+public final class BatchMain {
+    private BatchMain() { }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: BatchMain OUT_ROOT < runs (one line of EngineMain arguments each)");
+            System.exit(2);
+            return;
+        }
+        Path root = Paths.get(args[0]);
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String l; (l = in.readLine()) != null; ) {
+                if (!l.isBlank()) {
+                    lines.add(l.trim());
+                }
+            }
+        }
+        List<RunConfig> runs = new ArrayList<>();
+        for (String l : lines) {
+            try {
+                runs.add(EngineMain.parse(Arrays.asList(l.split("\\s+"))));
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage() + " in run '" + l + "'");
+                System.exit(2);
+                return;
+            }
+        }
+        int i = 0;
+        for (RunConfig cfg : runs) {
+            Path dir = root.resolve(String.format(Locale.ROOT, "%04d-%s-%s-%d", i++, cfg.patch().number, cfg.variant().label, cfg.seed()));
+            TraceHooks.trace_begin(dir.toString(), header(cfg));
+            RunResult r = Engine.run(cfg);
+            TraceHooks.trace_end();
+            System.out.println(dir + "\t" + r.summary());
+        }
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** The trace header of one run: what it was, so a trace names its scenario and seed. */
+    public static String header(RunConfig cfg) {
+        return "scenario=" + cfg.scenario().id + "\npatch=" + cfg.patch().number + "\nvariant=" + cfg.variant().label
+                + "\nseed=" + cfg.seed() + "\nschedule=" + cfg.schedule().name().toLowerCase(Locale.ROOT)
+                + "\npct.depth=" + cfg.pctDepth() + "\ncpus=" + cfg.cpus() + "\nlength=" + cfg.length()
+                + "\ncsd.lock.wait.debug=" + cfg.csdLockDebug() + "\n";
+    }
+}
