@@ -25,12 +25,16 @@ import java.util.Map;
  *
  * <p>Arguments (comma-separated {@code key=value}; system properties {@code smptrace.KEY} work too):
  * {@code out=DIR} (the trace), or {@code batch=true} (no trace until the program opens one with
- * TraceHooks.trace_begin), {@code include=prefix:prefix} (classes to instrument; default
- * {@value #DEFAULT_INCLUDE}), {@code points=all|marked} (whether plain accesses are scheduling
+ * TraceHooks.trace_begin), {@code include=prefix:prefix} (classes whose field and array accesses are
+ * kernel memory and whose primitive and hook calls are recorded; default {@value #DEFAULT_INCLUDE}),
+ * {@code calls=prefix:prefix} (classes whose primitive and hook calls only are recorded; default
+ * {@value #DEFAULT_CALLS}), {@code points=all|marked} (whether plain accesses are scheduling
  * points; default all). Every system property {@code smptrace.header.K=V} goes into the header as K.
  */
 public final class Agent {
-    static final String DEFAULT_INCLUDE = "smptrace.engine.smp.:smptrace.engine.scenario.:smptrace.engine.BatchMain:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
+    static final String DEFAULT_INCLUDE = "smptrace.engine.smp.:smptrace.engine.scenario.:smptrace.demo.:smptrace.kernel.Llist:smptrace.kernel.KernelObject";
+    /** Simulator code: its calls of primitives and control hooks are recorded, its own fields are not kernel memory. */
+    static final String DEFAULT_CALLS = "smptrace.engine.sim.:smptrace.engine.Engine:smptrace.engine.BatchMain";
     private static boolean started;
 
     private Agent() { }
@@ -80,6 +84,8 @@ public final class Agent {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Rec.stop(TraceFormat.END_COMPLETE, ""), "smptrace-close"));
         List<String> include = new ArrayList<>(List.of(opts.getOrDefault("include", DEFAULT_INCLUDE).split(":")));
         include.removeIf(String::isBlank);
+        List<String> calls = new ArrayList<>(List.of(opts.getOrDefault("calls", DEFAULT_CALLS).split(":")));
+        calls.removeIf(String::isBlank);
         Instrumenter instrumenter = new Instrumenter();
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
@@ -94,9 +100,9 @@ public final class Agent {
                 })
                 .ignore(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("smptrace.agent.")
                         .or(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("smptrace.shaded.")))
-                .type(t -> included(t, include))
+                .type(t -> included(t, include) || included(t, calls))
                 .transform((DynamicType.Builder<?> builder, TypeDescription type, ClassLoader cl, JavaModule module,
-                            java.security.ProtectionDomain pd) -> builder.visit(instrumenter.wrapper()))
+                            java.security.ProtectionDomain pd) -> builder.visit(instrumenter.wrapper(included(type, include))))
                 .installOn(inst);
     }
 
@@ -112,7 +118,7 @@ public final class Agent {
 
     private static Map<String, String> parse(String args) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String key : new String[] {"out", "include", "points", "batch"}) {
+        for (String key : new String[] {"out", "include", "calls", "points", "batch"}) {
             String v = System.getProperty("smptrace." + key);
             if (v != null) {
                 m.put(key, v);

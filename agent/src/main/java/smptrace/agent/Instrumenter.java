@@ -64,18 +64,15 @@ final class Instrumenter {
         return s;
     }
 
-    AsmVisitorWrapper wrapper() {
+    /**
+     * The rewriting for one class. {@code memory}: its plain field and array accesses are kernel
+     * memory and recorded; otherwise (simulator code) only its primitive and hook calls are.
+     */
+    AsmVisitorWrapper wrapper(boolean memory) {
         return new AsmVisitorWrapper.ForDeclaredMethods()
                 .writerFlags(ClassWriter.COMPUTE_MAXS)
-                .invokable(ElementMatchers.any(), this::wrap);
-    }
-
-    private MethodVisitor wrap(TypeDescription type, MethodDescription method, MethodVisitor mv,
-                               Implementation.Context ctx, TypePool pool, int writerFlags, int readerFlags) {
-        if (method.isAbstract() || method.isNative()) {
-            return mv;
-        }
-        return new Rewriter(mv, type, method, pool);
+                .invokable(ElementMatchers.any(), (type, method, mv, ctx, pool, wf, rf) ->
+                        method.isAbstract() || method.isNative() ? mv : new Rewriter(mv, type, method, pool, memory));
     }
 
     private final class Rewriter extends MethodVisitor {
@@ -89,9 +86,11 @@ final class Instrumenter {
         /** In a constructor: `this` is uninitialised until the super/this constructor call. */
         private boolean thisUninitialised;
         private int pendingNews;
+        private final boolean memory;
 
-        Rewriter(MethodVisitor mv, TypeDescription type, MethodDescription method, TypePool pool) {
+        Rewriter(MethodVisitor mv, TypeDescription type, MethodDescription method, TypePool pool, boolean memory) {
             super(Opcodes.ASM9, mv);
+            this.memory = memory;
             this.type = type;
             this.methodName = method.getInternalName();
             this.pool = pool;
@@ -202,7 +201,7 @@ final class Instrumenter {
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String desc) {
-            if (SHADOW_FIELDS.contains(name) || owner.startsWith("java/")) {
+            if (!memory || SHADOW_FIELDS.contains(name) || owner.startsWith("java/")) {
                 super.visitFieldInsn(opcode, owner, name, desc);
                 return;
             }
@@ -251,7 +250,7 @@ final class Instrumenter {
 
         @Override
         public void visitInsn(int opcode) {
-            char t = arrayElement(opcode);
+            char t = memory ? arrayElement(opcode) : 0;
             if (t == 0) {
                 super.visitInsn(opcode);
                 return;
