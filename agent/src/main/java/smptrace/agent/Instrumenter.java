@@ -169,11 +169,11 @@ final class Instrumenter {
             super.visitMethodInsn(opcode, owner, name, desc, itf);
         }
 
-        private int fieldId(String owner, String name) {
+        private int fieldId(String owner, String name, String desc) {
             String key = owner + "#" + name;
             Integer id = fieldIds.get(key);
             if (id == null) {
-                id = Rec.fieldId(declaringClass(owner, name), name);
+                id = Rec.fieldId(declaringClass(owner, name), name, desc);
                 fieldIds.put(key, id);
             }
             return id;
@@ -210,7 +210,7 @@ final class Instrumenter {
             if (opcode == Opcodes.GETFIELD) {
                 // [o] DUP; readBegin -> [o, r]; SWAP -> [r, o]; GETFIELD -> [r, v]; DUP_X1 -> [v, r, v]; readEnd -> [v]
                 super.visitInsn(Opcodes.DUP);
-                push(fieldId(owner, name));
+                push(fieldId(owner, name, desc));
                 push(site());
                 rec("readBegin", "(Ljava/lang/Object;II)Ljava/lang/Object;");
                 super.visitInsn(Opcodes.SWAP);
@@ -222,7 +222,7 @@ final class Instrumenter {
             if (opcode == Opcodes.PUTFIELD && !thisUninitialised && !wide) {
                 // [o, v] DUP2; write -> [o, v, r]; DUP_X2 -> [r, o, v, r]; POP; PUTFIELD -> [r]; writeEnd -> []
                 super.visitInsn(Opcodes.DUP2);
-                push(fieldId(owner, name));
+                push(fieldId(owner, name, desc));
                 push(site());
                 rec("write" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + "II)Ljava/lang/Object;");
                 super.visitInsn(Opcodes.DUP_X2);
@@ -236,7 +236,7 @@ final class Instrumenter {
                 super.visitInsn(Opcodes.DUP2_X1);
                 super.visitInsn(Opcodes.POP2);
                 super.visitInsn(Opcodes.DUP_X2);
-                push(fieldId(owner, name));
+                push(fieldId(owner, name, desc));
                 push(site());
                 rec("preWrite", "(Ljava/lang/Object;II)V");
                 super.visitInsn(Opcodes.DUP2);

@@ -23,6 +23,7 @@ public final class Main {
         add(new RecordCommand());
         add(new DumpCommand());
         add(new ScenariosCommand());
+        add(new ReproduceCommand());
         add(new BenchCommand());
     }
 

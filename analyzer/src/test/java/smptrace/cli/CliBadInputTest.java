@@ -46,7 +46,7 @@ class CliBadInputTest {
         Path t = dir.resolve("trace");
         TraceWriter w = new TraceWriter(t, Map.of("scenario", "unit"));
         int th = w.addThread("t0", 1);
-        w.addField("smptrace.demo.Mailbox", "flag");
+        w.addField("smptrace.demo.Mailbox", "flag", "I");
         BlockEncoder b = new BlockEncoder() { };
         for (int i = 1; i <= 1000; i++) {
             b.write(EventKind.W_ONCE, 0, Event.loc(3, 0), i, i, 0);

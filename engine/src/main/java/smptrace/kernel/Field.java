@@ -26,6 +26,11 @@ public abstract class Field {
         }
     }
 
+    /** The member's JVM type descriptor (I, Lsome/Class;). */
+    public String descriptor() {
+        return vh.varType().descriptorString();
+    }
+
     /** Internal name of the declaring class, as in bytecode (a/b/C). */
     public String ownerInternalName() {
         return owner.getName().replace('.', '/');

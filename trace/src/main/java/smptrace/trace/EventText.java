@@ -33,19 +33,14 @@ public final class EventText {
         FieldInfo f = info.field(Event.slotOf(e.loc));
         String cls = info.objectClass(Event.oidOf(e.loc));
         boolean array = cls != null && cls.startsWith("[");
-        if (!array && f != null && v > 0 && info.objectClass((int) v) != null && looksLikePointer(f)) {
-            return info.objectName((int) v);
+        if (array) {
+            boolean refs = cls.startsWith("[L") || cls.startsWith("[[");
+            return refs ? (v == 0 ? "NULL" : info.objectName((int) v)) : Long.toString(v);
         }
-        if (v == 0 && f != null && looksLikePointer(f)) {
-            return "NULL";
+        if (f != null && f.isPointer()) {
+            return v == 0 ? "NULL" : info.objectName((int) v);
         }
         return Long.toString(v);
-    }
-
-    private static boolean looksLikePointer(FieldInfo f) {
-        String n = f.name();
-        return !(n.contains("flags") || n.equals("counter") || n.equals("locked") || n.equals("src") || n.equals("dst")
-                || n.equals("bits") || n.equals("data") || n.equals("flag") || n.equals("ack") || n.equals("v") || n.equals("w"));
     }
 
     private static String control(Event e, TraceInfo info) {

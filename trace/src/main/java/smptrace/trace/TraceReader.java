@@ -130,8 +130,11 @@ public final class TraceReader implements EventSource {
                     case TraceFormat.DOC_FIELD: {
                         int id = b.readInt();
                         String text = b.readUtf8();
-                        int hash = text.indexOf('#');
-                        info.addField(new FieldInfo(id, text.substring(0, hash), text.substring(hash + 1)));
+                        String[] parts = text.split("#", 3); // owner#name#type
+                        if (parts.length < 2) {
+                            throw new TraceException("corrupt trace " + dir + ": a damaged field record");
+                        }
+                        info.addField(new FieldInfo(id, parts[0], parts[1], parts.length > 2 ? parts[2] : "?"));
                         break;
                     }
                     case TraceFormat.DOC_CLASS:

@@ -104,10 +104,11 @@ public final class TraceWriter implements AutoCloseable {
         }
     }
 
-    public synchronized void putField(int id, String owner, String name) {
+    /** A field with its JVM type descriptor (I, J, Lsome/Class;): readers tell pointers from integers by it. */
+    public synchronized void putField(int id, String owner, String name, String type) {
         nextField = Math.max(nextField, id + 1);
         if (!closed) {
-            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name);
+            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name + "#" + type);
         }
     }
 
@@ -118,10 +119,10 @@ public final class TraceWriter implements AutoCloseable {
         }
     }
 
-    public synchronized int addField(String owner, String name) {
+    public synchronized int addField(String owner, String name, String type) {
         int id = nextField++;
         if (!closed) {
-            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name);
+            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name + "#" + type);
         }
         return id;
     }

@@ -38,7 +38,7 @@ class TraceRoundTripTest {
         List<EventKind> written = new ArrayList<>();
         try (TraceWriter w = new TraceWriter(t, header())) {
             int site = w.addSite("smptrace.engine.smp.Smp", "csd_lock", "Smp.java", 42);
-            int field = w.addField("smptrace.engine.smp.__call_single_node", "u_flags");
+            int field = w.addField("smptrace.engine.smp.__call_single_node", "u_flags", "I");
             int cls = w.addClass("smptrace.engine.smp.call_single_data");
             int th = w.addThread("T1@cpu0", 11);
             long loc = Event.loc(5, field);
@@ -127,7 +127,7 @@ class TraceRoundTripTest {
         Path t = dir.resolve("t");
         long loc = Event.loc(9, 0);
         try (TraceWriter w = new TraceWriter(t, header())) {
-            w.addField("X", "flag");
+            w.addField("X", "flag", "I");
             int a = w.addThread("writer", 1);
             int b = w.addThread("reader", 2);
             // the reader's block reaches the queue first: it read write #1 and #2 of loc

@@ -89,7 +89,7 @@ public final class Rec {
             w.putSite(i + 1, st[0], st[1], st[2], Integer.parseInt(st[3]));
         }
         for (int i = 0; i < FIELDS.size(); i++) {
-            w.putField(i, FIELDS.get(i)[0], FIELDS.get(i)[1]);
+            w.putField(i, FIELDS.get(i)[0], FIELDS.get(i)[1], FIELDS.get(i)[2]);
         }
         for (int i = 0; i < CLASSES.size(); i++) {
             w.putClass(i, CLASSES.get(i));
@@ -222,7 +222,7 @@ public final class Rec {
     }
 
     /** The trace field id of owner#name (instrumentation time, and first use of a Field handle). */
-    public static int fieldId(String ownerInternalName, String name) {
+    public static int fieldId(String ownerInternalName, String name, String type) {
         String owner = ownerInternalName.replace('/', '.');
         String key = owner + "#" + name;
         Integer id = FIELD_IDS.get(key);
@@ -233,10 +233,10 @@ public final class Rec {
             id = FIELD_IDS.get(key);
             if (id == null) {
                 id = FIELDS.size();
-                FIELDS.add(new String[] {owner, name});
+                FIELDS.add(new String[] {owner, name, type});
                 TraceWriter w = writer;
                 if (w != null) {
-                    w.putField(id, owner, name);
+                    w.putField(id, owner, name, type);
                 }
                 FIELD_IDS.put(key, id);
             }
@@ -247,7 +247,7 @@ public final class Rec {
     static int fieldId(Field f) {
         int id = f.traceId;
         if (id < 0) {
-            id = fieldId(f.ownerInternalName(), f.name);
+            id = fieldId(f.ownerInternalName(), f.name, f.descriptor());
             f.traceId = id;
         }
         return id;

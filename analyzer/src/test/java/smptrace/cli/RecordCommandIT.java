@@ -1,0 +1,60 @@
+package smptrace.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smptrace.trace.Event;
+import smptrace.trace.TraceReader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** record and dump end to end: child JVMs with the packaged agent jar (run by failsafe after package). */
+class RecordCommandIT {
+    @Test
+    void recordThenDumpTheMessagePassingDemo(@TempDir Path dir) {
+        Path t = dir.resolve("mp");
+        CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--scenario", "mp-demo", "--rounds", "50", "--out", t.toString());
+        assertEquals(0, rec.exit(), rec.err());
+        assertTrue(rec.out().contains("recorded "), rec.out());
+        CliBadInputTest.Run dump = CliBadInputTest.cli("dump", t.toString(), "--limit", "20");
+        assertEquals(0, dump.exit(), dump.err());
+        assertTrue(dump.out().contains("W_RELEASE mailbox.flag = 1"), dump.out());
+        assertTrue(dump.out().contains("trace complete"), dump.out());
+    }
+
+    @Test
+    void recordAnEngineScenarioCarriesItsConfigurationInTheHeader(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("t");
+        CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--patch", "003", "--variant", "put-cpu-before-send", "--seed", "5",
+                "--schedule", "pct", "--out", t.toString());
+        assertEquals(0, rec.exit(), rec.err());
+        try (TraceReader r = TraceReader.open(t)) {
+            assertEquals("003", r.info().header("patch"));
+            assertEquals("put-cpu-before-send", r.info().header("variant"));
+            assertEquals("5", r.info().header("seed"));
+            assertEquals("pct", r.info().header("schedule"));
+            Event e = new Event();
+            boolean taskContext = false;
+            while (r.next(e)) {
+                taskContext |= e.task >= 0 && e.cpu >= 0;
+            }
+            assertTrue(taskContext, "the simulator's task switches are in the trace");
+        }
+    }
+
+    @Test
+    void recordSeveralSeedsInOneJvm(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("many");
+        CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--patch", "001", "--variant", "after", "--seed", "1", "--seeds", "4",
+                "--compact", "--out", root.toString());
+        assertEquals(0, rec.exit(), rec.err());
+        try (Stream<Path> s = Files.list(root)) {
+            assertEquals(4, s.count());
+        }
+        assertTrue(rec.out().contains("recorded 4 traces"), rec.out());
+    }
+}
