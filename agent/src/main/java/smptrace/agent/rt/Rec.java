@@ -271,14 +271,15 @@ public final class Rec {
     private static ArrayShadow foreign(Object o) {
         ArrayShadow s = FOREIGN.get(o);
         if (s == null) {
-            ArrayShadow created = new ArrayShadow(KernelObject.allocateOid());
-            s = FOREIGN.putIfAbsent(o, created);
-            if (s == created && on) {
-                ThreadRecorder r = me();
-                r.room();
-                r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
-                r.end();
-            }
+            s = FOREIGN.putIfAbsent(o, new ArrayShadow(KernelObject.allocateOid()));
+        }
+        if (s.announced != generation && on) {
+            // every trace names the class of each non-kernel object it mentions (once per trace)
+            s.announced = generation;
+            ThreadRecorder r = me();
+            r.room();
+            r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
+            r.end();
         }
         return s;
     }
