@@ -25,6 +25,7 @@ public final class Main {
         add(new ScenariosCommand());
         add(new ReproduceCommand());
         add(new BenchCommand());
+        add(new LitmusCliCommand());
     }
 
     private void add(Command c) {

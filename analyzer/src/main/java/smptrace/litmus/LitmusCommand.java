@@ -104,7 +104,7 @@ public final class LitmusCommand {
         java.util.regex.Pattern.compile("Result:\\s*([A-Za-z]+)([ \\t\\w]*)");
 
     /** The Result line of a file the parser rejected, so that the row still counts as a disagreement. */
-    private static String resultLine(String text) {
+    public static String resultLine(String text) {
         java.util.regex.Matcher m = RESULT.matcher(text);
         return m.find() ? (m.group(1) + " " + m.group(2)).trim() : null;
     }
@@ -114,7 +114,7 @@ public final class LitmusCommand {
      * the data-race flag is raised (a Result line without DATARACE does not check the flag, as the
      * upstream tests do not record it).
      */
-    static boolean agrees(String expected, Decision d) {
+    public static boolean agrees(String expected, Decision d) {
         if (d.verdict() == Decision.Verdict.UNSUPPORTED) {
             return false;
         }

@@ -30,11 +30,34 @@ public final class LitmusDecider {
 
     /** Decides a test; anything outside the modelled subset comes back as an unsupported decision. */
     public Decision decide(LitmusTest test) {
+        return decide(test, null);
+    }
+
+    /**
+     * Decides a test and hands {@code allowedOutcome} the final state of every execution the model
+     * allows, before the filter is applied (for the engine cross-check: an outcome a JVM run shows
+     * must be among them). The state maps {@code "P:reg"} to each register the process's path
+     * assigned and every non-lock location's name to its final value; values are decimal, or the
+     * name of the location a pointer points to. The verdict is the same as {@link #decide(LitmusTest)}.
+     */
+    public Decision decide(LitmusTest test, java.util.function.Consumer<Map<String, String>> allowedOutcome) {
         try {
-            return new Run(test).decide();
+            Run r = new Run(test);
+            r.allowedOutcome = allowedOutcome;
+            return r.decide();
         } catch (UnsupportedLitmusException e) {
             return Decision.unsupported(test.name(), e.getMessage());
         }
+    }
+
+    /**
+     * The event skeleton of a test: its locations and every control-flow path of every process,
+     * with the value each read returns and the registers at the end, over the same value domains
+     * the decision uses. Throws {@link UnsupportedLitmusException} where {@link #decide} would say
+     * unsupported.
+     */
+    public ModelView view(LitmusTest test) {
+        return new Run(test).view();
     }
 
     /** The working state of one decision. */
@@ -76,6 +99,50 @@ public final class LitmusDecider {
             this.test = test;
             this.layout = new ProgramLayout(test);
             this.locations = layout.size();
+        }
+
+        private java.util.function.Consumer<Map<String, String>> allowedOutcome;
+
+        ModelView view() {
+            for (Ast.Thread th : test.threads()) {
+                checkInstructionOrder(th.body());
+            }
+            List<List<ThreadPath>> paths = enumeratePaths();
+            List<ModelView.Location> locs = new ArrayList<>();
+            for (int l = 0; l < locations; l++) {
+                boolean pointer = Values.isPointer(layout.init(l));
+                boolean integer = !pointer && layout.init(l) != 0;
+                for (long v : domains[l]) {
+                    pointer |= Values.isPointer(v);
+                    integer |= !Values.isPointer(v) && v != 0;
+                }
+                locs.add(new ModelView.Location(layout.name(l), layout.isLock(l), render(layout.init(l)), pointer,
+                    integer));
+            }
+            List<List<ModelView.Path>> out = new ArrayList<>();
+            for (List<ThreadPath> ps : paths) {
+                List<ModelView.Path> views = new ArrayList<>();
+                for (ThreadPath p : ps) {
+                    List<ModelView.Event> evs = new ArrayList<>();
+                    for (int i = 0; i < p.size; i++) {
+                        evs.add(new ModelView.Event(p.cls[i], p.tag[i], p.loc[i] < 0 ? null : layout.name(p.loc[i]),
+                            p.cls[i] == EventClass.READ || p.cls[i] == EventClass.WRITE ? render(p.value[i]) : null));
+                    }
+                    views.add(new ModelView.Path(p.thread, List.copyOf(evs), renderRegisters(p)));
+                }
+                out.add(List.copyOf(views));
+            }
+            return new ModelView(test.name(), List.copyOf(locs), List.copyOf(out));
+        }
+
+        private String render(long v) {
+            return Values.isPointer(v) ? layout.name(Values.location(v)) : Long.toString(v);
+        }
+
+        private Map<String, String> renderRegisters(ThreadPath p) {
+            Map<String, String> m = new java.util.TreeMap<>();
+            p.registers.forEach((k, v) -> m.put(p.thread + ":" + k, render(v)));
+            return m;
         }
 
         Decision decide() {
@@ -678,6 +745,18 @@ public final class LitmusDecider {
             Judgement j = model.judge(x);
             if (!j.allowed()) {
                 return;
+            }
+            if (allowedOutcome != null) {
+                Map<String, String> outcome = new java.util.TreeMap<>();
+                for (ThreadPath p : chosen) {
+                    outcome.putAll(renderRegisters(p));
+                }
+                for (int l = 0; l < locations; l++) {
+                    if (!layout.isLock(l)) {
+                        outcome.put(layout.name(l), render(finals[l]));
+                    }
+                }
+                allowedOutcome.accept(outcome);
             }
             Condition.FinalState state = (t, name) -> {
                 if (t < 0) {

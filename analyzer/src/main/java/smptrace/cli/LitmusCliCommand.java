@@ -1,0 +1,102 @@
+package smptrace.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import smptrace.litmus.run.LitmusRunCommand;
+
+/**
+ * {@code smptrace litmus PATH...}: decides C litmus tests under the LKMM and, unless
+ * {@code --no-record}, runs them on the engine's kernel primitives with the recording agent and
+ * cross-checks the recording against the model ({@link LitmusRunCommand}).
+ */
+final class LitmusCliCommand implements Command {
+    /** The agent instruments only the runner's primitive call sites (and KernelObject for allocations). */
+    static final String INCLUDE = "smptrace.kernel.KernelObject:smptrace.demo.litmus.Prim";
+    static final String MAIN = "smptrace.demo.litmus.LitmusMain";
+
+    @Override
+    public String name() {
+        return "litmus";
+    }
+
+    @Override
+    public String summary() {
+        return "decide C litmus tests under the LKMM, run them on the engine with the agent, cross-check";
+    }
+
+    @Override
+    public String footer() {
+        return "\nArguments: litmus files, or directories of *.litmus files.\n"
+            + "Columns: test; expected (its Result line); verdict (the LKMM's Never/Sometimes/Always,\n"
+            + "or unsupported: what); agree; runs recorded on the engine (+Na: aborted, e.g. a deadlock);\n"
+            + "outcomes: distinct final states observed / allowed by the model; time (model + engine +\n"
+            + "check); engine cross-check (ok, NO: why, or not run: why).\n"
+            + "Exit: 0 if every test with a Result line agrees and every cross-check passes, 1 otherwise,\n"
+            + "2 for a bad path or when the recording cannot be made. Examples:\n"
+            + "  smptrace litmus ../shared/litmus/kernel\n"
+            + "  smptrace litmus --runs 64 --keep-trace /tmp/sb.trace my-test.litmus\n"
+            + "  smptrace litmus --no-record my-test.litmus";
+    }
+
+    @Override
+    public Options options() {
+        return Main.options(
+            Main.opt("no-record", null, "decide with the model only; do not run the tests on the engine"),
+            Main.opt("runs", "N", "engine runs per test (default 16; the first, one per process, are sequential)"),
+            Main.opt("seed", "N", "scheduler seed (default 1)"),
+            Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"));
+    }
+
+    @Override
+    public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        List<String> args = cl.getArgList();
+        if (args.isEmpty()) {
+            throw new UsageException("give litmus files or directories (see smptrace litmus --help)");
+        }
+        boolean record = !cl.hasOption("no-record");
+        int runs = (int) Main.longValue(cl, "runs", 16, 1, 10_000);
+        long seed = Main.longValue(cl, "seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        Path keep = null;
+        if (cl.hasOption("keep-trace")) {
+            keep = Paths.get(cl.getOptionValue("keep-trace"));
+            if (Files.exists(keep)) {
+                boolean empty = false;
+                if (Files.isDirectory(keep)) {
+                    try (java.util.stream.Stream<Path> s = Files.list(keep)) {
+                        empty = s.findAny().isEmpty();
+                    }
+                }
+                if (!empty) {
+                    throw new UsageException(keep + " already exists and is not empty; give a new directory");
+                }
+            }
+        }
+        if (record) {
+            Launcher.agentJar(); // one line and exit 2 if the agent is not built: never a silent model-only run
+            Launcher.engineJar();
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String a : args) {
+            paths.add(Paths.get(a));
+        }
+        LitmusRunCommand.EngineLauncher launcher = (program, results, traceDir) -> {
+            Map<String, String> header = new LinkedHashMap<>();
+            header.put("scenario", "litmus");
+            header.put("runs", String.valueOf(runs));
+            header.put("seed", String.valueOf(seed));
+            List<String> cmd = Launcher.engineCommand(traceDir, "include=" + INCLUDE, header, List.of(), MAIN,
+                List.of(program.toString(), results.toString()));
+            return Launcher.run(cmd, new StringBuilder());
+        };
+        return new LitmusRunCommand().run(paths, new LitmusRunCommand.Options(record, runs, seed, keep), launcher, out,
+            err);
+    }
+}
