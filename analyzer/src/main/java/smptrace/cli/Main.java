@@ -25,6 +25,8 @@ public final class Main {
         add(new ScenariosCommand());
         add(new ReproduceCommand());
         add(new BenchCommand());
+        add(new AnalyzeCommand());
+        add(new PatchesCommand());
         add(new LitmusCliCommand());
     }
 

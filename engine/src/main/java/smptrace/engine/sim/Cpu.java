@@ -12,6 +12,8 @@ public final class Cpu {
     Ctx stopper;
     /** The runqueue lock (kernel memory: rq->__lock), taken at every switch and migration. */
     SpinLock rqLock;
+    /** struct cpu_stopper of this CPU (kernel memory). */
+    smptrace.engine.smp.cpu_stopper cpuStopper;
     boolean irqsOff;
     boolean ipiPending;
     /** Work queued for this CPU's stopper (cpu_stop_queue_work). */

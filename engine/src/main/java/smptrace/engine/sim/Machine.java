@@ -108,6 +108,11 @@ public final class Machine {
         cpus.get(cpu).rqLock = l;
     }
 
+    /** The CPU's struct cpu_stopper (kernel memory): orders a queued stop work before the stopper runs it. */
+    public void setStopper(int cpu, smptrace.engine.smp.cpu_stopper s) {
+        cpus.get(cpu).cpuStopper = s;
+    }
+
     public int ncpus() {
         return cpus.size();
     }
@@ -566,6 +571,11 @@ public final class Machine {
                 me.cpu.stopperWork = null;
             }
             if (w != null) {
+                smptrace.engine.smp.cpu_stopper cs = me.cpu.cpuStopper;
+                if (cs != null) {
+                    // cpu_stopper_thread() dequeues under stopper->lock: what the waker wrote is visible
+                    Kernel.smp_load_acquire(cs, smptrace.engine.smp.cpu_stopper.WORKS);
+                }
                 w.run();
             }
             // the stopper sleeps: schedule the preempted task (or idle) back in
@@ -651,6 +661,11 @@ public final class Machine {
     /** cpu_stop_queue_work(): wakes {@code cpu}'s stopper with {@code work}. */
     public void wakeStopper(int cpu, Runnable work) {
         Cpu c = cpus.get(cpu);
+        smptrace.engine.smp.cpu_stopper cs = c.cpuStopper;
+        if (cs != null) {
+            // cpu_stop_queue_work() queues under stopper->lock: publish before the stopper can see the work
+            Kernel.smp_store_release(cs, smptrace.engine.smp.cpu_stopper.WORKS, cs.works + 1);
+        }
         synchronized (this) {
             c.stopperWork = work;
         }

@@ -102,6 +102,9 @@ public final class Smp {
             }
             TraceHooks.kobj_name(p.trigger_backtrace, "per_cpu(trigger_backtrace, " + cpu + ")");
             TraceHooks.kobj_name(p.rq_lock, "cpu_rq(" + cpu + ")->__lock");
+            cpu_stopper stopper = new cpu_stopper();
+            TraceHooks.kobj_name(stopper, "per_cpu(cpu_stopper, " + cpu + ")");
+            m.setStopper(cpu, stopper);
             m.setRqLock(cpu, p.rq_lock);
             l.add(p);
         }

@@ -1,0 +1,79 @@
+package smptrace.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import smptrace.trace.Event;
+import smptrace.trace.EventSource;
+import smptrace.trace.TraceEnd;
+import smptrace.trace.TraceException;
+
+/**
+ * The pipeline: one pass over an {@link EventSource}; per event the happens-before engine joins,
+ * every detector looks, the engine publishes; then each detector finishes. Returns the findings.
+ * Instances are cheap and hold nothing between calls; analyse many traces in parallel with one
+ * Analyzer per thread or per call.
+ */
+public final class Analyzer {
+    private final Options options;
+    private final Function<Analysis, List<Detector>> detectors;
+
+    public Analyzer(Options options) {
+        this(options, Analyzer::standardDetectors);
+    }
+
+    /** With a custom detector set (tests). */
+    public Analyzer(Options options, Function<Analysis, List<Detector>> detectors) {
+        this.options = options;
+        this.detectors = detectors;
+    }
+
+    /** The detectors of {@code smptrace analyze}, one per finding family. */
+    public static List<Detector> standardDetectors(Analysis a) {
+        List<Detector> l = new ArrayList<>();
+        l.add(new DataRaceDetector());
+        l.add(new CsdOwnershipDetector());
+        l.add(new HotplugDetector());
+        l.add(new PreemptionWindowDetector());
+        l.add(new OrderingDetector());
+        return l;
+    }
+
+    public AnalysisResult analyze(EventSource src) throws TraceException {
+        Analysis a = new Analysis(src.info(), options);
+        List<Detector> ds = detectors.apply(a);
+        Detector[] d = ds.toArray(new Detector[0]);
+        Event e = new Event();
+        Hb hb = a.hb;
+        long n = 0;
+        long t0 = System.nanoTime();
+        while (src.next(e)) {
+            n++;
+            int li = e.kind.isMemory() ? a.locs.indexOf(e.loc) : -1;
+            a.locIndex = li;
+            hb.before(e, li);
+            for (Detector x : d) {
+                x.onEvent(e, a);
+            }
+            hb.after(e);
+        }
+        a.events = n;
+        for (Detector x : d) {
+            x.finish(a);
+        }
+        long t1 = System.nanoTime();
+        TraceEnd end = src.end();
+        List<Finding> fs = a.findings();
+        fs.sort((x, y) -> {
+            int c = Boolean.compare(x.tolerated, y.tolerated);
+            if (c == 0) {
+                c = x.kind.compareTo(y.kind);
+            }
+            if (c == 0) {
+                c = Boolean.compare(x.predicted, y.predicted);
+            }
+            return c != 0 ? c : x.fingerprint.compareTo(y.fingerprint);
+        });
+        return new AnalysisResult(src.info(), end, n, t1 - t0, fs, a.locs.size(), hb.slots());
+    }
+}

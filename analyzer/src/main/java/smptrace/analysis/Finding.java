@@ -1,0 +1,126 @@
+package smptrace.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One finding: what is wrong (kind), whether the run showed it (observed) or the LKMM / a locking
+ * discipline allows it next to this run (predicted), the events involved, a short witness, and a
+ * fingerprint from the kind and the involved sites and locations by name (never event numbers), so
+ * the same problem in another run of the same code has the same fingerprint.
+ */
+public final class Finding {
+    public enum Kind {
+        ORDERING_VIOLATION("ordering-violation"),
+        DATA_RACE("data-race"),
+        DOUBLE_ENQUEUE("double-enqueue"),
+        LOCK_OWNERSHIP_RACE("lock-ownership-race"),
+        LOST_IPI("lost-ipi"),
+        PREEMPTION_WINDOW("preemption-window");
+
+        public final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        public static Kind parse(String s) {
+            for (Kind k : values()) {
+                if (k.id.equals(s)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown finding kind " + s);
+        }
+    }
+
+    public final Kind kind;
+    public final boolean predicted;
+    /** A short rule name ("R1", "L4", "MP", "SB", "wr-race", ...). */
+    public final String rule;
+    public final String summary;
+    public final List<EventRef> events;
+    public final List<String> witness;
+    public final String fingerprint;
+    /** A real LKMM data race the kernel tolerates by design (not counted as a problem); reason says why. */
+    public final boolean tolerated;
+    public final String reason;
+    int occurrences = 1;
+
+    Finding(Kind kind, boolean predicted, String rule, String summary, List<EventRef> events, List<String> witness,
+            String fingerprint, boolean tolerated, String reason) {
+        this.kind = kind;
+        this.predicted = predicted;
+        this.rule = rule;
+        this.summary = summary;
+        this.events = List.copyOf(events);
+        this.witness = List.copyOf(witness);
+        this.fingerprint = fingerprint;
+        this.tolerated = tolerated;
+        this.reason = reason;
+    }
+
+    /** How many times the analysis met this finding (same fingerprint) in the trace. */
+    public int occurrences() {
+        return occurrences;
+    }
+
+    public String mode() {
+        return predicted ? "predicted" : "observed";
+    }
+
+    /** Builds a finding; the fingerprint is computed from kind, rule and the keys added with {@link #key}. */
+    static final class Builder {
+        private final Kind kind;
+        private final boolean predicted;
+        private final String rule;
+        private String summary = "";
+        private final List<EventRef> events = new ArrayList<>();
+        private final List<String> witness = new ArrayList<>();
+        private final List<String> keys = new ArrayList<>();
+        private boolean tolerated;
+        private String reason;
+
+        Builder(Kind kind, boolean predicted, String rule) {
+            this.kind = kind;
+            this.predicted = predicted;
+            this.rule = rule;
+        }
+
+        Builder summary(String s) {
+            summary = s;
+            return this;
+        }
+
+        Builder event(EventRef r) {
+            events.add(r);
+            return this;
+        }
+
+        Builder witness(String line) {
+            witness.add(line);
+            return this;
+        }
+
+        /** A fingerprint component: a site ("Smp.java:489"), a location by name, a role. */
+        Builder key(String k) {
+            keys.add(k);
+            return this;
+        }
+
+        Builder tolerated(String why) {
+            tolerated = true;
+            reason = why;
+            return this;
+        }
+
+        Finding build() {
+            StringBuilder fp = new StringBuilder(kind.id).append('|').append(rule);
+            for (String k : keys) {
+                fp.append('|').append(k);
+            }
+            return new Finding(kind, predicted, rule, summary, events, witness, Fingerprints.hash(fp.toString()),
+                    tolerated, reason);
+        }
+    }
+}

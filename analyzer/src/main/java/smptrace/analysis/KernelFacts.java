@@ -1,0 +1,194 @@
+package smptrace.analysis;
+
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import smptrace.trace.Event;
+import smptrace.trace.FieldInfo;
+import smptrace.trace.TraceInfo;
+
+/**
+ * What the analyzer knows about kernel/smp.c's objects, from the trace's own dictionaries: field
+ * roles by struct member (docs/engine.md: {@code __call_single_node.u_flags}, {@code call_single_data.func},
+ * {@code LlistNode.next}, {@code LlistHead.first}, {@code cpumask.bits}) and per-CPU ownership by kernel
+ * object name ({@code per_cpu(call_single_queue, N)}, {@code cfd_data[N].cpumask},
+ * {@code cfd_data[N].cpumask_ipi}, {@code cfd_data[N].csd[D]}, {@code cpu_online_mask}). These are the
+ * names of the kernel's variables, not of variants. Cached per location index; no allocation per event.
+ */
+final class KernelFacts {
+    static final byte OTHER = 1;
+    static final byte U_FLAGS = 2;
+    static final byte CSD_DATA = 3; // func, info, src, dst
+    static final byte NEXT = 4;
+    static final byte QUEUE_FIRST = 5;
+    static final byte MASK_BITS = 6;
+
+    static final int CSD_FLAG_LOCK = 0x01;
+
+    private static final Pattern QUEUE = Pattern.compile("per_cpu\\(call_single_queue, (\\d+)\\)");
+    private static final Pattern SCRATCH = Pattern.compile("cfd_data\\[(\\d+)\\]\\.(cpumask|cpumask_ipi|csd\\[\\d+\\])");
+
+    private final TraceInfo info;
+    private byte[] fieldRole = new byte[64];
+    private final IntIntMap objectCpu = new IntIntMap();   // oid -> owner CPU + 1 (queue or scratch), 0 = none
+    private final IntIntMap objectKind = new IntIntMap();  // oid -> 1 queue, 2 scratch mask, 3 cfd csd, 4 online mask, 0 other
+
+    KernelFacts(TraceInfo info) {
+        this.info = info;
+    }
+
+    private byte[] locRole = new byte[4096];
+
+    /** The role of the location with dense index li (cached per location). */
+    byte role(int li, long loc) {
+        if (li < 0) {
+            return role(loc);
+        }
+        if (li >= locRole.length) {
+            locRole = Arrays.copyOf(locRole, Math.max(li + 1, locRole.length * 2));
+        }
+        byte r = locRole[li];
+        if (r == 0) {
+            r = role(loc);
+            locRole[li] = r;
+        }
+        return r;
+    }
+
+    /** The role of a location's field. */
+    byte role(long loc) {
+        int oid = Event.oidOf(loc);
+        int slot = Event.slotOf(loc);
+        String cls = info.objectClass(oid);
+        if (cls != null && cls.startsWith("[")) {
+            return OTHER; // an array element
+        }
+        if (slot >= fieldRole.length) {
+            fieldRole = Arrays.copyOf(fieldRole, Math.max(slot + 1, fieldRole.length * 2));
+        }
+        byte r = fieldRole[slot];
+        if (r == 0) {
+            r = computeRole(info.field(slot));
+            fieldRole[slot] = r;
+        }
+        return r;
+    }
+
+    private static byte computeRole(FieldInfo f) {
+        if (f == null) {
+            return OTHER;
+        }
+        String owner = f.owner().substring(f.owner().lastIndexOf('.') + 1);
+        String n = f.name();
+        if (n.equals("u_flags") && owner.equals("__call_single_node")) {
+            return U_FLAGS;
+        }
+        if ((n.equals("func") || n.equals("info")) && owner.equals("call_single_data")
+                || (n.equals("src") || n.equals("dst")) && owner.equals("__call_single_node")) {
+            return CSD_DATA;
+        }
+        if (n.equals("next") && owner.equals("LlistNode")) {
+            return NEXT;
+        }
+        if (n.equals("first") && owner.equals("LlistHead")) {
+            return QUEUE_FIRST;
+        }
+        if (n.equals("bits") && owner.equals("cpumask")) {
+            return MASK_BITS;
+        }
+        return OTHER;
+    }
+
+    /** 1 call_single_queue, 2 cfd scratch cpumask, 3 cfd csd, 4 cpu_online_mask, 0 other; -1 not named yet. */
+    int objectKind(int oid) {
+        int k = objectKind.get(oid);
+        if (k >= 0) {
+            return k;
+        }
+        classify(oid);
+        return objectKind.get(oid);
+    }
+
+    /** The CPU owning a per-CPU object (queue: its CPU; cfd scratch / csd: the source CPU), or -1. */
+    int objectCpu(int oid) {
+        if (objectKind(oid) <= 0) {
+            return -1;
+        }
+        return objectCpu.get(oid) - 1;
+    }
+
+    private void classify(int oid) {
+        String name = info.objectName(oid);
+        if (name.indexOf('#') >= 0 && !name.contains("(")) {
+            return; // not named (yet): look again next time
+        }
+        Matcher m = QUEUE.matcher(name);
+        if (m.matches()) {
+            objectKind.put(oid, 1);
+            objectCpu.put(oid, Integer.parseInt(m.group(1)) + 1);
+            return;
+        }
+        m = SCRATCH.matcher(name);
+        if (m.matches()) {
+            objectKind.put(oid, m.group(2).startsWith("csd") ? 3 : 2);
+            objectCpu.put(oid, Integer.parseInt(m.group(1)) + 1);
+            return;
+        }
+        if (name.equals("cpu_online_mask")) {
+            objectKind.put(oid, 4);
+            objectCpu.put(oid, 0);
+            return;
+        }
+        objectKind.put(oid, 0);
+        objectCpu.put(oid, 0);
+    }
+
+    /** A location's name for fingerprints: the kernel name of its object, or its struct and field when unnamed. */
+    String stableLocation(long loc) {
+        int oid = Event.oidOf(loc);
+        String name = info.objectName(oid);
+        if (name.indexOf('#') >= 0 && !name.contains("(")) {
+            String cls = info.objectClass(oid);
+            String simple = cls == null ? "obj" : cls.substring(cls.lastIndexOf('.') + 1);
+            FieldInfo f = info.field(Event.slotOf(loc));
+            return simple + "." + (f == null ? "?" : f.name());
+        }
+        return info.locationName(loc);
+    }
+
+    String stableObject(int oid) {
+        String name = info.objectName(oid);
+        if (name.indexOf('#') >= 0 && !name.contains("(")) {
+            String cls = info.objectClass(oid);
+            return cls == null ? "obj" : cls.substring(cls.lastIndexOf('.') + 1);
+        }
+        return name;
+    }
+
+    /** "Smp.java:489" for fingerprints. */
+    String site(int site) {
+        smptrace.trace.Site s = info.site(site);
+        return s == null ? "-" : s.file() + ":" + s.line();
+    }
+
+    private byte[] init = new byte[256];
+
+    /** A store in a constructor: the initial value of a new object (LKMM's IW), not shared-memory traffic yet. */
+    boolean initialising(int site) {
+        if (site >= init.length) {
+            init = Arrays.copyOf(init, Math.max(site + 1, init.length * 2));
+        }
+        byte b = init[site];
+        if (b == 0) {
+            smptrace.trace.Site s = info.site(site);
+            b = (byte) (s != null && (s.method().equals("<init>") || s.method().equals("<clinit>")) ? 2 : 1);
+            init[site] = b;
+        }
+        return b == 2;
+    }
+
+    String function(int site) {
+        smptrace.trace.Site s = info.site(site);
+        return s == null ? "?" : s.method();
+    }
+}

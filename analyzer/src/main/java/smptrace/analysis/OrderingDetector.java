@@ -1,0 +1,603 @@
+package smptrace.analysis;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import smptrace.litmus.Decision;
+import smptrace.litmus.LitmusBuilder;
+import smptrace.litmus.LitmusDecider;
+import smptrace.litmus.LitmusTest;
+import smptrace.lkmm.Tag;
+import smptrace.trace.Event;
+import smptrace.trace.EventKind;
+
+/**
+ * Ordering the code relies on that the LKMM does not give (lkmm.md §4, patches.md engine 4): finds
+ * critical-cycle shapes in the trace between two contexts, builds the two-thread litmus program from the
+ * trace's own accesses and the fences between them, and asks the shared LKMM module
+ * ({@link LitmusDecider}) whether the bad outcome is allowed. Plain accesses are asked about as
+ * READ_ONCE/WRITE_ONCE: a plain access makes a data race, which the data-race detector reports; this
+ * detector reports what goes wrong even with marked accesses.
+ *
+ * <ul>
+ *   <li><b>MP</b> (message passing): a reader R reads f (marked), then x; the writer T of the f it read wrote x
+ *       shortly before that f (A), or after it with no newer f in between (B). Bad outcome: R sees the new f
+ *       and the old x. Asked only where the code shows that it relies on the order: a release / smp_wmb /
+ *       smp_mb on T's side or an acquire / smp_rmb / smp_mb on R's side (for B: both).</li>
+ *   <li><b>SB</b> (store buffering, a lost update): P writes a then reads b, and that read missed Q's write of b;
+ *       Q writes b then reads a; neither write happens-before the other side's read. Bad outcome: both reads
+ *       old. Asked where a strong fence on one side shows reliance, or where both words are two-way
+ *       handshake words (each written by both contexts, like a pending flag and a busy bit).</li>
+ * </ul>
+ * Every distinct shape (by sites and fences) is decided once per trace.
+ */
+final class OrderingDetector implements Detector {
+    private static final int RING = 64;
+    private static final int WINDOW = 12;
+    private static final int READ_WINDOW = 10;
+
+    // per-slot ring of recent memory and fence events
+    private int[][] rKind = new int[16][];
+    private int[][] rSite = new int[16][];
+    private int[][] rLoc = new int[16][];
+    private long[][] rVal = new long[16][];
+    private long[][] rVal2 = new long[16][];
+    private long[][] rSeq = new long[16][];
+    private int[][] rThread = new int[16][];
+    private int[][] rClk = new int[16][];
+    private int[][] rCpu = new int[16][];
+    private long[] count = new long[16];
+    private long[] lastWrite = new long[16];
+
+    // per location: last write (slot, slot-local index), last read before it by another slot
+    private int[] lwSlot = new int[1024];
+    private long[] lwIdx = new long[1024];
+    private int[] lrSlot = new int[1024];
+    private long[] lrIdx = new long[1024];
+    private int[] rbSlot = new int[1024]; // reader of the value the last write overwrote
+    private long[] rbIdx = new long[1024];
+    private long[] writers = new long[1024]; // bit per slot (first 64)
+
+    // per slot: pending MP heads (marked reads of a location last written by another slot)
+    private int[] headLoc = new int[16];
+    private int[] headWriter = new int[16];
+    private long[] headWriterIdx = new long[16];
+    private long[] headIdx = new long[16];
+    /** cpu_relax() count per slot: a reader's use of f and x in one busy-wait iteration (MP case B). */
+    private long[] relaxes = new long[16];
+    private long[] headRelax = new long[16];
+
+    private final LitmusDecider decider = new LitmusDecider();
+    private final Map<String, Boolean> decided = new HashMap<>();
+    private final List<Object[]> sbPending = new ArrayList<>();
+
+    OrderingDetector() {
+        Arrays.fill(lwSlot, -1);
+        Arrays.fill(lrSlot, -1);
+        Arrays.fill(rbSlot, -1);
+        Arrays.fill(headLoc, -1);
+    }
+
+    @Override
+    public String name() {
+        return "ordering";
+    }
+
+    @Override
+    public void onEvent(Event e, Analysis a) {
+        EventKind k = e.kind;
+        if (k == EventKind.CPU_RELAX) {
+            int s0 = a.hb.slot();
+            ensureSlot(s0);
+            relaxes[s0]++;
+            return;
+        }
+        boolean mem = k.isMemory();
+        if (!mem && !(k.shape == EventKind.Shape.FENCE && LkmmSync.ordering(k))) {
+            return;
+        }
+        if (e.inDataRace) {
+            return;
+        }
+        int s = a.hb.slot();
+        ensureSlot(s);
+        int li = mem ? a.locIndex : -1;
+        if (mem) {
+            ensureLoc(li);
+        }
+        long idx = count[s];
+        // record in the ring
+        int p = (int) (idx % RING);
+        rKind[s][p] = k.code;
+        rSite[s][p] = e.site;
+        rLoc[s][p] = li;
+        rVal[s][p] = k.shape == EventKind.Shape.RMW ? e.value2 : e.value;
+        rVal2[s][p] = e.value2;
+        rSeq[s][p] = e.seq;
+        rThread[s][p] = e.thread;
+        rClk[s][p] = a.hb.epoch();
+        rCpu[s][p] = e.cpu;
+        count[s] = idx + 1;
+        if (!mem) {
+            return;
+        }
+        if (k.reads() && k.shape == EventKind.Shape.READ) {
+            mpOnRead(e, a, s, li, idx);
+        }
+        if (k.reads() && (k.shape == EventKind.Shape.READ || k.shape == EventKind.Shape.FAILED_RMW)) {
+            sbOnRead(e, a, s, li, idx);
+        }
+        if (k.reads()) {
+            lrSlot[li] = s;
+            lrIdx[li] = idx;
+        }
+        if (k.writes()) {
+            lastWrite[s] = idx;
+            // the last read of the value this write overwrites, if by another slot
+            if (lrSlot[li] >= 0 && lrSlot[li] != s && (lwSlot[li] < 0 || true)) {
+                rbSlot[li] = lrSlot[li];
+                rbIdx[li] = lrIdx[li];
+            } else {
+                rbSlot[li] = -1;
+            }
+            lrSlot[li] = -1;
+            lwSlot[li] = s;
+            lwIdx[li] = idx;
+            if (s < 64) {
+                writers[li] |= 1L << s;
+            }
+        }
+    }
+
+    // ---- MP -----------------------------------------------------------------------------------------
+
+    private void mpOnRead(Event e, Analysis a, int s, int li, long idx) {
+        int t = lwSlot[li];
+        // is this read an "x" after a pending head "f" of the same writer?
+        if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && t == headWriter[s] && t >= 0) {
+            long wf = headWriterIdx[s];
+            long wx = lwIdx[li];
+            boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx));
+            if (hbx) {
+                // the write of x happens before this read anyway: no stale value possible
+            } else if (wx < wf && wf - wx <= WINDOW && count[t] - wx < RING) {
+                mp(a, s, t, wx, wf, headIdx[s], idx, false);
+            } else if (wx > wf && wx - wf <= WINDOW && count[t] - wf < RING && !rewrote(t, headLoc[s], wf, wx)
+                    && relaxes[s] == headRelax[s]) {
+                mp(a, s, t, wx, wf, headIdx[s], idx, true);
+            }
+        }
+        // a marked read of a location another (non-boot) slot wrote: a candidate head
+        if (e.kind.marked() && t >= 0 && t != s && !a.hb.isBoot(t)) {
+            headLoc[s] = li;
+            headWriter[s] = t;
+            headWriterIdx[s] = lwIdx[li];
+            headIdx[s] = idx;
+            headRelax[s] = relaxes[s];
+        }
+    }
+
+    /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
+    private boolean rewrote(int t, int f, long from, long to) {
+        for (long i = from + 1; i < to; i++) {
+            int p = (int) (i % RING);
+            EventKind k = EventKind.ofCode(rKind[t][p]);
+            if (k.writes() && rLoc[t][p] == f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void mp(Analysis a, int r, int t, long wx, long wf, long rf, long rx, boolean after) {
+        EventKind kwf = kind(t, wf);
+        EventKind krf = kind(r, rf);
+        String wBetween = fences(t, Math.min(wx, wf), Math.max(wx, wf));
+        String rBetween = fences(r, rf, rx);
+        boolean writerIntent = LkmmSync.releases(kwf) || wBetween.contains("MB") || wBetween.contains("WMB");
+        boolean readerIntent = LkmmSync.acquires(krf) || rBetween.contains("MB") || rBetween.contains("RMB");
+        if (after) {
+            // data stored after its publication: reported only for an explicit release store read by an
+            // explicit acquire load, with the data read in the same observation (no cpu_relax() between)
+            if (!(LkmmSync.tag(kwf) == Tag.RELEASE && kwf.shape == EventKind.Shape.WRITE && krf == EventKind.R_ACQUIRE
+                    && kind(t, wx).shape == EventKind.Shape.WRITE)) {
+                return;
+            }
+        } else if (!(writerIntent || readerIntent)) {
+            return;
+        }
+        String key = "MP|" + after + "|" + a.facts.site(site(t, wx)) + "|" + a.facts.site(site(t, wf)) + "|"
+                + a.facts.site(site(r, rf)) + "|" + a.facts.site(site(r, rx)) + "|" + kind(t, wx) + kwf + krf + kind(r, rx)
+                + "|" + wBetween + "|" + rBetween;
+        Boolean allowed = decided.get(key);
+        if (allowed == null) {
+            LitmusBuilder b = new LitmusBuilder("MP-" + a.facts.function(site(t, wf)));
+            b.thread(th -> {
+                if (after) {
+                    write(th, "f", kwf, 1);
+                    fenceOps(th, t, wf, wx);
+                    write(th, "x", kind(t, wx), 1);
+                } else {
+                    write(th, "x", kind(t, wx), 1);
+                    fenceOps(th, t, wx, wf);
+                    write(th, "f", kwf, 1);
+                }
+            });
+            b.thread(th -> {
+                th.load("r0", "f", loadTag(krf));
+                fenceOps(th, r, rf, rx);
+                th.load("r1", "x", loadTag(kind(r, rx)));
+            });
+            b.exists("1:r0=1 /\\ 1:r1=0");
+            Decision d = decider.decide(b.build());
+            allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
+            decided.put(key, allowed);
+            if (allowed) {
+                String fName = a.info.locationName(a.locs.keyOf(loc(t, wf)));
+                String xName = a.info.locationName(a.locs.keyOf(loc(t, wx)));
+                Finding.Builder f = new Finding.Builder(Finding.Kind.ORDERING_VIOLATION, true, "MP")
+                        .summary("message passing without the ordering it relies on: a reader that sees the new "
+                                + fName + " can see a stale " + xName + " (LKMM: " + d.verdict().word + ")")
+                        .key(a.facts.site(site(t, wx))).key(a.facts.site(site(t, wf))).key(a.facts.site(site(r, rf)))
+                        .key(a.facts.site(site(r, rx))).key(stable(a, t, wf)).key(stable(a, t, wx));
+                EventRef ewx = ref(a, t, wx);
+                EventRef ewf = ref(a, t, wf);
+                EventRef erf = ref(a, r, rf);
+                EventRef erx = ref(a, r, rx);
+                f.event(ewx).event(ewf).event(erf).event(erx);
+                if (after) {
+                    f.witness("writer: 1. " + ewf.text() + "   2. " + ewx.text() + (wBetween.isEmpty() ? "" : "  [" + wBetween + "]"));
+                    f.witness("reader: 3. " + erf.text() + "   4. " + erx.text() + (rBetween.isEmpty() ? "" : "  [" + rBetween + "]"));
+                    f.witness("predicted: 3 reads 1's value and 4 runs before 2: the reader sees the new " + fName
+                            + " with the old " + xName + " (the data is written after it is published)");
+                } else {
+                    f.witness("writer: 1. " + ewx.text() + "   2. " + ewf.text() + (wBetween.isEmpty() ? "" : "  [" + wBetween + "]"));
+                    f.witness("reader: 3. " + erf.text() + "   4. " + erx.text() + (rBetween.isEmpty() ? "" : "  [" + rBetween + "]"));
+                    f.witness("predicted: 2 propagates before 1 or 4 is satisfied before 3: the reader sees the new "
+                            + fName + " with the old " + xName);
+                }
+                f.witness("litmus: P0: " + (after ? op(kwf, "f", 1) + between(wBetween) + op(kind(t, wx), "x", 1)
+                        : op(kind(t, wx), "x", 1) + between(wBetween) + op(kwf, "f", 1)) + " | P1: r0 = " + op(krf, "f", 0)
+                        + between(rBetween) + "r1 = " + op(kind(r, rx), "x", 0) + " | exists (1:r0=1 /\\ 1:r1=0): "
+                        + d.verdict().word);
+                a.report(f.build());
+            }
+        }
+    }
+
+    // ---- SB -----------------------------------------------------------------------------------------
+
+    private void sbOnRead(Event e, Analysis a, int q, int la, long ra) {
+        // Q reads a; look for Q's recent writes w_b, whose overwritten value a slot P read (r_b) after writing a
+        long lo = Math.max(0, ra - WINDOW);
+        if (lastWrite[q] < lo) {
+            return; // no write of this slot in the window
+        }
+        for (long i = lastWrite[q]; i >= lo && i >= count[q] - RING; i--) {
+            int p0 = (int) (i % RING);
+            EventKind kb = EventKind.ofCode(rKind[q][p0]);
+            if (!kb.writes()) {
+                continue;
+            }
+            int lb = rLoc[q][p0];
+            if (lb == la || lb < 0) {
+                continue;
+            }
+            int pSlot = readerBefore(lb, q, i);
+            if (pSlot < 0 || pSlot == q) {
+                continue;
+            }
+            long rb = rbIdx[lb];
+            if (count[pSlot] - rb >= RING - WINDOW) {
+                continue;
+            }
+            EventKind krb = kind(pSlot, rb);
+            if (krb.shape != EventKind.Shape.READ && krb.shape != EventKind.Shape.FAILED_RMW) {
+                continue;
+            }
+            // P's write of a shortly before r_b
+            for (long j = rb - 1; j >= Math.max(0, rb - WINDOW) && j >= count[pSlot] - RING; j--) {
+                int pj = (int) (j % RING);
+                EventKind ka = EventKind.ofCode(rKind[pSlot][pj]);
+                if (!ka.writes() || rLoc[pSlot][pj] != la) {
+                    continue;
+                }
+                // HB filter: P's write of a must not happen before Q's read of a
+                if (a.hb.ordered(pSlot, rClk[pSlot][pj])) {
+                    break;
+                }
+                sb(a, pSlot, j, rb, q, i, ra, e);
+                break;
+            }
+        }
+    }
+
+    /** The slot that read location lb's value just before Q's write at ring index i overwrote it (if it is that write). */
+    private int readerBefore(int lb, int q, long i) {
+        if (lwSlot[lb] != q || lwIdx[lb] != i) {
+            return -1;
+        }
+        return rbSlot[lb];
+    }
+
+    private void sb(Analysis a, int p, long wa, long rb, int q, long wb, long ra, Event cur) {
+        String pBetween = fences(p, wa, rb);
+        String qBetween = fences(q, wb, ra);
+        EventKind kwa = kind(p, wa);
+        EventKind krb = kind(p, rb);
+        EventKind kwb = kind(q, wb);
+        EventKind kra = cur.kind;
+        String key = "SB|" + a.facts.site(site(p, wa)) + "|" + a.facts.site(site(p, rb)) + "|" + a.facts.site(site(q, wb))
+                + "|" + a.facts.site(cur.site) + "|" + kwa + krb + kwb + kra + "|" + pBetween + "|" + qBetween;
+        if (decided.containsKey(key)) {
+            return;
+        }
+        long bOld = val(p, rb);
+        long bNew = val(q, wb);
+        long aNew = val(p, wa);
+        long aOld = aNew == 0 ? 1 : 0;
+        if (bOld == bNew) {
+            decided.put(key, false);
+            return;
+        }
+        LitmusBuilder b = new LitmusBuilder("SB-" + a.facts.function(site(p, rb)));
+        b.init("a", aOld).init("b", bOld);
+        b.thread(th -> {
+            writeValue(th, "a", kwa, aNew);
+            fenceOps(th, p, wa, rb);
+            if (krb.shape == EventKind.Shape.FAILED_RMW) {
+                long expected = val2(p, rb);
+                th.cmpxchg("r0", "b", expected, expected == 0 ? 1 : expected + 1, rmwTag(krb));
+            } else {
+                th.load("r0", "b", loadTag(krb));
+            }
+        });
+        b.thread(th -> {
+            writeValue(th, "b", kwb, bNew);
+            fenceOps(th, q, wb, ra);
+            th.load("r1", "a", loadTag(kra));
+        });
+        b.exists("0:r0=" + bOld + " /\\ 1:r1=" + aOld);
+        LitmusTest test = b.build();
+        Decision d = decider.decide(test);
+        boolean allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
+        decided.put(key, allowed);
+        if (!allowed) {
+            return;
+        }
+        boolean strongOnOneSide = pBetween.contains("MB") || qBetween.contains("MB") || pBetween.contains("ATOMIC")
+                || qBetween.contains("ATOMIC");
+        String aName = a.info.locationName(a.locs.keyOf(loc(p, wa)));
+        String bName = a.info.locationName(a.locs.keyOf(loc(q, wb)));
+        EventRef ewa = ref(a, p, wa);
+        EventRef erb = ref(a, p, rb);
+        EventRef ewb = ref(a, q, wb);
+        EventRef era = a.ref(cur);
+        Finding.Builder f = new Finding.Builder(Finding.Kind.ORDERING_VIOLATION, true, "SB")
+                .summary("store buffering, a lost update: " + ewa.threadName() + " writes " + aName + " then reads "
+                        + bName + ", " + ewb.threadName() + " writes " + bName + " then reads " + aName
+                        + "; both reads can miss the other's write (LKMM: " + d.verdict().word + ")")
+                .key(a.facts.site(site(p, wa))).key(a.facts.site(site(p, rb))).key(a.facts.site(site(q, wb)))
+                .key(a.facts.site(cur.site)).key(stable(a, p, wa)).key(stable(a, q, wb))
+                .event(ewa).event(erb).event(ewb).event(era)
+                .witness("P: 1. " + ewa.text() + "   2. " + erb.text() + (pBetween.isEmpty() ? "" : "  [" + pBetween + "]"))
+                .witness("Q: 3. " + ewb.text() + "   4. " + era.text() + (qBetween.isEmpty() ? "" : "  [" + qBetween + "]"))
+                .witness("predicted: 2 reads " + bName + " before 3 is visible and 4 reads " + aName
+                        + " before 1 is visible: neither side acts on the other's update")
+                .witness("litmus: P0: " + op(kwa, "a", aNew) + between(pBetween) + "r0 = " + op(krb, "b", 0)
+                        + " | P1: " + op(kwb, "b", bNew) + between(qBetween) + "r1 = " + op(kra, "a", 0)
+                        + " | exists (0:r0=" + bOld + " /\\ 1:r1=" + aOld + "): " + d.verdict().word);
+        int la = loc(p, wa);
+        int lb = loc(q, wb);
+        sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q});
+    }
+
+    @Override
+    public void finish(Analysis a) {
+        for (Object[] x : sbPending) {
+            Finding.Builder f = (Finding.Builder) x[0];
+            boolean strong = (Boolean) x[1];
+            int la = (Integer) x[2];
+            int lb = (Integer) x[3];
+            int p = (Integer) x[4];
+            int q = (Integer) x[5];
+            boolean handshake = p < 64 && q < 64 && (writers[la] >> p & 1) != 0 && (writers[la] >> q & 1) != 0
+                    && (writers[lb] >> p & 1) != 0 && (writers[lb] >> q & 1) != 0;
+            if (strong || handshake) {
+                a.report(f.build());
+            }
+        }
+    }
+
+    // ---- litmus helpers -------------------------------------------------------------------------------
+
+    private static void write(LitmusBuilder.ThreadBuilder th, String l, EventKind k, long v) {
+        writeValue(th, l, k, v);
+    }
+
+    private static void writeValue(LitmusBuilder.ThreadBuilder th, String l, EventKind k, long v) {
+        if (k.shape == EventKind.Shape.RMW) {
+            th.xchg("w" + l, l, v, rmwTag(k));
+        } else {
+            Tag t = LkmmSync.tag(k);
+            th.store(l, v, t == Tag.RELEASE ? Tag.RELEASE : Tag.ONCE);
+        }
+    }
+
+    private static Tag loadTag(EventKind k) {
+        Tag t = LkmmSync.tag(k);
+        return t == Tag.ACQUIRE ? Tag.ACQUIRE : Tag.ONCE;
+    }
+
+    private static Tag rmwTag(EventKind k) {
+        Tag t = LkmmSync.tag(k);
+        if (k == EventKind.LOCK) {
+            return Tag.ACQUIRE;
+        }
+        return t == Tag.MB || t == Tag.ACQUIRE || t == Tag.RELEASE ? t : Tag.ONCE;
+    }
+
+    /** The fences (and fully ordered RMWs, as smp_mb) strictly between two ring positions of a slot. */
+    private String fences(int s, long from, long to) {
+        StringBuilder b = new StringBuilder();
+        for (long i = from + 1; i < to; i++) {
+            EventKind k = kind(s, i);
+            if (k.shape == EventKind.Shape.FENCE) {
+                b.append(LkmmSync.tag(k)).append(' ');
+            } else if (k.shape == EventKind.Shape.RMW && LkmmSync.strongFence(k)) {
+                b.append("MB ");
+            } else if (k.shape == EventKind.Shape.RMW || k.shape == EventKind.Shape.FAILED_RMW) {
+                b.append("RMW ");
+            }
+        }
+        return b.toString().trim();
+    }
+
+    private void fenceOps(LitmusBuilder.ThreadBuilder th, int s, long from, long to) {
+        int n = 0;
+        for (long i = from + 1; i < to; i++) {
+            EventKind k = kind(s, i);
+            if (k.shape == EventKind.Shape.FENCE) {
+                Tag t = LkmmSync.tag(k);
+                if (t != Tag.BARRIER) {
+                    th.fence(t);
+                }
+            } else if (k.shape == EventKind.Shape.RMW && LkmmSync.strongFence(k)) {
+                th.fence(Tag.MB);
+            } else if (k.shape == EventKind.Shape.RMW || k.shape == EventKind.Shape.FAILED_RMW) {
+                // an unordered RMW between matters only next to smp_mb__before/after_atomic
+                String z = "z" + (n++);
+                th.xchg("q" + z, z, 1, Tag.ONCE);
+            }
+        }
+    }
+
+    /** "WRITE_ONCE(x, 1); " / "smp_load_acquire(f); " as the kernel spells the access (plain ones as *_ONCE). */
+    private static String op(EventKind k, String l, long v) {
+        Tag t = LkmmSync.tag(k);
+        switch (k.shape) {
+            case WRITE:
+                return (t == Tag.RELEASE ? "smp_store_release(" : "WRITE_ONCE(") + l + ", " + v + "); ";
+            case RMW:
+                return (t == Tag.MB ? "xchg(" : t == Tag.ACQUIRE ? "xchg_acquire(" : t == Tag.RELEASE ? "xchg_release("
+                        : "xchg_relaxed(") + l + ", " + v + "); ";
+            case FAILED_RMW:
+                return (t == Tag.MB ? "cmpxchg(" : t == Tag.ACQUIRE ? "cmpxchg_acquire(" : "cmpxchg_relaxed(") + l
+                        + ", ...) /* fails */; ";
+            default:
+                return (t == Tag.ACQUIRE ? "smp_load_acquire(" : "READ_ONCE(") + l + "); ";
+        }
+    }
+
+    private static String between(String fences) {
+        if (fences.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String f : fences.split(" ")) {
+            b.append(f.equals("RMW") ? "<relaxed RMW>" : f.equals("MB") ? "smp_mb()" : f.equals("WMB") ? "smp_wmb()"
+                    : f.equals("RMB") ? "smp_rmb()" : f.equals("BEFORE_ATOMIC") ? "smp_mb__before_atomic()"
+                    : f.equals("AFTER_ATOMIC") ? "smp_mb__after_atomic()" : f.toLowerCase()).append("; ");
+        }
+        return b.toString();
+    }
+
+    private static String litmusLine(LitmusTest t) {
+        StringBuilder b = new StringBuilder();
+        for (var th : t.threads()) {
+            b.append("P").append(th.id()).append(": ").append(th.body()).append("  ");
+        }
+        return b.append("exists ").append(t.condition()).toString();
+    }
+
+    private EventKind kind(int s, long i) {
+        return EventKind.ofCode(rKind[s][(int) (i % RING)]);
+    }
+
+    private int site(int s, long i) {
+        return rSite[s][(int) (i % RING)];
+    }
+
+    private int loc(int s, long i) {
+        return rLoc[s][(int) (i % RING)];
+    }
+
+    private long val(int s, long i) {
+        return rVal[s][(int) (i % RING)];
+    }
+
+    private long val2(int s, long i) {
+        return rVal2[s][(int) (i % RING)];
+    }
+
+    private String stable(Analysis a, int s, long i) {
+        return a.facts.stableLocation(a.locs.keyOf(loc(s, i)));
+    }
+
+    private EventRef ref(Analysis a, int s, long i) {
+        int p = (int) (i % RING);
+        EventKind k = kind(s, i);
+        smptrace.trace.Site site = a.info.site(rSite[s][p]);
+        smptrace.trace.ThreadInfo t = a.info.thread(rThread[s][p]);
+        String ctx = a.hb.isIrq(s) ? "irq" : a.hb.task(s) >= 0 ? "task" + a.hb.task(s) : "boot";
+        String locName = rLoc[s][p] >= 0 ? a.info.locationName(a.locs.keyOf(rLoc[s][p])) : null;
+        return new EventRef(rThread[s][p], t == null ? "?" : t.name(), rSeq[s][p], ctx, rCpu[s][p], k.name(), locName,
+                Long.toString(rVal[s][p]), site == null ? null : site.className().substring(site.className().lastIndexOf('.') + 1)
+                + "." + site.method(), site == null ? null : site.file(), site == null ? 0 : site.line());
+    }
+
+    private void ensureSlot(int s) {
+        if (s >= count.length) {
+            int n = Math.max(s + 1, count.length * 2);
+            int old = count.length;
+            rKind = Arrays.copyOf(rKind, n);
+            rSite = Arrays.copyOf(rSite, n);
+            rLoc = Arrays.copyOf(rLoc, n);
+            rVal = Arrays.copyOf(rVal, n);
+            rVal2 = Arrays.copyOf(rVal2, n);
+            rSeq = Arrays.copyOf(rSeq, n);
+            rThread = Arrays.copyOf(rThread, n);
+            rClk = Arrays.copyOf(rClk, n);
+            rCpu = Arrays.copyOf(rCpu, n);
+            count = Arrays.copyOf(count, n);
+            lastWrite = Arrays.copyOf(lastWrite, n);
+            headLoc = Arrays.copyOf(headLoc, n);
+            Arrays.fill(headLoc, old, n, -1);
+            headWriter = Arrays.copyOf(headWriter, n);
+            headWriterIdx = Arrays.copyOf(headWriterIdx, n);
+            headIdx = Arrays.copyOf(headIdx, n);
+            relaxes = Arrays.copyOf(relaxes, n);
+            headRelax = Arrays.copyOf(headRelax, n);
+        }
+        if (rKind[s] == null) {
+            rKind[s] = new int[RING];
+            rSite[s] = new int[RING];
+            rLoc[s] = new int[RING];
+            rVal[s] = new long[RING];
+            rVal2[s] = new long[RING];
+            rSeq[s] = new long[RING];
+            rThread[s] = new int[RING];
+            rClk[s] = new int[RING];
+            rCpu[s] = new int[RING];
+        }
+    }
+
+    private void ensureLoc(int li) {
+        if (li >= lwSlot.length) {
+            int n = Math.max(li + 1, lwSlot.length * 2);
+            int old = lwSlot.length;
+            lwSlot = Arrays.copyOf(lwSlot, n);
+            Arrays.fill(lwSlot, old, n, -1);
+            lwIdx = Arrays.copyOf(lwIdx, n);
+            lrSlot = Arrays.copyOf(lrSlot, n);
+            Arrays.fill(lrSlot, old, n, -1);
+            lrIdx = Arrays.copyOf(lrIdx, n);
+            rbSlot = Arrays.copyOf(rbSlot, n);
+            Arrays.fill(rbSlot, old, n, -1);
+            rbIdx = Arrays.copyOf(rbIdx, n);
+            writers = Arrays.copyOf(writers, n);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package smptrace.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smptrace.analysis.DetectorTestSupport.counted;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import smptrace.trace.EventKind;
+
+class CsdOwnershipDetectorTest {
+    private static TraceBuilder csdTrace() {
+        return new TraceBuilder().object("X", "smptrace.engine.smp.call_single_data")
+                .object("per_cpu(call_single_queue, 1)", "smptrace.kernel.LlistHead");
+    }
+
+    /** check-then-act + enqueue, pinned. */
+    private static void plainLockAndQueue(TraceBuilder t, TraceBuilder.Ctx c, long head) {
+        c.preemptDisable().r("X", "u_flags", 0).at("check").w("X", "u_flags", 1).at("act").w("X", "func", 7)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", head).w("X", "next", head)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", head, t.oid("X")).preemptEnable();
+    }
+
+    private static void flush(TraceBuilder t, TraceBuilder.Ctx target) {
+        target.irqEnter().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", t.oid("X"), 0)
+                .r("X", "u_flags", 1).mem(EventKind.W_RELEASE, "X", "u_flags", 0).irqExit();
+    }
+
+    @Test
+    void r1TwoCpusPlainCheckThenActIsPredicted() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 1);
+        plainLockAndQueue(t, a, 0);
+        flush(t, c);
+        b.mem(EventKind.R_ONCE, "X", "u_flags", 0).fence(EventKind.F_ACQUIRE_AFTER_CTRL_DEP);
+        plainLockAndQueue(t, b, 0);
+        AnalysisResult r = t.analyze();
+        List<Finding> l = counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE);
+        assertEquals(1, l.size(), r.findings().toString());
+        assertTrue(l.get(0).predicted);
+        assertEquals("R1", l.get(0).rule);
+        assertTrue(counted(r, Finding.Kind.DOUBLE_ENQUEUE).stream().anyMatch(f -> f.predicted));
+    }
+
+    @Test
+    void atomicAcquisitionsAreFine() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 1);
+        a.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).w("X", "func", 7)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        b.preemptDisable().rmw(EventKind.RMW_FAIL_ACQUIRE, "X", "u_flags", 1, 0);
+        flush(t, c);
+        b.mem(EventKind.R_ONCE, "X", "u_flags", 0).rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).w("X", "func", 8)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).isEmpty(), r.findings().toString());
+        assertTrue(counted(r, Finding.Kind.DOUBLE_ENQUEUE).isEmpty());
+    }
+
+    @Test
+    void samePinnedCpuExcludes() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 0);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 1);
+        plainLockAndQueue(t, a, 0);
+        flush(t, c);
+        b.mem(EventKind.R_ONCE, "X", "u_flags", 0).fence(EventKind.F_ACQUIRE_AFTER_CTRL_DEP);
+        plainLockAndQueue(t, b, 0);
+        assertTrue(t.analyze().findings().isEmpty());
+    }
+
+    @Test
+    void observedDoubleEnqueueAndSelfLoop() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        plainLockAndQueue(t, a, 0);
+        b.preemptDisable().r("X", "u_flags", 0).w("X", "u_flags", 1).w("X", "func", 8)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", t.oid("X")).w("X", "next", t.oid("X"))
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", t.oid("X"), t.oid("X"));
+        AnalysisResult r = t.analyze();
+        List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
+        assertTrue(de.stream().anyMatch(f -> !f.predicted && f.rule.equals("self-loop")), de.toString());
+        assertTrue(de.stream().anyMatch(f -> !f.predicted && f.rule.equals("on-list")), de.toString());
+        assertTrue(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).stream().anyMatch(f -> !f.predicted && f.rule.equals("two-owners")));
+    }
+
+    @Test
+    void enqueueWithoutOwnershipIsReported() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        a.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).preemptEnable();
+        b.preemptDisable().rmw(EventKind.RMW_FAIL_ACQUIRE, "X", "u_flags", 1, 0).w("X", "func", 9).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertFalse(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).isEmpty());
+    }
+}

@@ -1,0 +1,99 @@
+package smptrace.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smptrace.analysis.DetectorTestSupport.counted;
+
+import org.junit.jupiter.api.Test;
+import smptrace.trace.EventKind;
+
+class PreemptionAndHotplugTest {
+    private static TraceBuilder scratch() {
+        return new TraceBuilder().object("cfd_data[0].cpumask_ipi", "smptrace.engine.smp.cpumask")
+                .object("cfd_data[0].cpumask", "smptrace.engine.smp.cpumask")
+                .object("cfd_data[0].csd[1]", "smptrace.engine.smp.call_single_data");
+    }
+
+    @Test
+    void readAfterPutCpuOfSharedScratchIsAWindow() throws Exception {
+        TraceBuilder t = scratch();
+        TraceBuilder.Ctx t1 = t.task(1, "T1", 1, 0);
+        TraceBuilder.Ctx t2 = t.task(2, "T2", 2, 0);
+        t1.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 2).preemptEnable().r("cfd_data[0].cpumask_ipi", "bits", 2);
+        t2.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 4).r("cfd_data[0].cpumask_ipi", "bits", 4).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, counted(r, Finding.Kind.PREEMPTION_WINDOW).size(), r.findings().toString());
+        assertTrue(counted(r, Finding.Kind.PREEMPTION_WINDOW).get(0).predicted);
+    }
+
+    @Test
+    void pinnedUseIsFine() throws Exception {
+        TraceBuilder t = scratch();
+        TraceBuilder.Ctx t1 = t.task(1, "T1", 1, 0);
+        TraceBuilder.Ctx t2 = t.task(2, "T2", 2, 0);
+        t1.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 2).r("cfd_data[0].cpumask_ipi", "bits", 2).preemptEnable();
+        t2.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 4).r("cfd_data[0].cpumask_ipi", "bits", 4).preemptEnable();
+        assertTrue(counted(t.analyze(), Finding.Kind.PREEMPTION_WINDOW).isEmpty());
+    }
+
+    @Test
+    void idleFallbackToCfdCpumaskIsNotABug() throws Exception {
+        TraceBuilder t = scratch();
+        TraceBuilder.Ctx idle = t.task(1, "swapper/0", 1, 0);
+        idle.preemptDisable().w("cfd_data[0].cpumask", "bits", 2).preemptEnable().r("cfd_data[0].cpumask", "bits", 2);
+        assertTrue(t.analyze().findings().isEmpty());
+    }
+
+    @Test
+    void abaRewaitOnCfdCsdIsNotABug() throws Exception {
+        TraceBuilder t = scratch();
+        TraceBuilder.Ctx t1 = t.task(1, "T1", 1, 0);
+        TraceBuilder.Ctx t2 = t.task(2, "T2", 2, 0);
+        t1.preemptDisable().r("cfd_data[0].csd[1]", "u_flags", 0).w("cfd_data[0].csd[1]", "u_flags", 1).preemptEnable();
+        t2.preemptDisable().r("cfd_data[0].csd[1]", "u_flags", 0).w("cfd_data[0].csd[1]", "u_flags", 1).preemptEnable();
+        t1.mem(EventKind.R_ONCE, "cfd_data[0].csd[1]", "u_flags", 1).relax().mem(EventKind.R_ONCE, "cfd_data[0].csd[1]", "u_flags", 1);
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.PREEMPTION_WINDOW).isEmpty(), r.findings().toString());
+    }
+
+    private static TraceBuilder hotplug() {
+        return new TraceBuilder().object("cpu_online_mask", "smptrace.engine.smp.cpumask")
+                .object("per_cpu(call_single_queue, 2)", "smptrace.kernel.LlistHead")
+                .object("X", "smptrace.engine.smp.call_single_data");
+    }
+
+    @Test
+    void onlineCheckOutsidePinnedSectionIsL4() throws Exception {
+        TraceBuilder t = hotplug();
+        TraceBuilder.Ctx s = t.task(1, "S", 1, 0);
+        s.mem(EventKind.R_ONCE, "cpu_online_mask", "bits", 0b1111).preemptDisable()
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, counted(r, Finding.Kind.LOST_IPI).size(), r.findings().toString());
+        assertTrue(counted(r, Finding.Kind.LOST_IPI).get(0).predicted);
+    }
+
+    @Test
+    void onlineCheckInsideThePinnedSectionIsFine() throws Exception {
+        TraceBuilder t = hotplug();
+        TraceBuilder.Ctx s = t.task(1, "S", 1, 0);
+        s.preemptDisable().mem(EventKind.R_ONCE, "cpu_online_mask", "bits", 0b1111)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable()
+                .preemptDisable().mem(EventKind.R_ONCE, "cpu_online_mask", "bits", 0b1111)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable();
+        assertTrue(counted(t.analyze(), Finding.Kind.LOST_IPI).isEmpty());
+    }
+
+    @Test
+    void enqueueAfterTheDyingFlushIsObserved() throws Exception {
+        TraceBuilder t = hotplug();
+        TraceBuilder.Ctx stop = t.task(1, "migration/2", 1, 2);
+        TraceBuilder.Ctx s = t.task(2, "S", 2, 0);
+        stop.control(EventKind.CPU_ONLINE, 2, 0).control(EventKind.FLUSH_BEGIN, 2, 2)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, 0).control(EventKind.FLUSH_END, 2, 0);
+        s.preemptDisable().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertFalse(counted(r, Finding.Kind.LOST_IPI).stream().filter(f -> !f.predicted).toList().isEmpty(), r.findings().toString());
+    }
+}
