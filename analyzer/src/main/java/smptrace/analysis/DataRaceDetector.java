@@ -52,19 +52,25 @@ final class DataRaceDetector implements Detector {
 
     private final LongSet seenReal = new LongSet();
     private final LongSet seenTol = new LongSet();
+    /** Sites whose marked read was seen as a busy-wait's loop condition (read, cpu_relax(), read again). */
+    private final LongSet spinSites = new LongSet();
+    /** Plain-store-against-marked-read races whose read is not (yet) known as a spin-wait condition; decided at the end. */
+    private final List<Pending> bySite = new ArrayList<>();
 
     /** A race waiting for its read to be classified as a spin-wait condition or not. */
     private static final class Pending {
         final long key;
         final int loc;
         final long seq;
+        final int readSite;
         final Finding.Builder real;
         final Finding.Builder tolerated;
 
-        Pending(long key, int loc, long seq, Finding.Builder real, Finding.Builder tolerated) {
+        Pending(long key, int loc, long seq, int readSite, Finding.Builder real, Finding.Builder tolerated) {
             this.key = key;
             this.loc = loc;
             this.seq = seq;
+            this.readSite = readSite;
             this.real = real;
             this.tolerated = tolerated;
         }
@@ -97,7 +103,7 @@ final class DataRaceDetector implements Detector {
         boolean isRead = k.reads() || k == EventKind.ASSERT_EXCLUSIVE_WRITER;
         boolean isWrite = k.writes() || k == EventKind.ASSERT_EXCLUSIVE_ACCESS;
         if (isRead && !assertion) {
-            spinOnRead(s, li, e.seq, a);
+            spinOnRead(s, li, e.seq, e.site, a);
         }
         boolean init = isWrite && !assertion && a.facts.initialising(e.site);
         // check against the last write
@@ -205,21 +211,31 @@ final class DataRaceDetector implements Detector {
         if (plainWriteMarkedRead) {
             int readSlot = curIsRead ? s : otherSlot;
             long readSeq = curIsRead ? e.seq : (arr[b + F_SEQ] & 0xffffffffL);
-            int state = spinState(readSlot, li, readSeq);
+            int readKind = curIsRead ? e.kind.code : (arr[b + F_INFO] & 0xff);
+            // a read of smp_cond_load_*() is a busy-wait's condition by construction
+            int state = readKind == EventKind.R_COND.code ? 1 : spinState(readSlot, li, readSeq);
             if (state == 1) {
                 if (seenTol.addIfAbsent(key)) {
                     a.report(build(a, e, li, arr, b, rule, true, SPIN).build());
                 }
                 return;
             }
+            int readSite = curIsRead ? e.site : arr[b + F_SITE];
             if (state == 2) {
                 if (seenReal.contains(key) && seenTol.contains(key)) {
                     return;
                 }
-                pending.get(readSlot).add(new Pending(key, li, readSeq, build(a, e, li, arr, b, rule, false, null),
+                pending.get(readSlot).add(new Pending(key, li, readSeq, readSite, build(a, e, li, arr, b, rule, false, null),
                         build(a, e, li, arr, b, rule, true, SPIN)));
                 return;
             }
+            // the read ended its wait (or did not wait): still a spin-wait's condition if its site is one
+            if (!seenReal.contains(key) && !seenTol.contains(key)) {
+                bySite.add(new Pending(key, li, readSeq, readSite, build(a, e, li, arr, b, rule, false, null),
+                        build(a, e, li, arr, b, rule, true, SPIN)));
+                seenReal.addIfAbsent(key); // one pending decision per race
+            }
+            return;
         }
         if (seenReal.addIfAbsent(key)) {
             a.report(build(a, e, li, arr, b, rule, false, null).build());
@@ -231,7 +247,7 @@ final class DataRaceDetector implements Detector {
             + "while it is read";
     private static final String SPIN = "spin-wait re-check (patches.md seed 003 (f), the ABA re-wait): the marked read is "
             + "the loop condition of a busy-wait that re-reads the word after cpu_relax(); the racing plain store only "
-            + "makes it wait longer";
+            + "makes it wait longer, or comes after the read that ended the wait";
 
     private static String fieldName(Analysis a, long loc) {
         smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(loc));
@@ -300,7 +316,7 @@ final class DataRaceDetector implements Detector {
         return 0;
     }
 
-    private void spinOnRead(int s, int li, long seq, Analysis a) {
+    private void spinOnRead(int s, int li, long seq, int site, Analysis a) {
         if (awN[s] > 0) {
             // the first read after cpu_relax(): li is the loop condition
             long confirmed = -1;
@@ -310,6 +326,7 @@ final class DataRaceDetector implements Detector {
                 }
             }
             if (confirmed >= 0) {
+                spinSites.addIfAbsent(site);
                 if (spinLoc[s] == li && spinTo[s] >= 0) {
                     spinTo[s] = confirmed;
                 } else {
@@ -377,6 +394,10 @@ final class DataRaceDetector implements Detector {
     }
 
     private void emit(Pending p, boolean spin, Analysis a) {
+        if (!spin) {
+            bySite.add(p); // decided at the end, when every spin-wait condition site is known
+            return;
+        }
         if ((spin ? seenTol : seenReal).addIfAbsent(p.key)) {
             a.report((spin ? p.tolerated : p.real).build());
         }
@@ -390,6 +411,19 @@ final class DataRaceDetector implements Detector {
             }
             pending.get(s).clear();
         }
+        LongSet decided = new LongSet();
+        for (Pending p : bySite) {
+            if (!decided.addIfAbsent(p.key)) {
+                continue;
+            }
+            boolean spin = spinSites.contains(p.readSite);
+            if (spin && seenTol.addIfAbsent(p.key)) {
+                a.report(p.tolerated.build());
+            } else if (!spin) {
+                a.report(p.real.build());
+            }
+        }
+        bySite.clear();
     }
 
     // ---- storage ----------------------------------------------------------------------------------

@@ -45,10 +45,12 @@ public final class Finding {
     /** A real LKMM data race the kernel tolerates by design (not counted as a problem); reason says why. */
     public final boolean tolerated;
     public final String reason;
+    /** Ordering violations: the bad outcome as a litmus test (C dialect, with its Result line), else null. */
+    public final String litmus;
     int occurrences = 1;
 
     Finding(Kind kind, boolean predicted, String rule, String summary, List<EventRef> events, List<String> witness,
-            String fingerprint, boolean tolerated, String reason) {
+            String fingerprint, boolean tolerated, String reason, String litmus) {
         this.kind = kind;
         this.predicted = predicted;
         this.rule = rule;
@@ -58,6 +60,7 @@ public final class Finding {
         this.fingerprint = fingerprint;
         this.tolerated = tolerated;
         this.reason = reason;
+        this.litmus = litmus;
     }
 
     /** How many times the analysis met this finding (same fingerprint) in the trace. */
@@ -80,6 +83,7 @@ public final class Finding {
         private final List<String> keys = new ArrayList<>();
         private boolean tolerated;
         private String reason;
+        private String litmus;
 
         Builder(Kind kind, boolean predicted, String rule) {
             this.kind = kind;
@@ -108,6 +112,12 @@ public final class Finding {
             return this;
         }
 
+        /** The finding as a litmus test (the program the memory model was asked about). */
+        Builder litmus(String text) {
+            litmus = text;
+            return this;
+        }
+
         Builder tolerated(String why) {
             tolerated = true;
             reason = why;
@@ -120,7 +130,7 @@ public final class Finding {
                 fp.append('|').append(k);
             }
             return new Finding(kind, predicted, rule, summary, events, witness, Fingerprints.hash(fp.toString()),
-                    tolerated, reason);
+                    tolerated, reason, litmus);
         }
     }
 }

@@ -24,7 +24,8 @@ import smptrace.trace.EventKind;
  * <ul>
  *   <li><b>MP</b> (message passing): a reader R reads f (marked), then x; the writer T of the f it read wrote x
  *       shortly before that f (A), or after it with no newer f in between (B). Bad outcome: R sees the new f
- *       and the old x. Asked only where the code shows that it relies on the order: a release / smp_wmb /
+ *       and the old x, both reads in one pass of any busy-wait (no cpu_relax() between them). Asked only
+ *       where the code shows that it relies on the order: a release / smp_wmb /
  *       smp_mb on T's side or an acquire / smp_rmb / smp_mb on R's side (for B: both).</li>
  *   <li><b>SB</b> (store buffering, a lost update): P writes a then reads b, and that read missed Q's write of b;
  *       Q writes b then reads a; neither write happens-before the other side's read. Bad outcome: both reads
@@ -162,7 +163,10 @@ final class OrderingDetector implements Detector {
             boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx));
             if (hbx) {
                 // the write of x happens before this read anyway: no stale value possible
-            } else if (wx < wf && wf - wx <= WINDOW && count[t] - wx < RING) {
+            } else if (wx < wf && wf - wx <= WINDOW && count[t] - wx < RING
+                    && (relaxes[s] == headRelax[s] || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
+                // a reader that read f in one busy-wait pass and x in a later one used f to read x only if it
+                // acquired f; an unordered READ_ONCE of f there was just a look at it
                 mp(a, s, t, wx, wf, headIdx[s], idx, false);
             } else if (wx > wf && wx - wf <= WINDOW && count[t] - wf < RING && !rewrote(t, headLoc[s], wf, wx)
                     && relaxes[s] == headRelax[s]) {
@@ -231,7 +235,8 @@ final class OrderingDetector implements Detector {
                 th.load("r1", "x", loadTag(kind(r, rx)));
             });
             b.exists("1:r0=1 /\\ 1:r1=0");
-            Decision d = decider.decide(b.build());
+            LitmusTest test = b.build();
+            Decision d = decider.decide(test);
             allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
             decided.put(key, allowed);
             if (allowed) {
@@ -262,6 +267,7 @@ final class OrderingDetector implements Detector {
                         : op(kind(t, wx), "x", 1) + between(wBetween) + op(kwf, "f", 1)) + " | P1: r0 = " + op(krf, "f", 0)
                         + between(rBetween) + "r1 = " + op(kind(r, rx), "x", 0) + " | exists (1:r0=1 /\\ 1:r1=0): "
                         + d.verdict().word);
+                f.litmus(new smptrace.litmus.LitmusWriter().write(test, d.verdict().word));
                 a.report(f.build());
             }
         }
@@ -388,7 +394,8 @@ final class OrderingDetector implements Detector {
                         + " before 1 is visible: neither side acts on the other's update")
                 .witness("litmus: P0: " + op(kwa, "a", aNew) + between(pBetween) + "r0 = " + op(krb, "b", 0)
                         + " | P1: " + op(kwb, "b", bNew) + between(qBetween) + "r1 = " + op(kra, "a", 0)
-                        + " | exists (0:r0=" + bOld + " /\\ 1:r1=" + aOld + "): " + d.verdict().word);
+                        + " | exists (0:r0=" + bOld + " /\\ 1:r1=" + aOld + "): " + d.verdict().word)
+                .litmus(new smptrace.litmus.LitmusWriter().write(test, d.verdict().word));
         int la = loc(p, wa);
         int lb = loc(q, wb);
         sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q});

@@ -34,7 +34,8 @@ final class AnalyzeCommand implements Command {
                 Main.opt("format", "text|json", "report format (default text)"),
                 Main.opt("assume-plain-writes-atomic", null,
                         "KCSAN's CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC: plain aligned writes do not race (default off)"),
-                Main.opt("stats", null, "print events, time and rate to stderr"));
+                Main.opt("stats", null, "print events, time and rate to stderr"),
+                Main.opt("litmus-out", "DIR", "write each ordering-violation finding as a litmus test into DIR (check with smptrace litmus or herd7)"));
     }
 
     @Override
@@ -57,6 +58,21 @@ final class AnalyzeCommand implements Command {
             Report.json(r, trace, out);
         } else {
             Report.text(r, trace, out);
+        }
+        if (cl.hasOption("litmus-out")) {
+            java.nio.file.Path dir = Paths.get(cl.getOptionValue("litmus-out"));
+            java.nio.file.Files.createDirectories(dir);
+            int n = 0;
+            for (smptrace.analysis.Finding f : r.findings()) {
+                if (f.litmus != null) {
+                    String name = f.kind.id + "-" + f.rule + "-" + f.fingerprint;
+                    // the test's own name is the file's name, so herd7 and smptrace litmus report it by the finding
+                    String text = f.litmus.replaceFirst("(?m)^C \\S+", "C " + name);
+                    java.nio.file.Files.writeString(dir.resolve(name + ".litmus"), text);
+                    n++;
+                }
+            }
+            err.println("wrote " + n + " litmus test(s) to " + dir);
         }
         if (cl.hasOption("stats")) {
             err.printf("analyzed %d events in %.1f ms (%.1f M events/s), %d contexts, %d locations%n", r.events(),

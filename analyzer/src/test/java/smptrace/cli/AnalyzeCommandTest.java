@@ -59,6 +59,7 @@ class AnalyzeCommandTest {
         PatchesCommand.record(new Expectations.Row("003", "after", null, null, null, null), 2, good);
         Run g = run("analyze", good.toString());
         assertEquals(0, g.code(), g.out());
-        assertTrue(g.out().contains("clean"), g.out());
+        // clean, or only tolerated findings (the ABA re-wait of seed 003 is reported as tolerated)
+        assertTrue(g.out().lines().filter(l -> l.matches("\\d+\\. .*")).allMatch(l -> l.contains("(tolerated)")), g.out());
     }
 }

@@ -54,6 +54,21 @@ class ArchivedTracesIT {
     }
 
     @Test
+    void theAnalyzerStillReportsWhatEachReproducerReproduces() throws Exception {
+        for (Path b : bundles()) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(b.resolve("bundle.properties"))) {
+                p.load(in);
+            }
+            CliBadInputTest.Run r = CliBadInputTest.cli("analyze", b.resolve("trace").toString(), "--format", "json");
+            assertEquals(1, r.exit(), "findings expected in " + b + ": " + r.err());
+            for (String kind : p.getProperty("expect.findings").split(",")) {
+                assertTrue(r.out().contains("\"kind\":\"" + kind.trim() + "\""), b + " lost its " + kind + " finding:\n" + r.out());
+            }
+        }
+    }
+
+    @Test
     void everyArchivedTraceReplaysEventForEvent() throws Exception {
         List<String> args = new ArrayList<>();
         args.add("reproduce");

@@ -84,6 +84,30 @@ public final class Kernel {
         f.vh.setRelease(p, v);
     }
 
+    // ---- smp_cond_load_*(): a busy-wait on one word ----------------------------------------------
+
+    /**
+     * smp_cond_load_acquire(ptr, cond): READ_ONCE(*ptr) until cond holds (cpu_relax() between tries),
+     * then smp_acquire__after_ctrl_dep(), so the final read acts as an acquire. Returns that value.
+     */
+    public static int smp_cond_load_acquire(Object p, IntField f, java.util.function.IntPredicate cond) {
+        int v = smp_cond_load_relaxed(p, f, cond);
+        smp_acquire__after_ctrl_dep();
+        return v;
+    }
+
+    /** smp_cond_load_relaxed(ptr, cond): as smp_cond_load_acquire() without the final ordering. */
+    public static int smp_cond_load_relaxed(Object p, IntField f, java.util.function.IntPredicate cond) {
+        for (;;) {
+            Sched.point();
+            int v = (int) f.vh.getOpaque(p);
+            if (cond.test(v)) {
+                return v;
+            }
+            cpu_relax();
+        }
+    }
+
     // ---- fences -----------------------------------------------------------------------------
 
     public static void smp_mb() {

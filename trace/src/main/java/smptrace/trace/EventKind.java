@@ -23,6 +23,11 @@ public enum EventKind {
     R_DEREF(7, Shape.READ, Order.ONCE),
     /** rcu_assign_pointer: a release store. */
     W_ASSIGN(8, Shape.WRITE, Order.RELEASE),
+    /**
+     * A read of smp_cond_load_acquire() / smp_cond_load_relaxed(): READ_ONCE of a busy-wait's loop
+     * condition (format version 2). The acquire of _acquire is the F_ACQUIRE_AFTER_CTRL_DEP after the last one.
+     */
+    R_COND(9, Shape.READ, Order.ONCE),
 
     // ---- memory: successful RMWs (payload: site, loc, old, new, co of the write) -----------------
     /** Fully ordered value-returning RMW: xchg, cmpxchg/try_cmpxchg success, atomic_*_return. */

@@ -4,8 +4,10 @@ package smptrace.trace;
 public final class TraceFormat {
     private TraceFormat() { }
 
-    /** Bump on any incompatible change, and document it. */
-    public static final int VERSION = 1;
+    /** Bump on any incompatible change, and document it (docs/trace-format.md, "Version history"). */
+    public static final int VERSION = 2;
+    /** The oldest version this reader still reads (version 1 is version 2 without R_COND). */
+    public static final int OLDEST_READABLE = 1;
     public static final String MAGIC = "smptrace";
 
     // document kinds: the first byte of every excerpt

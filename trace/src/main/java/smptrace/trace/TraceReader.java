@@ -200,9 +200,9 @@ public final class TraceReader implements EventSource {
         } catch (RuntimeException e) {
             throw new TraceException("corrupt trace " + dir + ": unreadable format version");
         }
-        if (v != TraceFormat.VERSION) {
+        if (v < TraceFormat.OLDEST_READABLE || v > TraceFormat.VERSION) {
             throw new TraceException("unsupported trace format version " + v + " in " + dir
-                    + "; this smptrace reads version " + TraceFormat.VERSION);
+                    + "; this smptrace reads versions " + TraceFormat.OLDEST_READABLE + " to " + TraceFormat.VERSION);
         }
     }
 

@@ -143,6 +143,32 @@ public final class RKernel {
         }
     }
 
+    // ---- smp_cond_load_*
+
+    public static int smp_cond_load_acquire(Object p, IntField f, java.util.function.IntPredicate cond, int site) {
+        int v = smp_cond_load_relaxed(p, f, cond, site);
+        smp_acquire__after_ctrl_dep(site);
+        return v;
+    }
+
+    public static int smp_cond_load_relaxed(Object p, IntField f, java.util.function.IntPredicate cond, int site) {
+        for (;;) {
+            Sched.point();
+            KernelObject k = Rec.acquire(p);
+            int v;
+            try {
+                v = (int) f.vh.getOpaque(p);
+                Rec.recRead(k, f, EventKind.R_COND, site, v);
+            } finally {
+                Rec.release(k);
+            }
+            if (cond.test(v)) {
+                return v;
+            }
+            cpu_relax(site);
+        }
+    }
+
     // ---- fences
 
     public static void smp_mb(int site) {

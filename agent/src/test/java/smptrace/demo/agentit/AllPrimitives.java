@@ -64,6 +64,8 @@ public final class AllPrimitives {
         try_cmpxchg_acquire(c, Cell.V, new IntOld(58), 59);
         try_cmpxchg_release(c, Cell.V, new IntOld(59), 60);
         try_cmpxchg_relaxed(c, Cell.V, new IntOld(0), 61);   // failure
+        smp_cond_load_acquire(c, Cell.V, v -> v == 60);       // R_COND, then the acquire fence
+        smp_cond_load_relaxed(c, Cell.V, v -> v != 0);
         atomic_set(c.cnt, 1);
         atomic_read(c.cnt);
         atomic_set_release(c.cnt, 2);

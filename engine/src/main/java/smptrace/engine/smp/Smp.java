@@ -18,6 +18,7 @@ import static smptrace.kernel.Kernel.cmpxchg;
 import static smptrace.kernel.Kernel.cmpxchg_relaxed;
 import static smptrace.kernel.Kernel.cpu_relax;
 import static smptrace.kernel.Kernel.smp_acquire__after_ctrl_dep;
+import static smptrace.kernel.Kernel.smp_cond_load_acquire;
 import static smptrace.kernel.Kernel.smp_load_acquire;
 import static smptrace.kernel.Kernel.smp_mb;
 import static smptrace.kernel.Kernel.smp_mb__before_atomic;
@@ -458,17 +459,14 @@ public final class Smp {
             __csd_lock_wait(csd);
             return;
         }
-        // smp_cond_load_acquire(&csd->node.u_flags, !(VAL & CSD_FLAG_LOCK))
-        for (;;) {
-            int VAL = READ_ONCE(csd, __call_single_node.U_FLAGS);
+        smp_cond_load_acquire(csd, __call_single_node.U_FLAGS, VAL -> {
             if ((VAL & CSD_FLAG_LOCK) == 0) {
-                break;
+                return true;
             }
-            m.spin("csd_lock_wait", dstHint(csd));
-            cpu_relax();
-        }
+            m.spin("csd_lock_wait", dstHint(csd)); // simulator bookkeeping: who waits for whom
+            return false;
+        });
         m.spinDone();
-        smp_acquire__after_ctrl_dep();
     }
 
     /** csd_lock(): seed 001 makes the debug path a try_cmpxchg_acquire loop. */
