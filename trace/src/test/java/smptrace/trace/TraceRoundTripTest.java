@@ -197,6 +197,48 @@ class TraceRoundTripTest {
     }
 
     @Test
+    void aVersionOneTraceIsStillRead(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("v1");
+        try (net.openhft.chronicle.queue.ChronicleQueue q = net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder
+                .binary(t.toFile()).build(); net.openhft.chronicle.queue.ExcerptAppender app = q.createAppender()) {
+            try (net.openhft.chronicle.wire.DocumentContext dc = app.writingDocument()) {
+                dc.wire().bytes().writeByte(TraceFormat.DOC_HEADER);
+                dc.wire().bytes().writeUtf8("magic=smptrace\nformat.version=1\n");
+            }
+            try (net.openhft.chronicle.wire.DocumentContext dc = app.writingDocument()) {
+                dc.wire().bytes().writeByte(TraceFormat.DOC_FIELD);
+                dc.wire().bytes().writeInt(0);
+                dc.wire().bytes().writeUtf8("smptrace.demo.Mailbox#flag"); // version 1: no type
+            }
+            try (net.openhft.chronicle.wire.DocumentContext dc = app.writingDocument()) {
+                dc.wire().bytes().writeByte(TraceFormat.DOC_THREAD);
+                dc.wire().bytes().writeInt(0);
+                dc.wire().bytes().writeLong(1);
+                dc.wire().bytes().writeUtf8("t");
+            }
+            Block b = new Block();
+            b.write(EventKind.W_ONCE, 0, Event.loc(3, 0), 7, 1, 0);
+            b.count++;
+            try (net.openhft.chronicle.wire.DocumentContext dc = app.writingDocument()) {
+                var bytes = dc.wire().bytes();
+                bytes.writeByte(TraceFormat.DOC_BLOCK);
+                bytes.writeInt(0);
+                bytes.writeLong(0);
+                bytes.writeInt(b.count);
+                bytes.writeInt(b.position());
+                bytes.write(b.buffer(), 0, b.position());
+            }
+        }
+        try (TraceReader r = TraceReader.open(t)) {
+            assertEquals(1, r.info().formatVersion());
+            assertEquals("?", r.info().field(0).type());
+            Event e = new Event();
+            assertTrue(r.next(e));
+            assertEquals(7, e.value);
+        }
+    }
+
+    @Test
     void badInputGivesOneLineMessages(@TempDir Path dir) throws Exception {
         TraceException missing = assertThrows(TraceException.class, () -> TraceReader.open(dir.resolve("nope")));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
