@@ -18,12 +18,14 @@ public final class Analysis {
     final Options options;
     final Hb hb = new Hb();
     final KernelFacts facts;
-    final LocationTable locs = new LocationTable(4096);
+    /** Dense location indices: the trace reader's own table when the source is one (no second lookup per event). */
+    final LocationTable locs;
     private final Map<String, Finding> findings = new LinkedHashMap<>();
     int locIndex = -1;
     long events;
 
-    Analysis(TraceInfo info, Options options) {
+    Analysis(TraceInfo info, Options options, LocationTable sharedLocations) {
+        this.locs = sharedLocations != null ? sharedLocations : new LocationTable(4096);
         this.info = info;
         this.options = options;
         this.facts = new KernelFacts(info);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import smptrace.trace.Event;
+import smptrace.trace.LocationTable;
 import smptrace.trace.EventSource;
 import smptrace.trace.TraceEnd;
 import smptrace.trace.TraceException;
@@ -40,7 +41,8 @@ public final class Analyzer {
     }
 
     public AnalysisResult analyze(EventSource src) throws TraceException {
-        Analysis a = new Analysis(src.info(), options);
+        LocationTable shared = src instanceof smptrace.trace.TraceReader ? ((smptrace.trace.TraceReader) src).locations() : null;
+        Analysis a = new Analysis(src.info(), options, shared);
         List<Detector> ds = detectors.apply(a);
         Detector[] d = ds.toArray(new Detector[0]);
         Event e = new Event();
@@ -49,7 +51,7 @@ public final class Analyzer {
         long t0 = System.nanoTime();
         while (src.next(e)) {
             n++;
-            int li = e.kind.isMemory() ? a.locs.indexOf(e.loc) : -1;
+            int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
             a.locIndex = li;
             hb.before(e, li);
             for (Detector x : d) {

@@ -118,10 +118,10 @@ final class KernelFacts {
     }
 
     private void classify(int oid) {
-        String name = info.objectName(oid);
-        if (name.indexOf('#') >= 0 && !name.contains("(")) {
+        if (!info.isNamed(oid)) {
             return; // not named (yet): look again next time
         }
+        String name = info.objectName(oid);
         Matcher m = QUEUE.matcher(name);
         if (m.matches()) {
             objectKind.put(oid, 1);

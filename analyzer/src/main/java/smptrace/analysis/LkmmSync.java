@@ -27,8 +27,20 @@ import smptrace.trace.EventKind;
 public final class LkmmSync {
     private LkmmSync() { }
 
+    private static final Tag[] TAGS = new Tag[EventKind.values().length];
+
+    static {
+        for (EventKind k : EventKind.values()) {
+            TAGS[k.ordinal()] = computeTag(k);
+        }
+    }
+
     /** The LKMM tag of an event kind (PLAIN for plain accesses, null for control events). */
     public static Tag tag(EventKind k) {
+        return TAGS[k.ordinal()]; // a table: this runs for every event
+    }
+
+    private static Tag computeTag(EventKind k) {
         if (k == EventKind.LOCK) {
             return Tag.ACQUIRE;
         }

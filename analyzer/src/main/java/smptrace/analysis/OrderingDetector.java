@@ -38,6 +38,10 @@ final class OrderingDetector implements Detector {
     private static final int RING = 64;
     private static final int WINDOW = 12;
     private static final int READ_WINDOW = 10;
+    /** Per slot, the ring indices of its last WRITES writes (WINDOW events hold at most WINDOW writes). */
+    private static final int WRITES = 16;
+    private long[][] recentWrites = new long[16][];
+    private long[] writeCount = new long[16];
 
     // per-slot ring of recent memory and fence events
     private int[][] rKind = new int[16][];
@@ -136,6 +140,8 @@ final class OrderingDetector implements Detector {
         }
         if (k.writes()) {
             lastWrite[s] = idx;
+            recentWrites[s][(int) (writeCount[s] % WRITES)] = idx;
+            writeCount[s]++;
             // the last read of the value this write overwrites, if by another slot
             if (lrSlot[li] >= 0 && lrSlot[li] != s && (lwSlot[li] < 0 || true)) {
                 rbSlot[li] = lrSlot[li];
@@ -281,12 +287,15 @@ final class OrderingDetector implements Detector {
         if (lastWrite[q] < lo) {
             return; // no write of this slot in the window
         }
-        for (long i = lastWrite[q]; i >= lo && i >= count[q] - RING; i--) {
-            int p0 = (int) (i % RING);
-            EventKind kb = EventKind.ofCode(rKind[q][p0]);
-            if (!kb.writes()) {
-                continue;
+        // Q's recent writes, newest first (a ring of write indices: no scan over the reads between them)
+        long[] ws = recentWrites[q];
+        long nw = writeCount[q];
+        for (long wi = nw - 1; wi >= 0 && wi >= nw - WRITES; wi--) {
+            long i = ws[(int) (wi % WRITES)];
+            if (i < lo || i < count[q] - RING) {
+                break;
             }
+            int p0 = (int) (i % RING);
             int lb = rLoc[q][p0];
             if (lb == la || lb < 0) {
                 continue;
@@ -577,6 +586,11 @@ final class OrderingDetector implements Detector {
             headIdx = Arrays.copyOf(headIdx, n);
             relaxes = Arrays.copyOf(relaxes, n);
             headRelax = Arrays.copyOf(headRelax, n);
+            recentWrites = Arrays.copyOf(recentWrites, n);
+            writeCount = Arrays.copyOf(writeCount, n);
+        }
+        if (recentWrites[s] == null) {
+            recentWrites[s] = new long[WRITES];
         }
         if (rKind[s] == null) {
             rKind[s] = new int[RING];

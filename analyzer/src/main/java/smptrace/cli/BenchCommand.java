@@ -122,16 +122,29 @@ final class BenchCommand implements Command {
             // the engine's standard workload, free-running on 4 CPUs, side by side
             double[] plainStd = new double[runs];
             double[] recStd = new double[runs];
+            Path stdTrace = null;
             for (int i = 0; i < runs; i++) {
                 plainStd[i] = standardMs(null, standardLength);
                 Path t = tmp.resolve("std-" + i);
                 recStd[i] = standardMs(t, standardLength);
-                delete(t);
+                if (stdTrace == null) {
+                    stdTrace = t;
+                } else {
+                    delete(t);
+                }
             }
             out.printf("  standard workload (4 CPUs, free, length %d): %.0f ms without agent, %.0f ms recording%n",
                     standardLength, median(plainStd), median(recStd));
             double slow = median(recStd) / median(plainStd);
             figures.add(new Figure("slowdown, standard workload, 4 CPUs free-running", slow, "x", "<= 5", slow <= 5));
+
+            // the full analysis (all detectors) of the standard workload's trace, on this thread
+            smptrace.analysis.AnalysisBench.Figures an = smptrace.analysis.AnalysisBench.measure(stdTrace, runs);
+            out.printf("  analysis of the standard workload's trace: %d events, replay %.1f M events/s, peak heap %d MB%n",
+                    an.events(), an.replayRate() / 1e6, an.peakHeapBytes() >> 20);
+            figures.add(new Figure("full analysis, standard workload trace, 1 thread", an.analysisRate() / 1e6, "M events/s", ">= 10",
+                    an.analysisRate() >= 10e6));
+            delete(stdTrace);
         } finally {
             delete(tmp);
         }

@@ -18,6 +18,11 @@ public final class Event {
     public int site;
     /** Location: (object id << 16) | field id or array index; 0 for non-memory events. */
     public long loc;
+    /**
+     * Memory events: the location's dense index in this trace (0, 1, 2, ... in order of first
+     * appearance), so consumers can keep per-location state in arrays without hashing; -1 otherwise.
+     */
+    public int locIndex = -1;
     /** Value read (reads, RMWs, failed RMWs) or written (writes). Pointers are object ids, NULL is 0. */
     public long value;
     /** RMW: the value written. Failed RMW: the expected value. */
@@ -82,7 +87,7 @@ public final class Event {
     }
 
     public void copyFrom(Event o) {
-        thread = o.thread; seq = o.seq; kind = o.kind; site = o.site; loc = o.loc; value = o.value;
+        thread = o.thread; seq = o.seq; kind = o.kind; site = o.site; loc = o.loc; locIndex = o.locIndex; value = o.value;
         value2 = o.value2; co = o.co; readsOfPrev = o.readsOfPrev; rfId = o.rfId; a = o.a; b = o.b; text = o.text; cpu = o.cpu;
         ctx = o.ctx; task = o.task; inIrq = o.inIrq; preemptCount = o.preemptCount; irqsOff = o.irqsOff;
         inDataRace = o.inDataRace;

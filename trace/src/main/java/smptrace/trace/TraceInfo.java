@@ -19,7 +19,8 @@ public final class TraceInfo {
     private final List<FieldInfo> fields = new ArrayList<>();
     private final List<String> classes = new ArrayList<>();
     private final List<ThreadInfo> threads = new ArrayList<>();
-    private final Map<Integer, Integer> objectClass = new HashMap<>();
+    /** Class id + 1 per object id (0: no ALLOC seen); object ids are dense (a JVM-wide counter). */
+    private int[] objectClass = new int[1024];
     private final Map<Integer, String> objectName = new HashMap<>();
 
     public Map<String, String> header() {
@@ -65,8 +66,13 @@ public final class TraceInfo {
 
     /** The class of object {@code oid}, or null if no ALLOC for it has been read. */
     public String objectClass(int oid) {
-        Integer c = objectClass.get(oid);
-        return c == null ? null : className(c);
+        int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : 0;
+        return c == 0 ? null : className(c - 1);
+    }
+
+    /** Whether a NAME event gave this object a kernel name (cheap: no string is built). */
+    public boolean isNamed(int oid) {
+        return objectName.containsKey(oid);
     }
 
     /** The kernel name of an object, falling back to Class#oid. */
@@ -117,7 +123,13 @@ public final class TraceInfo {
     }
 
     public void objectAllocated(int oid, int classId) {
-        objectClass.put(oid, classId);
+        if (oid < 0) {
+            return;
+        }
+        if (oid >= objectClass.length) {
+            objectClass = java.util.Arrays.copyOf(objectClass, Math.max(oid + 1, objectClass.length * 2));
+        }
+        objectClass[oid] = classId + 1;
     }
 
     public void objectNamed(int oid, String name) {

@@ -285,6 +285,11 @@ public final class TraceReader implements EventSource {
         return end;
     }
 
+    /** The locations delivered so far, by the dense index of {@link Event#locIndex}. */
+    public LocationTable locations() {
+        return locs;
+    }
+
     private int loc(long loc) {
         int i = locs.indexOf(loc);
         if (i >= writes.length) {
@@ -357,6 +362,7 @@ public final class TraceReader implements EventSource {
             default:
                 control(c, ev);
         }
+        ev.locIndex = ev.kind.isMemory() ? c.cachedIndex : -1;
         c.consumed();
         out.copyFrom(ev);
         delivered++;
@@ -544,6 +550,13 @@ public final class TraceReader implements EventSource {
         }
 
         private long u() throws TraceException {
+            if (pos < len) {
+                byte first = buf[pos];
+                if (first >= 0) { // most fields are one byte
+                    pos++;
+                    return first;
+                }
+            }
             long v = 0;
             int shift = 0;
             while (true) {
