@@ -71,19 +71,8 @@ public final class TraceWriter implements AutoCloseable {
     }
 
     public synchronized int addSite(String className, String method, String file, int line) {
-        int id = nextSite++;
-        if (closed) {
-            return id;
-        }
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            b.writeByte(TraceFormat.DOC_SITE);
-            b.writeInt(id);
-            b.writeUtf8(className);
-            b.writeUtf8(method);
-            b.writeUtf8(file == null ? "?" : file);
-            b.writeInt(line);
-        }
+        int id = nextSite;
+        putSite(id, className, method, file, line);
         return id;
     }
 
@@ -120,18 +109,14 @@ public final class TraceWriter implements AutoCloseable {
     }
 
     public synchronized int addField(String owner, String name, String type) {
-        int id = nextField++;
-        if (!closed) {
-            writeNamed(TraceFormat.DOC_FIELD, id, owner + "#" + name + "#" + type);
-        }
+        int id = nextField;
+        putField(id, owner, name, type);
         return id;
     }
 
     public synchronized int addClass(String name) {
-        int id = nextClass++;
-        if (!closed) {
-            writeNamed(TraceFormat.DOC_CLASS, id, name);
-        }
+        int id = nextClass;
+        putClass(id, name);
         return id;
     }
 
