@@ -310,33 +310,10 @@ final class ThreadInterpreter {
     }
 
     static long binary(String op, long a, long b) {
-        switch (op) {
-            case "+": return a + b;
-            case "-": return a - b;
-            case "*": return a * b;
-            case "/": if (b == 0) {
-                throw new UnsupportedLitmusException("division by zero");
-            }
-                return a / b;
-            case "%": if (b == 0) {
-                throw new UnsupportedLitmusException("division by zero");
-            }
-                return a % b;
-            case "&": return a & b;
-            case "|": return a | b;
-            case "^": return a ^ b;
-            case "&~": return a & ~b;
-            case "<<": return a << b;
-            case ">>": return a >> b;
-            case "==": return a == b ? 1 : 0;
-            case "!=": return a != b ? 1 : 0;
-            case "<": return a < b ? 1 : 0;
-            case ">": return a > b ? 1 : 0;
-            case "<=": return a <= b ? 1 : 0;
-            case ">=": return a >= b ? 1 : 0;
-            case "&&": return a != 0 && b != 0 ? 1 : 0;
-            case "||": return a != 0 || b != 0 ? 1 : 0;
-            default: throw new UnsupportedLitmusException("operator " + op);
+        try {
+            return smptrace.demo.litmus.CArith.binary(op, a, b);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new UnsupportedLitmusException(e.getMessage());
         }
     }
 }
