@@ -40,6 +40,17 @@ public final class Analyzer {
         return l;
     }
 
+    /** One event through the pipeline: happens-before joins, every detector looks, happens-before publishes. */
+    private static void feed(Event e, Analysis a, Hb hb, Detector[] d, LocationTable shared) {
+        int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
+        a.locIndex = li;
+        hb.before(e, li);
+        for (Detector x : d) {
+            x.onEvent(e, a);
+        }
+        hb.after(e);
+    }
+
     public AnalysisResult analyze(EventSource src) throws TraceException {
         LocationTable shared = src instanceof smptrace.trace.TraceReader ? ((smptrace.trace.TraceReader) src).locations() : null;
         Analysis a = new Analysis(src.info(), options, shared);
@@ -49,15 +60,20 @@ public final class Analyzer {
         Hb hb = a.hb;
         long n = 0;
         long t0 = System.nanoTime();
+        SpinFilter spins = new SpinFilter();
         while (src.next(e)) {
             n++;
-            int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
-            a.locIndex = li;
-            hb.before(e, li);
-            for (Detector x : d) {
-                x.onEvent(e, a);
+            Event held = spins.heldBefore(e);
+            if (held != null) {
+                feed(held, a, hb, d, shared);
             }
-            hb.after(e);
+            if (spins.skip(e)) {
+                continue;
+            }
+            feed(e, a, hb, d, shared);
+        }
+        for (Event held : spins.drain()) {
+            feed(held, a, hb, d, shared);
         }
         a.events = n;
         for (Detector x : d) {
