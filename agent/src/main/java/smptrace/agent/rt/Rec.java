@@ -391,10 +391,7 @@ public final class Rec {
             KernelObject k = (KernelObject) o;
             ThreadRecorder r = me();
             lock(k);
-            r.pendObj = k;
-            r.pendLoc = loc(k.oid, fieldId);
-            r.pendIdx = fieldId;
-            r.pendSite = site;
+            r.pend(k, loc(k.oid, fieldId), fieldId, site);
             return r;
         } catch (Throwable t) {
             fail(t);
@@ -416,10 +413,7 @@ public final class Rec {
             ThreadRecorder r = me();
             ArrayShadow a = foreign(array);
             lock(a);
-            r.pendObj = a;
-            r.pendLoc = loc(a.oid, index);
-            r.pendIdx = index;
-            r.pendSite = site;
+            r.pend(a, loc(a.oid, index), index, site);
             return r;
         } catch (Throwable t) {
             fail(t);
@@ -544,10 +538,7 @@ public final class Rec {
             r.pending = false;
             if (o instanceof KernelObject && on) {
                 KernelObject k = (KernelObject) o;
-                r.pendObj = k;
-                r.pendLoc = loc(k.oid, fieldId);
-                r.pendIdx = fieldId;
-                r.pendSite = site;
+                r.pend(k, loc(k.oid, fieldId), fieldId, site);
                 r.pending = true;
             }
         } catch (Throwable t) {
@@ -570,10 +561,7 @@ public final class Rec {
                 return;
             }
             ArrayShadow a = foreign(array);
-            r.pendObj = a;
-            r.pendLoc = loc(a.oid, index);
-            r.pendIdx = index;
-            r.pendSite = site;
+            r.pend(a, loc(a.oid, index), index, site);
             r.pending = true;
         } catch (Throwable t) {
             fail(t);

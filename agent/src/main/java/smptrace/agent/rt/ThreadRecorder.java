@@ -40,11 +40,17 @@ final class ThreadRecorder extends BlockEncoder {
     Object pendObj;
     long pendLoc;
     int pendSite;
-    /** The shadow slot pair (co, reads) of the pending access, in pendShadow. */
-    int[] pendShadow;
     int pendIdx;
     Object pendLockOwner;
     boolean pending;
+
+    /** Remembers the access in progress: its shadow owner, location, slot and site. */
+    void pend(Object owner, long loc, int slot, int site) {
+        pendObj = owner;
+        pendLoc = loc;
+        pendIdx = slot;
+        pendSite = site;
+    }
 
     /** The trace generation this recorder belongs to (see Rec.me()). */
     final int generation;
