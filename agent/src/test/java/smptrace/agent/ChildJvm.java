@@ -22,14 +22,7 @@ final class ChildJvm {
     static List<String> command(Path trace, String agentOptions, String main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true"));
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
+        cmd.addAll(smptrace.trace.JvmFlags.chronicle());
         if (trace != null) {
             cmd.add("-javaagent:" + agentJar() + "=out=" + trace + (agentOptions == null || agentOptions.isEmpty() ? "" : "," + agentOptions));
         }

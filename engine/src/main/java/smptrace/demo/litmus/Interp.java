@@ -258,7 +258,7 @@ final class Interp {
     /** The binary operators of the dialect (CArith: the same code the memory model evaluates with). */
     static long binary(String op, long a, long b) {
         try {
-            return smptrace.demo.litmus.CArith.binary(op, a, b);
+            return smptrace.litmus.CArith.binary(op, a, b);
         } catch (ArithmeticException | IllegalArgumentException e) {
             throw new EngineError(e.getMessage());
         }

@@ -65,13 +65,11 @@ class LitmusRunnerTest {
     void aLockNeverReleasedAbortsTheRunInsteadOfHanging() {
         String t = String.join("\n", Ops.MAGIC, "test 1 deadlock", "runs 3 1", "loc s lock",
             "proc 0 1", "addr 0 s", "lock 0", "endproc", "proc 1 1", "addr 0 s", "lock 0", "endproc", "endtest");
-        long t0 = System.nanoTime();
         List<LitmusRunner.RunResult> rs = new LitmusRunner(5_000, 2_000).run(parse(t));
         assertEquals(3, rs.size());
         for (LitmusRunner.RunResult r : rs) {
             assertTrue(r.status().startsWith("aborted: no end after 5000 scheduling points"), r.status());
         }
-        assertTrue((System.nanoTime() - t0) / 1_000_000 < 5_000);
     }
 
     @Test

@@ -1,0 +1,142 @@
+package smptrace.analysis;
+
+import smptrace.lkmm.Tag;
+import smptrace.trace.EventKind;
+
+/**
+ * Which trace events create ordering in the LKMM, as vector-clock actions: the one table the
+ * analyzer's happens-before engine ({@link Hb}) and its detectors use. It restates lkmm.md §2 and §6
+ * for the trace's {@link EventKind}s, through the LKMM module's own {@link Tag}s (smptrace.lkmm
+ * states the model; this class only says how each tag acts on clocks). Stateless.
+ *
+ * <ul>
+ *   <li>release (carries the whole clock): smp_store_release, rcu_assign_pointer, spin_unlock, the
+ *       write of a successful fully ordered or _release RMW;</li>
+ *   <li>acquire (joins the clock of the write read): smp_load_acquire, spin_lock, the read of a
+ *       successful fully ordered or _acquire RMW;</li>
+ *   <li>a failed cmpxchg is a marked read with no ordering (lkmm.md §1, §2);</li>
+ *   <li>rmw-sequence: a relaxed / acquire / noreturn RMW passes on the clock its write overwrote;</li>
+ *   <li>smp_wmb: the following marked stores carry the clock at the fence (approximated from
+ *       "prior stores" to "prior accesses": more order, never a false race);</li>
+ *   <li>smp_rmb / smp_acquire__after_ctrl_dep: later accesses join what earlier marked reads read;</li>
+ *   <li>smp_mb, a fully ordered RMW, smp_mb__before/after_atomic, smp_mb__after_spinlock,
+ *       synchronize_rcu: both of the above (strong fences);</li>
+ *   <li>plain accesses and WRITE_ONCE/READ_ONCE alone carry nothing to other threads.</li>
+ * </ul>
+ */
+public final class LkmmSync {
+    private LkmmSync() { }
+
+    private static final Tag[] TAGS = new Tag[EventKind.values().length];
+
+    static {
+        for (EventKind k : EventKind.values()) {
+            TAGS[k.ordinal()] = computeTag(k);
+        }
+    }
+
+    /** The LKMM tag of an event kind (PLAIN for plain accesses, null for control events). */
+    public static Tag tag(EventKind k) {
+        return TAGS[k.ordinal()]; // a table: this runs for every event
+    }
+
+    private static Tag computeTag(EventKind k) {
+        if (k == EventKind.LOCK) {
+            return Tag.ACQUIRE;
+        }
+        if (k == EventKind.UNLOCK) {
+            return Tag.RELEASE;
+        }
+        if (k == EventKind.F_ACQUIRE_AFTER_CTRL_DEP) {
+            return Tag.RMB;
+        }
+        if (k == EventKind.F_BARRIER || k == EventKind.CPU_RELAX) {
+            return Tag.BARRIER;
+        }
+        return tagOf(k.order);
+    }
+
+    /** A successful RMW or store whose write carries the writer's whole clock (po-rel). */
+    public static boolean releases(EventKind k) {
+        if (!k.writes()) {
+            return false;
+        }
+        Tag t = tag(k);
+        return t == Tag.RELEASE || t == Tag.MB;
+    }
+
+    /** A read (or the read of a successful RMW) that joins the clock of the write it reads (acq-po). */
+    public static boolean acquires(EventKind k) {
+        if (k.shape == EventKind.Shape.FAILED_RMW) {
+            return false; // a failed cmpxchg orders nothing
+        }
+        if (!k.reads()) {
+            return false;
+        }
+        Tag t = tag(k);
+        return t == Tag.ACQUIRE || t == Tag.MB;
+    }
+
+    /** A fully ordered access or fence: orders everything before against everything after. */
+    public static boolean strongFence(EventKind k) {
+        if (k.shape == EventKind.Shape.FAILED_RMW) {
+            return false;
+        }
+        Tag t = tag(k);
+        if (k.shape == EventKind.Shape.RMW) {
+            return t == Tag.MB;
+        }
+        if (k.shape != EventKind.Shape.FENCE) {
+            return false;
+        }
+        return t == Tag.MB || t == Tag.BEFORE_ATOMIC || t == Tag.AFTER_ATOMIC || t == Tag.AFTER_SPINLOCK
+                || t == Tag.SYNC_RCU;
+    }
+
+    /** smp_wmb(): orders earlier stores before later stores. */
+    public static boolean writeFence(EventKind k) {
+        return k.shape == EventKind.Shape.FENCE && tag(k) == Tag.WMB;
+    }
+
+    /** smp_rmb() or smp_acquire__after_ctrl_dep(): orders earlier reads before later accesses. */
+    public static boolean readFence(EventKind k) {
+        return k.shape == EventKind.Shape.FENCE && tag(k) == Tag.RMB;
+    }
+
+    /** A marked access in the LKMM sense (everything but plain loads and stores). */
+    public static boolean marked(EventKind k) {
+        return k.marked();
+    }
+
+    /** A plain C access. */
+    public static boolean plain(EventKind k) {
+        return k.isMemory() && k.order == EventKind.Order.PLAIN;
+    }
+
+    /** Any event that orders something: used by the ordering detector to copy fences into litmus programs. */
+    public static boolean ordering(EventKind k) {
+        return k.shape == EventKind.Shape.FENCE && tag(k) != Tag.BARRIER;
+    }
+
+    /** The tag for a trace ordering class, or null for classes that are not LKMM tags. */
+    public static Tag tagOf(EventKind.Order order) {
+        switch (order) {
+            case PLAIN: return Tag.PLAIN;
+            case ONCE: return Tag.ONCE;
+            case ACQUIRE: return Tag.ACQUIRE;
+            case RELEASE: return Tag.RELEASE;
+            case MB: return Tag.MB;
+            case NORETURN: return Tag.NORETURN;
+            case WMB: return Tag.WMB;
+            case RMB: return Tag.RMB;
+            case BEFORE_ATOMIC: return Tag.BEFORE_ATOMIC;
+            case AFTER_ATOMIC: return Tag.AFTER_ATOMIC;
+            case AFTER_SPINLOCK: return Tag.AFTER_SPINLOCK;
+            case SYNC_RCU: return Tag.SYNC_RCU;
+            case RCU_LOCK: return Tag.RCU_LOCK;
+            case RCU_UNLOCK: return Tag.RCU_UNLOCK;
+            default: return null;
+        }
+    }
+
+}

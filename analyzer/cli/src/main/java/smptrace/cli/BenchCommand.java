@@ -1,0 +1,232 @@
+package smptrace.cli;
+
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+import smptrace.trace.Event;
+import smptrace.trace.TraceReader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code smptrace bench}: the performance targets, measured side by side in child JVMs (with and
+ * without the agent) and printed with their targets. Exit 1 when a target is missed.
+ */
+final class BenchCommand implements Command {
+    /** One measured figure against its target. */
+    record Figure(String name, double value, String unit, String target, boolean ok) { }
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "measure recording cost, trace size and replay speed against their targets";
+    }
+
+    @Override
+    public String footer() {
+        return "\nEach figure is the median of --runs child JVM runs; the targets are in docs/performance.md.";
+    }
+
+    @Override
+    public Options options() {
+        return Main.options(
+                Main.opt("events", "N", "events per thread for the recording loops (default 20000000)"),
+                Main.opt("runs", "N", "runs per measurement; the median is reported (default 3)"),
+                Main.opt("standard-length", "N", "iterations per task of the engine's standard workload (default 20000)"));
+    }
+
+    @Override
+    public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        if (!cl.getArgList().isEmpty()) {
+            throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
+        }
+        long events = Main.longValue(cl, "events", 20_000_000, 40_000, 2_000_000_000);
+        int runs = (int) Main.longValue(cl, "runs", 3, 1, 50);
+        long iterations = events / 4;
+        int standardLength = (int) Main.longValue(cl, "standard-length", 20_000, 100, 10_000_000);
+        List<Figure> figures = new ArrayList<>();
+        Path tmp = Files.createTempDirectory("smptrace-bench");
+        try {
+            out.println("# smptrace bench: " + events + " events per thread, median of " + runs + " runs, java " + Runtime.version());
+            // 1 thread: the recorder's cost per event
+            double[] plain1 = new double[runs];
+            double[] rec1 = new double[runs];
+            Path keep = null;
+            for (int i = 0; i < runs; i++) {
+                plain1[i] = loopNs(null, 1, iterations);
+                Path t = tmp.resolve("one-" + i);
+                rec1[i] = loopNs(t, 1, iterations);
+                if (keep == null) {
+                    keep = t;
+                } else {
+                    delete(t);
+                }
+            }
+            double p1 = median(plain1) / events;
+            double r1 = median(rec1) / events;
+            out.printf("  1 thread : %.1f ns/event without agent, %.1f ns/event recording%n", p1, r1);
+            figures.add(new Figure("recording cost, 1 thread (recorded - plain)", r1 - p1, "ns/event", "<= 40", r1 - p1 <= 40));
+
+            // trace size and replay speed, on the 1-thread trace
+            long blockBytes;
+            long n;
+            double[] replay = new double[runs];
+            try (TraceReader r = TraceReader.open(keep)) {
+                n = r.recordedEvents();
+                blockBytes = r.blockBytes();
+            }
+            for (int i = -1; i < runs; i++) { // run -1 warms the JIT up and is not counted
+                long t0 = System.nanoTime();
+                long seen = 0;
+                try (TraceReader r = TraceReader.open(keep)) {
+                    Event e = new Event();
+                    while (r.next(e)) {
+                        seen++;
+                    }
+                }
+                if (i >= 0) {
+                    replay[i] = seen / ((System.nanoTime() - t0) / 1e9);
+                }
+            }
+            double size = (double) blockBytes / n;
+            figures.add(new Figure("trace size on disk (block records)", size, "bytes/event", "<= 16", size <= 16));
+            double rate = median(replay) / 1e6;
+            figures.add(new Figure("reader replay (open + merge, 1 thread)", rate, "M events/s", ">= 30", rate >= 30));
+            delete(keep);
+
+            // 2 threads: slowdown of an instrumented loop, side by side
+            double[] plain2 = new double[runs];
+            double[] rec2 = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                plain2[i] = loopNs(null, 2, iterations);
+                Path t = tmp.resolve("two-" + i);
+                rec2[i] = loopNs(t, 2, iterations);
+                delete(t);
+            }
+            double p2 = median(plain2) / (2.0 * events);
+            double r2 = median(rec2) / (2.0 * events);
+            out.printf("  2 threads: %.1f ns/event without agent, %.1f ns/event recording (wall time / all events)%n", p2, r2);
+            figures.add(new Figure("slowdown, 2 threads (recorded / plain wall time)", median(rec2) / median(plain2), "x", "report", true));
+
+            // the engine's standard workload, free-running on 4 CPUs, side by side
+            double[] plainStd = new double[runs];
+            double[] recStd = new double[runs];
+            Path stdTrace = null;
+            for (int i = 0; i < runs; i++) {
+                plainStd[i] = standardMs(null, standardLength);
+                Path t = tmp.resolve("std-" + i);
+                recStd[i] = standardMs(t, standardLength);
+                if (stdTrace == null) {
+                    stdTrace = t;
+                } else {
+                    delete(t);
+                }
+            }
+            out.printf("  standard workload (4 CPUs, free, length %d): %.0f ms without agent, %.0f ms recording%n",
+                    standardLength, median(plainStd), median(recStd));
+            double slow = median(recStd) / median(plainStd);
+            figures.add(new Figure("slowdown, standard workload, 4 CPUs free-running", slow, "x", "<= 5", slow <= 5));
+
+            // the full analysis (all detectors) of the standard workload's trace: one thread of a fresh JVM,
+            // like every other measurement here (this JVM has run other loops; its JIT profile is not the analyzer's)
+            StringBuilder anOut = new StringBuilder();
+            List<String> anCmd = new java.util.ArrayList<>();
+            anCmd.add(Launcher.javaBinary());
+            anCmd.addAll(Launcher.chronicleFlags());
+            anCmd.add("-XX:ActiveProcessorCount=1");
+            anCmd.add("-cp");
+            anCmd.add(Launcher.home().resolve("analyzer/cli/target/smptrace-cli.jar").toString());
+            anCmd.add("smptrace.analysis.AnalysisBench");
+            anCmd.add(stdTrace.toString());
+            anCmd.add(String.valueOf(Math.max(3, runs)));
+            if (Launcher.run(anCmd, anOut) != 0) {
+                throw new UsageException("the analysis benchmark failed: " + anOut.toString().trim());
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\d+) events: replay ([\\d.]+) M events/s, analysis ([\\d.]+) M events/s, peak heap (\\d+) MB")
+                    .matcher(anOut);
+            if (!m.find()) {
+                throw new UsageException("the analysis benchmark printed no figures: " + anOut.toString().trim());
+            }
+            double anRate = Double.parseDouble(m.group(3));
+            out.printf("  analysis of the standard workload's trace (1 core, fresh JVM, best of %d): %s events, peak heap %s MB%n",
+                    Math.max(3, runs), m.group(1), m.group(4));
+            figures.add(new Figure("full analysis, standard workload trace, 1 core", anRate, "M events/s", ">= 10", anRate >= 10));
+            delete(stdTrace);
+        } finally {
+            delete(tmp);
+        }
+        out.println();
+        out.printf("%-52s %12s %-12s %-8s %s%n", "figure", "measured", "unit", "target", "ok");
+        boolean allOk = true;
+        for (Figure f : figures) {
+            out.printf("%-52s %12.2f %-12s %-8s %s%n", f.name(), f.value(), f.unit(), f.target(), f.ok() ? "yes" : "MISSED");
+            allOk &= f.ok();
+        }
+        return allOk ? Exit.OK : Exit.FINDINGS;
+    }
+
+    /** Runs the bench loop in a child JVM; with a trace dir, under the agent. Returns its elapsed ns. */
+    private static double loopNs(Path trace, int threads, long iterations) throws Exception {
+        StringBuilder outText = new StringBuilder();
+        List<String> cmd = Launcher.engineCommand(trace, "points=all", Map.of("scenario", "bench-loop"), List.of("-Xms256m"),
+                "smptrace.demo.DemoMain", List.of("bench", String.valueOf(threads), String.valueOf(iterations)));
+        int rc = Launcher.run(cmd, outText);
+        if (rc != 0) {
+            throw new UsageException("the bench loop exited with code " + rc);
+        }
+        for (String tok : outText.toString().split("\\s+")) {
+            if (tok.startsWith("elapsedNs=")) {
+                return Double.parseDouble(tok.substring("elapsedNs=".length()));
+            }
+        }
+        throw new UsageException("the bench loop printed no timing: " + outText.toString().trim());
+    }
+
+    /** Runs the engine's standard workload free on 4 CPUs; returns the run's own time (ms=, JVM start excluded). */
+    private static double standardMs(Path trace, int length) throws Exception {
+        StringBuilder outText = new StringBuilder();
+        List<String> cmd = Launcher.engineCommand(trace, "points=all", Map.of("scenario", "standard"), List.of("-Xms256m"),
+                "smptrace.engine.EngineMain", List.of("--patch", "001", "--variant", "after", "--scenario", "standard",
+                        "--schedule", "free", "--cpus", "4", "--length", String.valueOf(length), "--timeout-ms", "600000"));
+        int rc = Launcher.run(cmd, outText);
+        String text = outText.toString();
+        if (rc != 0 || !text.contains("outcome=ok")) {
+            throw new UsageException("the standard workload did not complete: " + text.trim());
+        }
+        for (String tok : text.split("\\s+")) {
+            if (tok.startsWith("ms=")) {
+                return Double.parseDouble(tok.substring(3));
+            }
+        }
+        throw new UsageException("the standard workload printed no timing: " + text.trim());
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static void delete(Path p) throws IOException {
+        if (p == null || !Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}
