@@ -22,7 +22,10 @@ import static smptrace.lkmm.Rel.union;
  * (tools/memory-model, the 2025 "softcoded tags" version with rmw-sequence, variant lkmmv2),
  * stated over {@link Execution}. This is the one place in smptrace that states the LKMM rules;
  * every local below carries the name the cat files give it, and the order follows the files so
- * the two can be read side by side. SRCU is not modelled (callers reject programs using it).
+ * the two can be read side by side. SRCU follows the bell and cat: srcu_read_lock() is a load
+ * tagged Srcu-lock of the srcu_struct, srcu_read_unlock() a store tagged Srcu-unlock of the index,
+ * synchronize_srcu() a Sync-srcu event that carries the srcu_struct's location (a FENCE-class event
+ * with a location here; herd7's SRCU action is neither R, W nor F).
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,6 +42,7 @@ public final class LinuxKernelCat {
         long once = 0, acquireTag = 0, releaseTag = 0, mbTag = 0, noreturnTag = 0;
         long rmbF = 0, wmbF = 0, beforeAtomic = 0, afterAtomic = 0, afterSpinlock = 0, afterUnlockLock = 0;
         long barrierF = 0, syncRcu = 0, rcuLock = 0, rcuUnlock = 0;
+        long srcuLock = 0, srcuUnlock = 0, syncSrcu = 0, afterSrcuUnlock = 0;
         for (int e = 0; e < n; e++) {
             long b = 1L << e;
             EventClass c = x.cls[e];
@@ -79,6 +83,10 @@ public final class LinuxKernelCat {
                 case BARRIER: barrierF |= b; break;
                 case SYNC_RCU: syncRcu |= b; break;
                 case RCU_LOCK: rcuLock |= b; break;
+                case SRCU_LOCK: srcuLock |= b; break;
+                case SRCU_UNLOCK: srcuUnlock |= b; break;
+                case SYNC_SRCU: syncSrcu |= b; break;
+                case AFTER_SRCU_READ_UNLOCK: afterSrcuUnlock |= b; break;
                 case RCU_UNLOCK: rcuUnlock |= b; break;
                 default: break;
             }
@@ -90,6 +98,7 @@ public final class LinuxKernelCat {
 
         final long[] po = x.po;
         final long[] locRel = new long[n];
+        final long[] locAny = new long[n]; // herd7's loc: every event with a location (Sync-srcu too)
         final long[] intRel = new long[n];
         for (int i = 0; i < n; i++) {
             long sameLoc = 0, sameThread = 0;
@@ -103,6 +112,13 @@ public final class LinuxKernelCat {
             }
             locRel[i] = sameLoc;
             intRel[i] = sameThread;
+            long anyLoc = 0;
+            for (int j = 0; j < n; j++) {
+                if (x.loc[i] >= 0 && x.loc[i] == x.loc[j]) {
+                    anyLoc |= 1L << j;
+                }
+            }
+            locAny[i] = anyLoc;
         }
         final long[] ext = new long[n];
         for (int i = 0; i < n; i++) {
@@ -117,7 +133,7 @@ public final class LinuxKernelCat {
         final long mbSet = mbTag & ~failedRmw;
         final long noreturn = noreturnTag & ~primW;
         final long marked = (all & ~primM) | iw | once | releaseTag | acquireTag | mbTag | rmwSet
-            | lkr | lkw | ul | lf | ru;
+            | lkr | lkw | ul | lf | ru | srcuLock | srcuUnlock;
         final long plain = primM & ~marked;
 
         final long[] rf = x.rf;
@@ -149,7 +165,7 @@ public final class LinuxKernelCat {
         }
 
         // ---- linux-kernel.bell: dependencies carried through plain accesses ------------------
-        final long[] carryDep = star(seq(x.data, rfi)); // [~Srcu-unlock]: no SRCU events here
+        final long[] carryDep = star(seq(restrict(all, x.data, ~srcuUnlock), rfi));
         final long[] addr = seq(carryDep, x.addr);
         final long[] ctrl = seq(carryDep, x.ctrl);
         final long[] data = seq(carryDep, x.data);
@@ -176,7 +192,10 @@ public final class LinuxKernelCat {
         if (afterUnlockLock != 0) {
             mb = union(mb, seq(restrict(m, poUnlockLockPo, afterUnlockLock), restrict(all, po, m)));
         }
-        final long[] gp = seq(restrict(all, po, syncRcu), opt(po));
+        if (afterSrcuUnlock != 0) {
+            mb = union(mb, seq(restrict(m, opt(po), srcuUnlock), restrict(all, fencerel(po, afterSrcuUnlock), m)));
+        }
+        final long[] gp = seq(restrict(all, po, syncRcu | syncSrcu), opt(po));
         final long[] strongFence0 = union(mb, gp);
         final long[] nonrwFence = union(strongFence0, poRel, acqPo);
         final long[] fence0 = union(nonrwFence, wmb, rmb);
@@ -217,11 +236,16 @@ public final class LinuxKernelCat {
         long[] fence = fence0;
         long[] strongFence = strongFence0;
         long[] rb = new long[n];
-        if (syncRcu != 0 || rcuLock != 0 || rcuUnlock != 0) {
+        if (syncRcu != 0 || rcuLock != 0 || rcuUnlock != 0 || syncSrcu != 0 || srcuLock != 0) {
             long[] rcuRscsi = inverse(rcuRscs(x, po, rcuLock, rcuUnlock));
             long[] rcuGp = id(n, syncRcu);
+            long[] srcuGp = id(n, syncSrcu);
+            // bell: carry-srcu-data = (data ; [~Srcu-unlock] ; rf)*
+            //       srcu-rscs = ([Srcu-lock] ; carry-srcu-data ; data ; [Srcu-unlock]) & loc
+            long[] carrySrcuData = star(seq(restrict(all, x.data, ~srcuUnlock), rf));
+            long[] srcuRscsi = inverse(inter(restrict(srcuLock, seq(carrySrcuData, x.data), srcuUnlock), locAny));
             long[] rcuLink = seq(seq(seq(opt(po), hbStar), seq(pbStar, prop)), po);
-            long[] rcuOrder = rcuOrder(n, rcuGp, rcuRscsi, rcuLink);
+            long[] rcuOrder = rcuOrder(n, rcuGp, rcuRscsi, srcuGp, srcuRscsi, locAny, rcuLink);
             long[] rcuFence = seq(seq(po, rcuOrder), opt(po));
             fence = union(fence, rcuFence);
             strongFence = union(strongFence, rcuFence);
@@ -234,8 +258,8 @@ public final class LinuxKernelCat {
         // ---- Plain accesses and data races ------------------------------------------------------
         boolean mixedAccesses = false;
         if (plain != 0) {
-            long[] barrier = union(fencerel(po, barrierF | rmbF | wmbF | mbSet | syncRcu | beforeAtomic
-                    | afterAtomic | acquire | release | rcuLock | rcuUnlock),
+            long[] barrier = union(fencerel(po, barrierF | rmbF | wmbF | mbSet | syncRcu | syncSrcu | beforeAtomic
+                    | afterAtomic | acquire | release | rcuLock | rcuUnlock | srcuLock | srcuUnlock),
                 restrict(all, po, release), restrict(acquire, po, all));
             long[] poLocNoBarrier = minus(poLoc, barrier);
             mixedAccesses = !isEmpty(restrict(plain & w, poLocNoBarrier, marked))
@@ -335,18 +359,24 @@ public final class LinuxKernelCat {
         }
     }
 
-    /** The least fixpoint of linux-kernel.cat's recursive rcu-order (RCU clauses; no SRCU). */
-    private static long[] rcuOrder(int n, long[] rcuGp, long[] rcuRscsi, long[] rcuLink) {
+    /** The least fixpoint of linux-kernel.cat's recursive rcu-order, RCU and SRCU clauses. */
+    private static long[] rcuOrder(int n, long[] rcuGp, long[] rcuRscsi, long[] srcuGp, long[] srcuRscsi,
+                                   long[] loc, long[] rcuLink) {
+        long[] base = union(union(rcuGp, srcuGp),
+            union(seq(seq(rcuGp, rcuLink), rcuRscsi), seq(seq(rcuRscsi, rcuLink), rcuGp)),
+            union(inter(seq(seq(srcuGp, rcuLink), srcuRscsi), loc), inter(seq(seq(srcuRscsi, rcuLink), srcuGp), loc)));
         long[] gpLink = seq(rcuGp, rcuLink);
         long[] rscsiLink = seq(rcuRscsi, rcuLink);
-        long[] base = union(rcuGp, seq(gpLink, rcuRscsi), seq(rscsiLink, rcuGp));
+        long[] sgpLink = seq(srcuGp, rcuLink);
+        long[] srscsiLink = seq(srcuRscsi, rcuLink);
         long[] order = base;
         while (true) {
-            long[] linkOrderLink = seq(seq(rcuLink, order), rcuLink);
+            long[] orderLink = seq(order, rcuLink);
             long[] next = union(base,
-                union(seq(seq(rcuGp, linkOrderLink), rcuRscsi), seq(seq(rcuRscsi, linkOrderLink), rcuGp)),
-                seq(seq(order, rcuLink), order));
-            next = union(next, order);
+                union(seq(seq(gpLink, orderLink), rcuRscsi), seq(seq(rscsiLink, orderLink), rcuGp)),
+                union(inter(seq(seq(sgpLink, orderLink), srcuRscsi), loc),
+                    inter(seq(seq(srscsiLink, orderLink), srcuGp), loc)));
+            next = union(next, seq(orderLink, order), order);
             if (java.util.Arrays.equals(next, order)) {
                 return order;
             }

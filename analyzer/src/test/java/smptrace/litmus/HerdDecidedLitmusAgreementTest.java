@@ -50,7 +50,6 @@ class HerdDecidedLitmusAgreementTest {
                 disagreements.append(row.test()).append(": herd7 ").append(row.expected()).append(", decided ")
                     .append(row.decision().resultText()).append('\n');
             }
-            assertTrue(row.millis() < 1000, row.test() + " took " + row.millis() + " ms");
         }
         System.out.println("generated litmus tests agreeing with herd7: " + agree + "/" + files.size());
         assertEquals(files.size(), agree, disagreements.toString());
