@@ -57,6 +57,7 @@ public final class DiyCorpus {
             case "cycles" -> cycles(Integer.parseInt(args[1]), Long.parseLong(args[2]));
             case "translate" -> translateAll(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             case "pack" -> pack(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+            case "check" -> check(Path.of(args[1]));
             default -> throw new IllegalArgumentException("translate | pack");
         }
     }
@@ -572,6 +573,64 @@ public final class DiyCorpus {
             }
         }
         System.out.println(packed.size() + " tests with herd7's verdicts packed into " + corpus);
+    }
+
+    private static final Pattern HERD = Pattern.compile(
+        "Result: (\\S+)( DATARACE)?\\n \\* herd7: Positive: (\\d+) Negative: (\\d+)");
+
+    /** One test of the corpus decided and compared with herd7: null if it agrees, else why not. */
+    static String compare(String text, LitmusParser parser, LitmusDecider decider, long[] millis) {
+        Matcher m = HERD.matcher(text);
+        if (!m.find()) {
+            return "no herd7 verdict in the test";
+        }
+        long t0 = System.nanoTime();
+        Decision d;
+        try {
+            d = decider.decide(parser.parse(text), null, 60_000);
+        } catch (LitmusSyntaxException | UnsupportedLitmusException e) {
+            return "not decided: " + e.getMessage();
+        }
+        millis[0] = (System.nanoTime() - t0) / 1_000_000;
+        String herd = m.group(1) + (m.group(2) == null ? "" : " DATARACE");
+        long pos = Long.parseLong(m.group(3));
+        long neg = Long.parseLong(m.group(4));
+        if (!LitmusCommand.agrees(herd, d) || d.positive() != pos || d.negative() != neg
+            || (m.group(2) == null) == d.dataRace()) {
+            return "herd7 " + herd + " " + pos + "/" + neg + ", decided " + d.resultText() + " " + d.positive() + "/"
+                + d.negative();
+        }
+        return null;
+    }
+
+    static void check(Path corpus) throws IOException {
+        List<String> tests;
+        try (InputStream in = Files.newInputStream(corpus)) {
+            tests = unpack(in);
+        }
+        LitmusParser parser = new LitmusParser();
+        LitmusDecider decider = new LitmusDecider();
+        int bad = 0;
+        long total = 0;
+        long max = 0;
+        String slowest = "";
+        long start = System.nanoTime();
+        for (String t : tests) {
+            long[] ms = {0};
+            String why = compare(t, parser, decider, ms);
+            String name = t.substring(2, t.indexOf('\n')).trim();
+            total += ms[0];
+            if (ms[0] > max) {
+                max = ms[0];
+                slowest = name;
+            }
+            if (why != null) {
+                bad++;
+                System.out.println(name + ": " + why);
+            }
+        }
+        System.out.printf("%d tests, %d disagree; %.1f s in all, slowest %s %d ms%n", tests.size(), bad,
+            (System.nanoTime() - start) / 1e9, slowest, max);
     }
 
     /** The tests of a packed corpus, in order. */
