@@ -130,6 +130,7 @@ public final class LitmusDecider {
         private int[] lkwToLkr;
         private int[] critical; // LKW -> its UL, or -1 when unmatched
         private long[] poLocWrite; // per write: same-location writes po-before it
+        private LinuxKernelCat.Prepared prepared;
         private Sym[] constraintSym;
         private int[] constraintOffset;
         private int[] writeOffset; // per event: the offset of its thread's variables
@@ -389,6 +390,8 @@ public final class LitmusDecider {
                     }
                 }
             }
+            prepared = model.prepare(new Execution(cls, tag, thread, loc, new long[n], rmwInstr, po, new long[n],
+                new long[n], rmw, addr, data, ctrl));
             parent = new int[n];
             known = new boolean[n];
             value = new long[n];
@@ -826,8 +829,7 @@ public final class LitmusDecider {
             if (!Rel.irreflexive(co)) {
                 return false;
             }
-            return model.judge(new Execution(cls, tag, thread, loc, new long[n], rmwInstr, po, rfRel.clone(), co, rmw,
-                addr, data, ctrl)).allowed();
+            return model.judge(prepared, rfRel, co, false).allowed();
         }
 
         // ---- co -----------------------------------------------------------------------------------
@@ -864,8 +866,7 @@ public final class LitmusDecider {
             }
             if (lastMultiLocation >= 0) {
                 long[] co = partialCo(0);
-                if (!Rel.irreflexive(co) || !model.judge(new Execution(cls, tag, thread, loc, new long[n], rmwInstr,
-                    po, rfRel.clone(), co, rmw, addr, data, ctrl)).allowed()) {
+                if (!Rel.irreflexive(co) || !model.judge(prepared, rfRel, co, false).allowed()) {
                     return;
                 }
             }
@@ -882,8 +883,7 @@ public final class LitmusDecider {
             if (placedCount == ws.length) {
                 if (ws.length > 1 && l < lastMultiLocation) {
                     long[] co = partialCo(l + 1);
-                    if (!Rel.irreflexive(co) || !model.judge(new Execution(cls, tag, thread, loc, new long[n],
-                        rmwInstr, po, rfRel.clone(), co, rmw, addr, data, ctrl)).allowed()) {
+                    if (!Rel.irreflexive(co) || !model.judge(prepared, rfRel, co, false).allowed()) {
                         return;
                     }
                 }
@@ -941,9 +941,7 @@ public final class LitmusDecider {
                 finalWrite[l] = seq[k - 1];
             }
             candidates++;
-            Execution x = new Execution(cls, tag, thread, loc, new long[n], rmwInstr, po, rf, co, rmw, addr, data,
-                ctrl);
-            Judgement j = model.judge(x);
+            Judgement j = model.judge(prepared, rf, co, !dataRace);
             if (!j.allowed()) {
                 return;
             }

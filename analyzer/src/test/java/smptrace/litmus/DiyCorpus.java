@@ -58,6 +58,17 @@ public final class DiyCorpus {
             case "translate" -> translateAll(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             case "pack" -> pack(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
             case "check" -> check(Path.of(args[1]));
+            case "time" -> {
+                for (int i = 1; i < args.length; i++) {
+                    LitmusTest t = new LitmusParser().parse(Files.readString(Path.of(args[i])));
+                    for (int rep = 0; rep < 3; rep++) {
+                        long t0 = System.nanoTime();
+                        Decision d = new LitmusDecider().decide(t);
+                        System.out.printf("%s %s %d/%d candidates %d: %d ms%n", t.name(), d.resultText(), d.positive(),
+                            d.negative(), d.candidates(), (System.nanoTime() - t0) / 1_000_000);
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException("translate | pack");
         }
     }
@@ -301,7 +312,7 @@ public final class DiyCorpus {
     private static final Pattern FENCE = Pattern.compile("f\\[([^\\]]*)\\]");
     private static final Pattern MOV = Pattern.compile("mov (r\\d+) \\((\\w+) (\\S+) (\\S+)\\)");
     private static final Pattern BRANCH = Pattern.compile("b\\[\\] (r\\d+) (\\w+)");
-    private static final Map<String, String> FENCES = Map.ofEntries(Map.entry("mb", "smp_mb()"),
+    private static final Map<String, String> FENCES = Map.ofEntries(Map.entry("mb", "smp_mb()"), Map.entry("MB", "smp_mb()"),
         Map.entry("rmb", "smp_rmb()"), Map.entry("wmb", "smp_wmb()"), Map.entry("barrier", "barrier()"),
         Map.entry("before-atomic", "smp_mb__before_atomic()"), Map.entry("after-atomic", "smp_mb__after_atomic()"),
         Map.entry("after-spinlock", "smp_mb__after_spinlock()"),
