@@ -44,7 +44,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class DiyCorpus {
     /** Separates tests in the packed corpus. */
-    static final String SEPARATOR = "(* ---- *)";
+    static final String SEPARATOR = smptrace.litmus.run.LitmusRunCommand.PACKED_SEPARATOR;
 
     private final Random rnd;
 

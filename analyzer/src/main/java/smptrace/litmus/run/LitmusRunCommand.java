@@ -79,6 +79,8 @@ public final class LitmusRunCommand {
     /** One test of the batch. */
     static final class Item {
         final Path file;
+        /** The test's text when it comes from a packed corpus, else null (read from {@code file}). */
+        String text;
         String name;
         String expected;
         LitmusTest test;
@@ -109,11 +111,28 @@ public final class LitmusRunCommand {
                     err.println("smptrace litmus: cannot read directory " + p + ": " + e.getMessage());
                     return 2;
                 }
-            } else if (Files.isRegularFile(p) && Files.isReadable(p)) {
+            } else if (Files.isRegularFile(p) && Files.isReadable(p)) { // a test, or a packed corpus (.litmus.gz)
                 files.add(p);
             } else {
                 err.println("smptrace litmus: cannot read " + p + (Files.exists(p) ? "" : " (no such file or directory)"));
                 return 2;
+            }
+        }
+        List<Item> pending = new ArrayList<>();
+        for (Path f : files) {
+            if (f.getFileName().toString().endsWith(".litmus.gz")) {
+                try {
+                    for (String t : unpack(f)) {
+                        Item it = new Item(f);
+                        it.text = t;
+                        pending.add(it);
+                    }
+                } catch (IOException e) {
+                    err.println("smptrace litmus: cannot read " + f + ": " + e.getMessage());
+                    return 2;
+                }
+            } else {
+                pending.add(new Item(f));
             }
         }
         List<Item> items = new ArrayList<>();
@@ -121,19 +140,18 @@ public final class LitmusRunCommand {
         if (!o.record()) {
             table.header(); // model only: each row as soon as its test is decided
         }
-        for (Path f : files) {
-            Item it = new Item(f);
+        for (Item it : pending) {
             try {
                 decide(it, o);
             } catch (IOException e) {
-                err.println("smptrace litmus: cannot read " + f + ": " + e.getMessage());
+                err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
                 return 2;
             }
             items.add(it);
             if (!o.record()) {
                 table.row(it);
             } else {
-                err.printf("decided %d/%d %s: %s (%d ms)%n", items.size(), files.size(), it.name,
+                err.printf("decided %d/%d %s: %s (%d ms)%n", items.size(), pending.size(), it.name,
                     it.decision.resultText(), it.modelNanos / 1_000_000);
             }
         }
@@ -155,7 +173,7 @@ public final class LitmusRunCommand {
     // ---- the model ----------------------------------------------------------------------------------
 
     private void decide(Item it, Options o) throws IOException {
-        String text = Files.readString(it.file, StandardCharsets.UTF_8);
+        String text = it.text != null ? it.text : Files.readString(it.file, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         it.name = it.file.getFileName().toString().replaceFirst("\\.litmus$", "");
         try {
@@ -409,6 +427,23 @@ public final class LitmusRunCommand {
             out.printf("; slowest %s %d ms%n", slowestName, slowest);
             return disagreed == 0 && checkFailed == 0 ? 0 : 1;
         }
+    }
+
+    /** A packed corpus: litmus tests, gzip-compressed, separated by {@link #PACKED_SEPARATOR} lines. */
+    public static final String PACKED_SEPARATOR = "(* ---- *)";
+
+    static List<String> unpack(Path gz) throws IOException {
+        String all;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : all.split(java.util.regex.Pattern.quote(PACKED_SEPARATOR + "\n"))) {
+            if (!t.isBlank()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private static void deleteTree(Path p) {
