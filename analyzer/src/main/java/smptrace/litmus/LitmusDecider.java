@@ -597,7 +597,7 @@ public final class LitmusDecider {
                         divByZero = true;
                         return 0;
                     }
-                    return smptrace.demo.litmus.CArith.binary(s.op, a, b);
+                    return ThreadInterpreter.binary(s.op, a, b);
                 }
             }
         }
