@@ -36,11 +36,13 @@ final class LitmusCliCommand implements Command {
     public String footer() {
         return "\nArguments: litmus files, or directories of *.litmus files.\n"
             + "Columns: test; expected (its Result line); verdict (the LKMM's Never/Sometimes/Always,\n"
-            + "or unsupported: what); agree; runs recorded on the engine (+Na: aborted, e.g. a deadlock);\n"
+            + "DEADLOCK when no execution exists, TIMEOUT past --timeout-per-test, or unsupported: what); agree; runs recorded on the engine (+Na: aborted, e.g. a deadlock);\n"
             + "outcomes: distinct final states observed / allowed by the model; time (model + engine +\n"
             + "check); engine cross-check (ok, NO: why, or not run: why).\n"
             + "Exit: 0 if every test with a Result line agrees and every cross-check passes, 1 otherwise,\n"
-            + "2 for a bad path or when the recording cannot be made. Examples:\n"
+            + "2 for a bad path or when the recording cannot be made. With --no-record each row is printed as\n"
+            + "soon as its test is decided; with the engine, progress goes to stderr and the table follows the run.\n"
+            + "Examples:\n"
             + "  smptrace litmus ../shared/litmus/kernel\n"
             + "  smptrace litmus --runs 64 --keep-trace /tmp/sb.trace my-test.litmus\n"
             + "  smptrace litmus --no-record my-test.litmus";
@@ -52,6 +54,8 @@ final class LitmusCliCommand implements Command {
             Main.opt("no-record", null, "decide with the model only; do not run the tests on the engine"),
             Main.opt("runs", "N", "engine runs per test (default 16; the first, one per process, are sequential)"),
             Main.opt("seed", "N", "scheduler seed (default 1)"),
+            Main.opt("timeout-per-test", "MS", "give up deciding a test after MS milliseconds (its row says TIMEOUT;"
+                + " default: no limit)"),
             Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"));
     }
 
@@ -64,6 +68,7 @@ final class LitmusCliCommand implements Command {
         boolean record = !cl.hasOption("no-record");
         int runs = (int) Main.longValue(cl, "runs", 16, 1, 10_000);
         long seed = Main.longValue(cl, "seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        long timeout = Main.longValue(cl, "timeout-per-test", 0, 1, Long.MAX_VALUE);
         Path keep = null;
         if (cl.hasOption("keep-trace")) {
             keep = Paths.get(cl.getOptionValue("keep-trace"));
@@ -96,7 +101,7 @@ final class LitmusCliCommand implements Command {
                 List.of(program.toString(), results.toString()));
             return Launcher.run(cmd, new StringBuilder());
         };
-        return new LitmusRunCommand().run(paths, new LitmusRunCommand.Options(record, runs, seed, keep), launcher, out,
+        return new LitmusRunCommand().run(paths, new LitmusRunCommand.Options(record, runs, seed, keep, timeout), launcher, out,
             err);
     }
 }

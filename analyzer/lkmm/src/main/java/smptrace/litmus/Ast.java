@@ -71,7 +71,7 @@ public final class Ast {
 
     // ---- statements -------------------------------------------------------------------------------
 
-    public sealed interface Stmt permits Assign, Store, Eval, Fence, Lock, Unlock, If {
+    public sealed interface Stmt permits Assign, Store, Eval, Fence, Lock, Unlock, If, While, SyncSrcu {
     }
 
     /** reg = expr (also a declaration with an initialiser). */
@@ -96,6 +96,15 @@ public final class Ast {
     }
 
     public record If(Expr condition, List<Stmt> then, List<Stmt> otherwise) implements Stmt {
+    }
+
+    /** while (condition) body: herd7 unrolls it {@link #UNROLL} times and cuts the paths that go on. */
+    public record While(Expr condition, List<Stmt> body) implements Stmt {
+        public static final int UNROLL = 2;
+    }
+
+    /** synchronize_srcu(ss): an SRCU grace period of the srcu_struct {@code address} points to. */
+    public record SyncSrcu(Expr address) implements Stmt {
     }
 
     // ---- program ----------------------------------------------------------------------------------

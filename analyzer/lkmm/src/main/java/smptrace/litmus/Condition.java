@@ -17,7 +17,7 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
     }
 
     /** A proposition over final register values ({@code P:reg=v}) and final memory ({@code x=v}). */
-    public sealed interface Prop permits And, Or, Not, Atom, Truth {
+    public sealed interface Prop permits And, Or, Not, Atom, Same, Truth {
     }
 
     public record And(Prop left, Prop right) implements Prop {
@@ -39,6 +39,10 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
     public record Atom(int thread, String name, long value, String pointsTo) implements Prop {
     }
 
+    /** {@code 0:r2=0:r3}: two final values (registers or locations, thread -1) are equal. */
+    public record Same(int thread, String name, int otherThread, String otherName) implements Prop {
+    }
+
     /** Final values of registers and locations; pointers as {@link Values#pointer} values. */
     public interface FinalState {
         long value(int thread, String name);
@@ -53,6 +57,8 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
             return !eval(n.operand(), s, address);
         } else if (p instanceof Truth t) {
             return t.value();
+        } else if (p instanceof Same q) {
+            return s.value(q.thread(), q.name()) == s.value(q.otherThread(), q.otherName());
         } else {
             Atom a = (Atom) p;
             long expected = a.pointsTo() != null ? address.applyAsLong(a.pointsTo()) : a.value();
@@ -70,6 +76,9 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
             return "~" + print(n.operand());
         } else if (p instanceof Truth t) {
             return t.value() ? "true" : "false";
+        } else if (p instanceof Same q) {
+            return (q.thread() >= 0 ? q.thread() + ":" : "") + q.name() + "="
+                + (q.otherThread() >= 0 ? q.otherThread() + ":" : "") + q.otherName();
         } else {
             Atom a = (Atom) p;
             String v = a.pointsTo() != null ? a.pointsTo() : Long.toString(a.value());

@@ -10,7 +10,7 @@ public record Decision(String test, Verdict verdict, long positive, long negativ
                        boolean mixedAccesses, long candidates, String unsupported) {
 
     public enum Verdict {
-        NEVER("Never"), SOMETIMES("Sometimes"), ALWAYS("Always"), UNSUPPORTED("unsupported");
+        NEVER("Never"), SOMETIMES("Sometimes"), ALWAYS("Always"), UNSUPPORTED("unsupported"), TIMEOUT("TIMEOUT");
 
         public final String word;
 
@@ -28,6 +28,10 @@ public record Decision(String test, Verdict verdict, long positive, long negativ
         return new Decision(test, Verdict.UNSUPPORTED, 0, 0, false, false, 0, what);
     }
 
+    static Decision timeout(String test, long millis) {
+        return new Decision(test, Verdict.TIMEOUT, 0, 0, false, false, 0, "no verdict within " + millis + " ms");
+    }
+
     /** Whether some execution the LKMM allows satisfies the condition's proposition. */
     public boolean outcomeAllowed() {
         return positive > 0;
@@ -35,12 +39,18 @@ public record Decision(String test, Verdict verdict, long positive, long negativ
 
     /** No execution at all is allowed (herd7 reports this as a deadlock, e.g. a lock never released). */
     public boolean noExecutions() {
-        return verdict != Verdict.UNSUPPORTED && positive == 0 && negative == 0;
+        return verdict == Verdict.NEVER && positive == 0 && negative == 0;
     }
 
-    /** "Never", "Sometimes", "Always", or "unsupported: what". */
+    /**
+     * "Never", "Sometimes", "Always", "DEADLOCK" (no execution at all, as herd7-lkmm says it: herd7
+     * itself prints Never with 0 positive and 0 negative), "TIMEOUT", or "unsupported: what".
+     */
     public String verdictText() {
-        return verdict == Verdict.UNSUPPORTED ? "unsupported: " + unsupported : verdict.word;
+        if (verdict == Verdict.UNSUPPORTED) {
+            return "unsupported: " + unsupported;
+        }
+        return noExecutions() ? "DEADLOCK" : verdict.word;
     }
 
     /** The verdict followed by DATARACE when the flag is raised, as the Result lines write it. */

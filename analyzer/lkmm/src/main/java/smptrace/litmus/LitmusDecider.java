@@ -2,11 +2,12 @@ package smptrace.litmus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import smptrace.lkmm.EventClass;
 import smptrace.lkmm.Execution;
 import smptrace.lkmm.Judgement;
@@ -15,49 +16,79 @@ import smptrace.lkmm.Rel;
 import smptrace.lkmm.Tag;
 
 /**
- * Decides a litmus test the way herd7 does: it enumerates every candidate execution (one path per
- * process, an rf for every read, a co per location), keeps those {@link LinuxKernelCat} allows,
- * and counts how many satisfy the condition. Values are concrete: each location's possible values
- * are computed first as a fixpoint over what the processes can write, and a read returning a value
- * must then read from a write of exactly that value.
+ * Decides a litmus test the way herd7 does, with herd7's candidate executions and counts, but
+ * built so that most inconsistent candidates are never completed.
+ *
+ * <p>Each process is run once per control-flow path with symbolic read values ({@link Sym},
+ * {@link ThreadInterpreter}). For one path per process, the reads-from map is chosen read by read
+ * and, after each choice, (a) the value equations it adds (the read's variable equals the value its
+ * write stored) are solved and the path constraints checked, so a choice whose values contradict
+ * the program stops there; (b) the LKMM is asked about the partial execution: rf so far and the
+ * coherence edges that rf already forces (cos-opt.cat's obsco). Every LKMM axiom is an acyclicity
+ * or emptiness check of a relation that only grows as rf and co grow (no axiom uses a difference
+ * of rf- or co-dependent relations), so a partial execution the model forbids has no allowed
+ * completion, and the whole subtree is skipped. The same check runs after each location's co order
+ * is chosen. Complete candidates are judged by {@link LinuxKernelCat} and counted as herd7 counts
+ * them: positive and negative executions of the condition's proposition, after the filter.
+ *
+ * <p>Values are solved exactly as herd7's solver does: equations between two variables merge them,
+ * a variable equal to a computable value takes it, and an execution whose equations or constraints
+ * stay unsolved (a computation on a value nothing determines) is not an execution; a variable that
+ * nothing determines (out of thin air) stays symbolic and prints as {@code S<n>}.
  *
  * <p>Holds no state between calls; one instance may decide many tests, from one thread at a time
  * or several (each call allocates its own working state).
  */
 public final class LitmusDecider {
-    private static final int MAX_VALUES = 64;
     private final LinuxKernelCat model = new LinuxKernelCat();
+
+    /** The deadline of a decision passed: the test is reported as timed out. */
+    static final class Timeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Timeout() {
+            super("timeout", null, false, false);
+        }
+    }
 
     /** Decides a test; anything outside the modelled subset comes back as an unsupported decision. */
     public Decision decide(LitmusTest test) {
-        return decide(test, null);
+        return decide(test, null, 0);
+    }
+
+    /** As {@link #decide(LitmusTest, Consumer, long)} with no time limit. */
+    public Decision decide(LitmusTest test, Consumer<Map<String, String>> allowedOutcome) {
+        return decide(test, allowedOutcome, 0);
     }
 
     /**
-     * Decides a test and hands {@code allowedOutcome} the final state of every execution the model
-     * allows, before the filter is applied (for the engine cross-check: an outcome a JVM run shows
-     * must be among them). The state maps {@code "P:reg"} to each register the process's path
-     * assigned and every non-lock location's name to its final value; values are decimal, or the
-     * name of the location a pointer points to. The verdict is the same as {@link #decide(LitmusTest)}.
+     * Decides a test and hands {@code allowedOutcome} each distinct final state of the executions
+     * the model allows, before the filter is applied (for the engine cross-check: an outcome a JVM
+     * run shows must be among them). The state maps {@code "P:reg"} to each register the process's
+     * path assigned and every non-lock location's name to its final value; values are decimal, or
+     * the name of the location a pointer points to. {@code timeoutMillis} &gt; 0 bounds the time
+     * spent; past it the decision is {@link Decision.Verdict#TIMEOUT}.
      */
-    public Decision decide(LitmusTest test, java.util.function.Consumer<Map<String, String>> allowedOutcome) {
+    public Decision decide(LitmusTest test, Consumer<Map<String, String>> allowedOutcome, long timeoutMillis) {
         try {
-            Run r = new Run(test);
+            Run r = new Run(test, timeoutMillis);
             r.allowedOutcome = allowedOutcome;
             return r.decide();
         } catch (UnsupportedLitmusException e) {
             return Decision.unsupported(test.name(), e.getMessage());
+        } catch (Timeout e) {
+            return Decision.timeout(test.name(), timeoutMillis);
         }
     }
 
     /**
-     * The event skeleton of a test: its locations and every control-flow path of every process,
-     * with the value each read returns and the registers at the end, over the same value domains
-     * the decision uses. Throws {@link UnsupportedLitmusException} where {@link #decide} would say
-     * unsupported.
+     * The event skeleton of a test: its locations and, per process, every path that occurs in some
+     * candidate execution whose values are consistent, with the value each read returns and the
+     * registers at the end. Throws {@link UnsupportedLitmusException} where {@link #decide} would
+     * say unsupported.
      */
     public ModelView view(LitmusTest test) {
-        return new Run(test).view();
+        return new Run(test, 0).view();
     }
 
     /** The working state of one decision. */
@@ -65,13 +96,18 @@ public final class LitmusDecider {
         private final LitmusTest test;
         private final ProgramLayout layout;
         private final int locations;
-        private long[][] domains;
+        private final long deadline;
+        private Consumer<Map<String, String>> allowedOutcome;
+        private final Set<String> outcomesSeen = new HashSet<>();
 
         private long positive;
         private long negative;
         private long candidates;
         private boolean dataRace;
         private boolean mixed;
+        private long ticks;
+        /** View mode: no model pruning; consistent paths are collected instead of judged. */
+        private List<Map<String, ModelView.Path>> viewPaths;
 
         // the current combination of paths
         private ThreadPath[] chosen;
@@ -81,7 +117,7 @@ public final class LitmusDecider {
         private Tag[] tag;
         private int[] thread;
         private int[] loc;
-        private long[] value;
+        private Sym[] val;
         private long rmwInstr;
         private long[] po;
         private long[] rmw;
@@ -94,55 +130,72 @@ public final class LitmusDecider {
         private int[] lkwToLkr;
         private int[] critical; // LKW -> its UL, or -1 when unmatched
         private long[] poLocWrite; // per write: same-location writes po-before it
+        private LinuxKernelCat.Prepared prepared;
+        private Sym[] constraintSym;
+        private int[] constraintOffset;
+        private int[] writeOffset; // per event: the offset of its thread's variables
 
-        Run(LitmusTest test) {
+        // the value solver's state
+        private int[] parent;
+        private boolean[] known;
+        private long[] value;
+
+        Run(LitmusTest test, long timeoutMillis) {
             this.test = test;
             this.layout = new ProgramLayout(test);
             this.locations = layout.size();
+            this.deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
         }
 
-        private java.util.function.Consumer<Map<String, String>> allowedOutcome;
+        private void tick() {
+            if (deadline != 0 && (++ticks & 255) == 0 && System.nanoTime() > deadline) {
+                throw new Timeout();
+            }
+        }
 
         ModelView view() {
             for (Ast.Thread th : test.threads()) {
                 checkInstructionOrder(th.body());
             }
             List<List<ThreadPath>> paths = enumeratePaths();
+            viewPaths = new ArrayList<>();
+            for (int t = 0; t < paths.size(); t++) {
+                viewPaths.add(new LinkedHashMap<>());
+            }
+            combine(paths);
             List<ModelView.Location> locs = new ArrayList<>();
             for (int l = 0; l < locations; l++) {
                 boolean pointer = Values.isPointer(layout.init(l));
                 boolean integer = !pointer && layout.init(l) != 0;
-                for (long v : domains[l]) {
-                    pointer |= Values.isPointer(v);
-                    integer |= !Values.isPointer(v) && v != 0;
+                for (Map<String, ModelView.Path> ps : viewPaths) {
+                    for (ModelView.Path p : ps.values()) {
+                        for (ModelView.Event e : p.events()) {
+                            if (e.cls() == EventClass.WRITE && layout.name(l).equals(e.location())) {
+                                boolean isPtr = layout.index(e.value()) >= 0;
+                                pointer |= isPtr;
+                                integer |= !isPtr && !e.value().equals("0");
+                            }
+                        }
+                    }
                 }
                 locs.add(new ModelView.Location(layout.name(l), layout.isLock(l), render(layout.init(l)), pointer,
                     integer));
             }
             List<List<ModelView.Path>> out = new ArrayList<>();
-            for (List<ThreadPath> ps : paths) {
-                List<ModelView.Path> views = new ArrayList<>();
-                for (ThreadPath p : ps) {
-                    List<ModelView.Event> evs = new ArrayList<>();
-                    for (int i = 0; i < p.size; i++) {
-                        evs.add(new ModelView.Event(p.cls[i], p.tag[i], p.loc[i] < 0 ? null : layout.name(p.loc[i]),
-                            p.cls[i] == EventClass.READ || p.cls[i] == EventClass.WRITE ? render(p.value[i]) : null));
-                    }
-                    views.add(new ModelView.Path(p.thread, List.copyOf(evs), renderRegisters(p)));
-                }
-                out.add(List.copyOf(views));
+            for (Map<String, ModelView.Path> ps : viewPaths) {
+                out.add(List.copyOf(ps.values()));
             }
             return new ModelView(test.name(), List.copyOf(locs), List.copyOf(out));
         }
 
         private String render(long v) {
-            return Values.isPointer(v) ? layout.name(Values.location(v)) : Long.toString(v);
-        }
-
-        private Map<String, String> renderRegisters(ThreadPath p) {
-            Map<String, String> m = new java.util.TreeMap<>();
-            p.registers.forEach((k, v) -> m.put(p.thread + ":" + k, render(v)));
-            return m;
+            if (Values.isPointer(v)) {
+                return layout.name(Values.location(v));
+            }
+            if (Values.isSymbolic(v)) {
+                return "S" + Values.symbol(v);
+            }
+            return Long.toString(v);
         }
 
         Decision decide() {
@@ -154,102 +207,12 @@ public final class LitmusDecider {
             return Decision.of(test.name(), positive, negative, dataRace, mixed, candidates);
         }
 
-        // ---- values ---------------------------------------------------------------------------
-
-        /**
-         * Runs every process with read values drawn from per-location domains, adding the values
-         * written, until nothing new appears. A value chain in one execution uses each write at
-         * most once, so more rounds than static writes cannot add a value any execution can have.
-         */
         private List<List<ThreadPath>> enumeratePaths() {
-            domains = new long[locations][];
-            for (int l = 0; l < locations; l++) {
-                domains[l] = new long[] {layout.init(l)};
-            }
-            int writeSites = 0;
+            List<List<ThreadPath>> all = new ArrayList<>();
             for (Ast.Thread th : test.threads()) {
-                writeSites += countWriteSites(th.body());
+                all.add(new ThreadInterpreter(th, layout, layout.registerInit.get(th.id())).paths());
             }
-            for (int round = 0; ; round++) {
-                List<List<ThreadPath>> all = new ArrayList<>();
-                List<TreeSet<Long>> next = new ArrayList<>();
-                for (int l = 0; l < locations; l++) {
-                    TreeSet<Long> s = new TreeSet<>();
-                    for (long v : domains[l]) {
-                        s.add(v);
-                    }
-                    next.add(s);
-                }
-                for (Ast.Thread th : test.threads()) {
-                    List<ThreadPath> ps = new ThreadInterpreter(th, layout, domains,
-                        layout.registerInit.get(th.id())).paths();
-                    all.add(ps);
-                    for (ThreadPath p : ps) {
-                        for (int i = 0; i < p.size; i++) {
-                            if (p.cls[i] == EventClass.WRITE) {
-                                next.get(p.loc[i]).add(p.value[i]);
-                            }
-                        }
-                    }
-                }
-                if (round > writeSites) {
-                    return all; // the domains of this round already hold every value an execution can have
-                }
-                boolean changed = false;
-                for (int l = 0; l < locations; l++) {
-                    if (next.get(l).size() != domains[l].length) {
-                        changed = true;
-                        if (next.get(l).size() > MAX_VALUES) {
-                            throw new UnsupportedLitmusException("more than " + MAX_VALUES + " possible values for "
-                                + layout.name(l));
-                        }
-                        domains[l] = next.get(l).stream().mapToLong(Long::longValue).toArray();
-                    }
-                }
-                if (!changed) {
-                    return all;
-                }
-            }
-        }
-
-        private int countWriteSites(List<Ast.Stmt> body) {
-            int c = 0;
-            for (Ast.Stmt s : body) {
-                if (s instanceof Ast.Store) {
-                    c++;
-                } else if (s instanceof Ast.If i) {
-                    c += countWriteSites(i.then()) + countWriteSites(i.otherwise());
-                }
-                c += rmwCount(s);
-            }
-            return c;
-        }
-
-        private int rmwCount(Ast.Stmt s) {
-            if (s instanceof Ast.Assign a) {
-                return rmwCount(a.value());
-            } else if (s instanceof Ast.Eval e) {
-                return rmwCount(e.expr());
-            } else if (s instanceof Ast.Store st) {
-                return rmwCount(st.value()) + rmwCount(st.address());
-            } else if (s instanceof Ast.If i) {
-                return rmwCount(i.condition());
-            }
-            return 0;
-        }
-
-        private int rmwCount(Ast.Expr e) {
-            if (e instanceof Ast.Rmw r) {
-                return 1 + rmwCount(r.address()) + (r.operand() == null ? 0 : rmwCount(r.operand()))
-                    + (r.operand2() == null ? 0 : rmwCount(r.operand2()));
-            } else if (e instanceof Ast.Binary b) {
-                return rmwCount(b.left()) + rmwCount(b.right());
-            } else if (e instanceof Ast.Unary u) {
-                return rmwCount(u.operand());
-            } else if (e instanceof Ast.Load l) {
-                return rmwCount(l.address());
-            }
-            return 0;
+            return all;
         }
 
         // ---- herd7's po inside one instruction ------------------------------------------------
@@ -282,6 +245,9 @@ public final class LitmusDecider {
                     accesses(i.condition());
                     checkInstructionOrder(i.then());
                     checkInstructionOrder(i.otherwise());
+                } else if (s instanceof Ast.While w) {
+                    accesses(w.condition());
+                    checkInstructionOrder(w.body());
                 }
             }
         }
@@ -321,110 +287,32 @@ public final class LitmusDecider {
 
         // ---- combining processes ----------------------------------------------------------------
 
-        private int valueIndex(int l, long v) {
-            return Arrays.binarySearch(domains[l], v);
-        }
-
-        /**
-         * Chooses one path per process. Paths are grouped by the set of (location, value) pairs
-         * they write; a path whose reads need a value no other chosen group writes (and that is
-         * neither initial nor written earlier by itself) cannot be part of an execution.
-         */
         private void combine(List<List<ThreadPath>> paths) {
             int threads = paths.size();
-            List<List<BitSet>> keys = new ArrayList<>();
-            List<Map<BitSet, List<ThreadPath>>> groups = new ArrayList<>();
-            List<Map<ThreadPath, BitSet>> needs = new ArrayList<>();
-            for (List<ThreadPath> ps : paths) {
-                Map<BitSet, List<ThreadPath>> g = new LinkedHashMap<>();
-                Map<ThreadPath, BitSet> nd = new java.util.IdentityHashMap<>();
-                for (ThreadPath p : ps) {
-                    BitSet provides = new BitSet();
-                    BitSet need = new BitSet();
-                    for (int i = 0; i < p.size; i++) {
-                        int l = p.loc[i];
-                        if (p.cls[i] == EventClass.WRITE) {
-                            int vi = valueIndex(l, p.value[i]);
-                            if (vi >= 0) { // a value outside the final domain is one no read can return
-                                provides.set(l * MAX_VALUES + vi);
-                            }
-                        } else if (p.cls[i] == EventClass.READ && p.value[i] != layout.init(l)) {
-                            boolean own = false;
-                            for (int j = 0; j < i; j++) {
-                                own |= p.cls[j] == EventClass.WRITE && p.loc[j] == l && p.value[j] == p.value[i];
-                            }
-                            if (!own) {
-                                need.set(l * MAX_VALUES + valueIndex(l, p.value[i]));
-                            }
-                        }
-                    }
-                    g.computeIfAbsent(provides, k -> new ArrayList<>()).add(p);
-                    nd.put(p, need);
-                }
-                groups.add(g);
-                keys.add(new ArrayList<>(g.keySet()));
-                needs.add(nd);
-            }
             chosen = new ThreadPath[threads];
-            int[] keyChoice = new int[threads];
-            if (threads == 0) {
-                return;
-            }
-            for (List<BitSet> k : keys) {
-                if (k.isEmpty()) {
+            for (List<ThreadPath> ps : paths) {
+                if (ps.isEmpty()) {
                     return; // a process with no possible path: no execution at all
                 }
             }
-            while (true) {
-                List<List<ThreadPath>> usable = new ArrayList<>();
-                boolean empty = false;
-                for (int t = 0; t < threads; t++) {
-                    BitSet available = new BitSet();
-                    for (int u = 0; u < threads; u++) {
-                        if (u != t) {
-                            available.or(keys.get(u).get(keyChoice[u]));
-                        }
-                    }
-                    List<ThreadPath> ok = new ArrayList<>();
-                    for (ThreadPath p : groups.get(t).get(keys.get(t).get(keyChoice[t]))) {
-                        BitSet need = (BitSet) needs.get(t).get(p).clone();
-                        need.andNot(available);
-                        if (need.isEmpty()) {
-                            ok.add(p);
-                        }
-                    }
-                    empty |= ok.isEmpty();
-                    usable.add(ok);
-                }
-                if (!empty) {
-                    productOfPaths(usable, 0);
-                }
-                int t = threads - 1;
-                while (t >= 0 && keyChoice[t] + 1 >= keys.get(t).size()) {
-                    keyChoice[t] = 0;
-                    t--;
-                }
-                if (t < 0) {
-                    return;
-                }
-                keyChoice[t]++;
-            }
+            productOfPaths(paths, 0);
         }
 
-        private void productOfPaths(List<List<ThreadPath>> usable, int t) {
-            if (t == usable.size()) {
+        private void productOfPaths(List<List<ThreadPath>> paths, int t) {
+            if (t == paths.size()) {
                 layOut();
                 return;
             }
-            for (ThreadPath p : usable.get(t)) {
+            for (ThreadPath p : paths.get(t)) {
                 chosen[t] = p;
-                productOfPaths(usable, t + 1);
+                productOfPaths(paths, t + 1);
             }
         }
 
         // ---- one combination: events and static relations ---------------------------------------
 
         private void layOut() {
+            tick();
             int total = locations;
             offset = new int[chosen.length];
             for (int t = 0; t < chosen.length; t++) {
@@ -439,7 +327,8 @@ public final class LitmusDecider {
             tag = new Tag[n];
             thread = new int[n];
             loc = new int[n];
-            value = new long[n];
+            val = new Sym[n];
+            writeOffset = new int[n];
             po = new long[n];
             rmw = new long[n];
             addr = new long[n];
@@ -450,8 +339,15 @@ public final class LitmusDecider {
                 cls[l] = EventClass.INIT;
                 thread[l] = -1;
                 loc[l] = l;
-                value[l] = layout.init(l);
+                val[l] = Sym.constant(layout.init(l));
             }
+            int constraints = 0;
+            for (ThreadPath p : chosen) {
+                constraints += p.constraints.length;
+            }
+            constraintSym = new Sym[constraints];
+            constraintOffset = new int[constraints];
+            int c = 0;
             for (int t = 0; t < chosen.length; t++) {
                 ThreadPath p = chosen[t];
                 int o = offset[t];
@@ -465,7 +361,8 @@ public final class LitmusDecider {
                     tag[e] = p.tag[i];
                     thread[e] = t;
                     loc[e] = p.loc[i];
-                    value[e] = p.value[i];
+                    val[e] = p.value[i];
+                    writeOffset[e] = o;
                     po[e] = threadMask & ~((2L << e) - 1);
                     if (p.rmwPartner[i] >= 0) {
                         rmw[e] |= 1L << (o + p.rmwPartner[i]);
@@ -475,11 +372,14 @@ public final class LitmusDecider {
                     spread(p.ctrlFrom[i], o, e, ctrl);
                 }
                 rmwInstr |= p.rmwInstr << o;
+                for (Sym s : p.constraints) {
+                    constraintSym[c] = s;
+                    constraintOffset[c++] = o;
+                }
             }
             if (!locksWellFormed()) {
                 return;
             }
-            // same-location writes po-before each write (obsco's ww)
             poLocWrite = new long[n];
             for (int e = locations; e < n; e++) {
                 if (cls[e] == EventClass.WRITE || cls[e] == EventClass.LOCK_WRITE) {
@@ -490,7 +390,17 @@ public final class LitmusDecider {
                     }
                 }
             }
+            prepared = model.prepare(new Execution(cls, tag, thread, loc, new long[n], rmwInstr, po, new long[n],
+                new long[n], rmw, addr, data, ctrl));
+            parent = new int[n];
+            known = new boolean[n];
+            value = new long[n];
+            rfRel = new long[n];
+            source = new int[n];
             if (!rfCandidates()) {
+                return;
+            }
+            if (!solve(0, false)) {
                 return;
             }
             chooseRf(0);
@@ -562,7 +472,7 @@ public final class LitmusDecider {
                     case READ:
                         for (int w = 0; w < n; w++) {
                             if ((cls[w] == EventClass.INIT || cls[w] == EventClass.WRITE) && loc[w] == loc[r]
-                                && value[w] == value[r] && !(thread[w] == thread[r] && w > r)) {
+                                && !(thread[w] == thread[r] && w > r) && compatible(r, w)) {
                                 c.add(w);
                             }
                         }
@@ -615,37 +525,241 @@ public final class LitmusDecider {
             return true;
         }
 
+        /** A read's own path constrains its value only through constraints; two constants must agree. */
+        private boolean compatible(int r, int w) {
+            return true;
+        }
+
+        // ---- values: herd7's solver ---------------------------------------------------------------
+
+        private int find(int x) {
+            while (parent[x] != x) {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            return x;
+        }
+
+        /** Merges two variables; false when both are known and differ. */
+        private boolean union(int a, int b) {
+            int ra = find(a);
+            int rb = find(b);
+            if (ra == rb) {
+                return true;
+            }
+            if (known[ra] && known[rb] && value[ra] != value[rb]) {
+                return false;
+            }
+            if (known[ra] && !known[rb]) {
+                int t = ra;
+                ra = rb;
+                rb = t;
+            }
+            parent[ra] = rb;
+            return true;
+        }
+
+        private boolean assign(int v, long x) {
+            int r = find(v);
+            if (known[r]) {
+                return value[r] == x;
+            }
+            known[r] = true;
+            value[r] = x;
+            return true;
+        }
+
+        private boolean unknown;
+        private boolean divByZero;
+
+        /** The value of {@code s} under the current solution; sets {@link #unknown} if it is not determined. */
+        private long eval(Sym s, int off) {
+            switch (s.kind) {
+                case Sym.CONST:
+                    return s.value;
+                case Sym.VAR: {
+                    int r = find(off + s.var);
+                    if (!known[r]) {
+                        unknown = true;
+                        return 0;
+                    }
+                    return value[r];
+                }
+                case Sym.UNARY:
+                    return Sym.unary(s.op, eval(s.a, off));
+                default: {
+                    long a = eval(s.a, off);
+                    long b = eval(s.b, off);
+                    if (unknown) {
+                        return 0;
+                    }
+                    if ((s.op.equals("/") || s.op.equals("%")) && b == 0) {
+                        divByZero = true;
+                        return 0;
+                    }
+                    return ThreadInterpreter.binary(s.op, a, b);
+                }
+            }
+        }
+
+        /**
+         * Solves the equations of reads 0..k-1 and checks the constraints. With {@code complete},
+         * every equation and constraint must also be decided (herd7 rejects unsolved systems).
+         */
+        private boolean solve(int k, boolean complete) {
+            for (int e = 0; e < n; e++) {
+                parent[e] = e;
+                known[e] = false;
+            }
+            for (int i = 0; i < k; i++) {
+                int r = readers[i];
+                if (cls[r] != EventClass.READ) {
+                    continue;
+                }
+                int w = rfChoice[i];
+                Sym s = val[w];
+                if (s.kind == Sym.CONST) {
+                    if (!assign(r, s.value)) {
+                        return false;
+                    }
+                } else if (s.kind == Sym.VAR) {
+                    if (!union(r, writeOffset[w] + s.var)) {
+                        return false;
+                    }
+                }
+            }
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (int i = 0; i < k; i++) {
+                    int r = readers[i];
+                    if (cls[r] != EventClass.READ) {
+                        continue;
+                    }
+                    int w = rfChoice[i];
+                    Sym s = val[w];
+                    if (s.kind == Sym.CONST || s.kind == Sym.VAR) {
+                        continue;
+                    }
+                    unknown = false;
+                    divByZero = false;
+                    long x = eval(s, writeOffset[w]);
+                    if (divByZero) {
+                        return false;
+                    }
+                    if (unknown) {
+                        continue;
+                    }
+                    int root = find(r);
+                    if (known[root]) {
+                        if (value[root] != x) {
+                            return false;
+                        }
+                    } else {
+                        known[root] = true;
+                        value[root] = x;
+                        changed = true;
+                    }
+                }
+            }
+            for (int c = 0; c < constraintSym.length; c++) {
+                unknown = false;
+                divByZero = false;
+                long x = eval(constraintSym[c], constraintOffset[c]);
+                if (divByZero) {
+                    return false;
+                }
+                if (unknown) {
+                    if (complete) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (x == 0) {
+                    return false;
+                }
+            }
+            if (complete) {
+                for (int i = 0; i < k; i++) {
+                    int r = readers[i];
+                    if (cls[r] != EventClass.READ) {
+                        continue;
+                    }
+                    Sym s = val[rfChoice[i]];
+                    if (s.kind != Sym.CONST && s.kind != Sym.VAR) {
+                        unknown = false;
+                        eval(s, writeOffset[rfChoice[i]]);
+                        if (unknown) {
+                            return false; // an unsolved equation: herd7's when_unsolved
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** A final value: known, or the symbolic value of a variable nothing determines. */
+        private long finalValue(Sym s, int off) {
+            if (s.kind == Sym.VAR) {
+                int r = find(off + s.var);
+                return known[r] ? value[r] : Values.symbolic(r);
+            }
+            unknown = false;
+            long x = eval(s, off);
+            if (unknown) {
+                throw new UnsolvedValue();
+            }
+            return x;
+        }
+
+        // ---- rf, with pruning ------------------------------------------------------------------------
+
+        private long[] rfRel;
+        private int[] source;
+
         private void chooseRf(int k) {
             if (k == readers.length) {
-                chooseCo();
+                if (solve(k, true)) {
+                    chooseCo();
+                }
                 return;
             }
             for (int w : rfCandidates[k]) {
+                tick();
                 rfChoice[k] = w;
+                if (!solve(k + 1, false)) {
+                    continue;
+                }
+                if (viewPaths == null && k + 1 < readers.length && !partialAllowed(k + 1)) {
+                    continue;
+                }
                 chooseRf(k + 1);
             }
         }
 
-        // ---- co -----------------------------------------------------------------------------------
-
-        private long[] mustPrecede; // per write: writes that coherence forces before it
-        private int[][] coWrites; // per location: its non-initial writes (LKW for locks)
-        private int[][] coOrder; // per location: the order being built
-        private long[] rfRel;
-
-        private void chooseCo() {
-            rfRel = new long[n];
-            int[] source = new int[n];
+        /** The rf relation of reads 0..k-1 (lock reads-from of LKRs excluded: co decides them). */
+        private void buildRf(int k) {
+            Arrays.fill(rfRel, 0);
             Arrays.fill(source, -1);
-            for (int k = 0; k < readers.length; k++) {
-                rfRel[rfChoice[k]] |= 1L << readers[k];
-                source[readers[k]] = rfChoice[k];
+            for (int i = 0; i < k; i++) {
+                rfRel[rfChoice[i]] |= 1L << readers[i];
+                source[readers[i]] = rfChoice[i];
             }
-            // cos-opt.cat's obsco: the co edges coherence forces given rf and po
+        }
+
+        /**
+         * cos-opt.cat's obsco: the co edges coherence forces given rf and po. Fills mustPrecede;
+         * false when a write would have to precede the initial write.
+         */
+        private boolean forcedCo() {
             mustPrecede = poLocWrite.clone();
             for (int a = locations; a < n; a++) {
-                for (int b = a + 1; b < n; b++) {
-                    if ((po[a] >>> b & 1) == 0 || loc[a] != loc[b] || cls[a].isLockEvent() || cls[b].isLockEvent()) {
+                long later = po[a];
+                while (later != 0) {
+                    int b = Long.numberOfTrailingZeros(later);
+                    later &= later - 1;
+                    if (loc[a] != loc[b] || cls[a].isLockEvent() || cls[b].isLockEvent() || !cls[a].isMemory()
+                        || !cls[b].isMemory()) {
                         continue;
                     }
                     boolean aw = cls[a] == EventClass.WRITE;
@@ -662,19 +776,81 @@ public final class LitmusDecider {
                         before = source[a];
                         after = source[b];
                     }
-                    if (before < 0 || before == after) {
+                    if (before < 0 || after < 0 || before == after) {
                         continue;
                     }
                     if (after < locations) {
-                        return; // nothing goes co-before the initial write
+                        return false; // nothing goes co-before the initial write
                     }
                     if (before >= locations) {
                         mustPrecede[after] |= 1L << before;
                     }
                 }
             }
+            return true;
+        }
+
+        /** co as far as known: IW first, the orders of locations 0..done-1, forced edges elsewhere. */
+        private long[] partialCo(int done) {
+            long[] co = new long[n];
+            for (int w = locations; w < n; w++) {
+                long before = mustPrecede[w];
+                while (before != 0) {
+                    int b = Long.numberOfTrailingZeros(before);
+                    before &= before - 1;
+                    co[b] |= 1L << w;
+                }
+                if (cls[w] == EventClass.WRITE || cls[w] == EventClass.LOCK_WRITE || cls[w] == EventClass.UNLOCK) {
+                    co[loc[w]] |= 1L << w;
+                }
+            }
+            for (int l = 0; l < done; l++) {
+                int[] order = coOrder[l];
+                long later = 0;
+                for (int i = order.length - 1; i >= 0; i--) {
+                    co[order[i]] |= later;
+                    later |= 1L << order[i];
+                }
+            }
+            for (int w = locations; w < n; w++) {
+                if (cls[w] == EventClass.LOCK_WRITE && critical[w] >= 0) {
+                    co[w] |= 1L << critical[w]; // a critical section's UL follows its LKW
+                }
+            }
+            return Rel.plus(co);
+        }
+
+        private boolean partialAllowed(int k) {
+            buildRf(k);
+            if (!forcedCo()) {
+                return false;
+            }
+            long[] co = partialCo(0);
+            if (!Rel.irreflexive(co)) {
+                return false;
+            }
+            return model.judge(prepared, rfRel, co, false).allowed();
+        }
+
+        // ---- co -----------------------------------------------------------------------------------
+
+        private long[] mustPrecede; // per write: writes that coherence forces before it
+        private int[][] coWrites; // per location: its non-initial writes (LKW for locks)
+        private int[][] coOrder; // per location: the order being built
+        private int lastMultiLocation;
+
+        private void chooseCo() {
+            buildRf(readers.length);
+            if (viewPaths != null) {
+                recordViewPaths();
+                return;
+            }
+            if (!forcedCo()) {
+                return;
+            }
             coWrites = new int[locations][];
             coOrder = new int[locations][];
+            lastMultiLocation = -1;
             for (int l = 0; l < locations; l++) {
                 List<Integer> ws = new ArrayList<>();
                 for (int e = locations; e < n; e++) {
@@ -684,6 +860,15 @@ public final class LitmusDecider {
                 }
                 coWrites[l] = ws.stream().mapToInt(Integer::intValue).toArray();
                 coOrder[l] = new int[coWrites[l].length];
+                if (coWrites[l].length > 1) {
+                    lastMultiLocation = l;
+                }
+            }
+            if (lastMultiLocation >= 0) {
+                long[] co = partialCo(0);
+                if (!Rel.irreflexive(co) || !model.judge(prepared, rfRel, co, false).allowed()) {
+                    return;
+                }
             }
             orderLocation(0, 0, 0);
         }
@@ -696,6 +881,12 @@ public final class LitmusDecider {
             }
             int[] ws = coWrites[l];
             if (placedCount == ws.length) {
+                if (ws.length > 1 && l < lastMultiLocation) {
+                    long[] co = partialCo(l + 1);
+                    if (!Rel.irreflexive(co) || !model.judge(prepared, rfRel, co, false).allowed()) {
+                        return;
+                    }
+                }
                 orderLocation(l + 1, 0, 0);
                 return;
             }
@@ -711,10 +902,19 @@ public final class LitmusDecider {
             }
         }
 
+        private final class UnsolvedValue extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            UnsolvedValue() {
+                super(null, null, false, false);
+            }
+        }
+
         private void judgeCandidate() {
+            tick();
             long[] co = new long[n];
             long[] rf = rfRel.clone();
-            long[] finals = new long[locations];
+            int[] finalWrite = new int[locations];
             for (int l = 0; l < locations; l++) {
                 // the co sequence: IW, then the writes; for a lock each LKW is followed by its UL
                 int[] seq = new int[1 + 2 * coOrder[l].length];
@@ -738,42 +938,47 @@ public final class LitmusDecider {
                         rf[seq[i - 1]] |= 1L << lkwToLkr[w];
                     }
                 }
-                finals[l] = value[seq[k - 1]];
+                finalWrite[l] = seq[k - 1];
             }
             candidates++;
-            Execution x = new Execution(cls, tag, thread, loc, value, rmwInstr, po, rf, co, rmw, addr, data, ctrl);
-            Judgement j = model.judge(x);
+            Judgement j = model.judge(prepared, rf, co, !dataRace);
             if (!j.allowed()) {
                 return;
             }
-            if (allowedOutcome != null) {
-                Map<String, String> outcome = new java.util.TreeMap<>();
-                for (ThreadPath p : chosen) {
-                    outcome.putAll(renderRegisters(p));
-                }
+            long[] finals = new long[locations];
+            Map<String, Long>[] regs;
+            try {
                 for (int l = 0; l < locations; l++) {
-                    if (!layout.isLock(l)) {
-                        outcome.put(layout.name(l), render(finals[l]));
-                    }
+                    int w = finalWrite[l];
+                    finals[l] = cls[w] == EventClass.WRITE || cls[w] == EventClass.INIT
+                        ? finalValue(val[w], writeOffset[w]) : 0;
                 }
-                allowedOutcome.accept(outcome);
+                regs = finalRegisters();
+            } catch (UnsolvedValue e) {
+                return; // a final value computed from an undetermined one: herd7 leaves the system unsolved
             }
-            Condition.FinalState state = (t, name) -> {
-                if (t < 0) {
-                    int l = layout.index(name);
-                    if (l < 0) {
-                        throw new UnsupportedLitmusException("condition on unknown location " + name);
+            if (allowedOutcome != null) {
+                reportOutcome(regs, finals);
+            }
+            Condition.FinalState state = new Condition.FinalState() {
+                @Override
+                public long value(int t, String name) {
+                    if (t < 0) {
+                        int l = layout.index(name);
+                        if (l < 0) {
+                            throw new UnsupportedLitmusException("condition on unknown location " + name);
+                        }
+                        if (layout.isLock(l)) {
+                            throw new UnsupportedLitmusException("condition on the value of spinlock " + name);
+                        }
+                        return finals[l];
                     }
-                    if (layout.isLock(l)) {
-                        throw new UnsupportedLitmusException("condition on the value of spinlock " + name);
+                    if (t >= chosen.length) {
+                        throw new UnsupportedLitmusException("condition on missing process P" + t);
                     }
-                    return finals[l];
+                    Long v = regs[t].get(name);
+                    return v == null ? 0 : v;
                 }
-                if (t >= chosen.length) {
-                    throw new UnsupportedLitmusException("condition on missing process P" + t);
-                }
-                Long v = chosen[t].registers.get(name);
-                return v == null ? 0 : v;
             };
             java.util.function.ToLongFunction<String> address = name -> {
                 int l = layout.index(name);
@@ -793,6 +998,71 @@ public final class LitmusDecider {
             }
             dataRace |= j.dataRace();
             mixed |= j.mixedAccesses();
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, Long>[] finalRegisters() {
+            Map<String, Long>[] regs = new Map[chosen.length];
+            for (int t = 0; t < chosen.length; t++) {
+                Map<String, Long> m = new java.util.HashMap<>();
+                for (Map.Entry<String, Sym> e : chosen[t].registers.entrySet()) {
+                    m.put(e.getKey(), finalValue(e.getValue(), offset[t]));
+                }
+                regs[t] = m;
+            }
+            return regs;
+        }
+
+        private void reportOutcome(Map<String, Long>[] regs, long[] finals) {
+            Map<String, String> outcome = new java.util.TreeMap<>();
+            for (int t = 0; t < chosen.length; t++) {
+                for (Map.Entry<String, Long> e : regs[t].entrySet()) {
+                    outcome.put(t + ":" + e.getKey(), render(e.getValue()));
+                }
+            }
+            for (int l = 0; l < locations; l++) {
+                if (!layout.isLock(l)) {
+                    outcome.put(layout.name(l), render(finals[l]));
+                }
+            }
+            if (outcomesSeen.add(outcome.toString())) {
+                allowedOutcome.accept(outcome);
+            }
+        }
+
+        private void recordViewPaths() {
+            Map<String, Long>[] regs;
+            try {
+                regs = finalRegisters();
+            } catch (UnsolvedValue e) {
+                return;
+            }
+            for (int t = 0; t < chosen.length; t++) {
+                ThreadPath p = chosen[t];
+                List<ModelView.Event> evs = new ArrayList<>();
+                boolean symbolic = false;
+                for (int i = 0; i < p.size; i++) {
+                    String v = null;
+                    if (p.cls[i] == EventClass.READ || p.cls[i] == EventClass.WRITE) {
+                        long x;
+                        try {
+                            x = finalValue(p.value[i], offset[t]);
+                        } catch (UnsolvedValue e) {
+                            return;
+                        }
+                        symbolic |= Values.isSymbolic(x);
+                        v = render(x);
+                    }
+                    evs.add(new ModelView.Event(p.cls[i], p.tag[i], p.loc[i] < 0 ? null : layout.name(p.loc[i]), v));
+                }
+                if (symbolic) {
+                    return; // a value out of thin air: no run can show it
+                }
+                Map<String, String> r = new java.util.TreeMap<>();
+                regs[t].forEach((k, v) -> r.put(p.thread + ":" + k, render(v)));
+                ModelView.Path path = new ModelView.Path(p.thread, List.copyOf(evs), r);
+                viewPaths.get(t).putIfAbsent(evs + " " + r, path);
+            }
         }
     }
 }

@@ -26,38 +26,84 @@ public final class LitmusParser {
     private int pos;
 
     public LitmusTest parse(String text) {
-        String[] lines = text.split("\n", -1);
-        int first = 0;
-        while (first < lines.length && lines[first].isBlank()) {
-            first++;
+        int at = 0;
+        int len = text.length();
+        while (at < len && Character.isWhitespace(text.charAt(at))) {
+            at++;
         }
-        if (first == lines.length || !lines[first].trim().startsWith("C ")) {
-            throw new LitmusSyntaxException("not a C litmus test: the first line must be 'C name'");
+        int eol = text.indexOf('\n', at);
+        if (eol < 0) {
+            eol = len;
         }
-        String name = lines[first].trim().substring(2).trim();
-        StringBuilder rest = new StringBuilder();
-        for (int i = first + 1; i < lines.length; i++) {
-            rest.append(lines[i]).append('\n');
+        String[] first = text.substring(at, eol).trim().split("\\s+");
+        if (first.length < 2 || first[0].isEmpty()) {
+            throw new LitmusSyntaxException("not a litmus test: the first line must be 'C name'");
         }
-        String body = rest.toString();
+        if (!first[0].equals("C")) {
+            throw new UnsupportedLitmusException("a " + first[0] + " litmus test: only C tests are written in the"
+                + " LKMM's dialect (herd7 decides " + first[0] + " tests with another model)");
+        }
+        String name = first[1];
         String expected = null;
         String flags = "";
-        Matcher mr = RESULT.matcher(body);
+        Matcher mr = RESULT.matcher(text);
         if (mr.find()) {
             expected = mr.group(1);
             flags = mr.group(2).replace("*)", "").trim();
         }
-        toks = tokenize(body);
+        // herd7's splitter: between the name line and the initial state come diy7's quoted cycle
+        // line, "key=value" lines (Cycle=, Relax=, Safe=, Prefetch=, Com=, Orig=, Generator=, ...)
+        // and (* comments *): everything up to the first '{' outside a comment is header
+        int i = eol;
+        while (i < len) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (text.startsWith("(*", i)) {
+                int depth = 1;
+                i += 2;
+                while (i < len && depth > 0) {
+                    if (text.startsWith("(*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (text.startsWith("*)", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                }
+            } else if (c == '{') {
+                break;
+            } else {
+                int e = text.indexOf('\n', i);
+                int brace = text.indexOf('{', i);
+                boolean keyValue = text.substring(i, e < 0 ? len : e).matches("[A-Za-z0-9_.-]+\\s*=.*");
+                if (!keyValue && brace >= 0 && (e < 0 || brace < e)) {
+                    i = brace;
+                    break;
+                }
+                i = e < 0 ? len : e;
+            }
+        }
+        if (i >= len) {
+            throw new LitmusSyntaxException("no initial state block '{ ... }'");
+        }
+        toks = tokenize(text.substring(i));
         pos = 0;
         List<Ast.Init> init = new ArrayList<>();
-        if (peek("{")) {
-            parseInit(init);
-        }
+        parseInit(init);
         List<Ast.Thread> threads = new ArrayList<>();
-        while (pos < toks.size() && toks.get(pos).matches("P[0-9]+")) {
+        while (pos < toks.size() && (toks.get(pos).matches("P[0-9]+")
+            || toks.get(pos).equals("void") && pos + 1 < toks.size() && toks.get(pos + 1).matches("P[0-9]+"))) {
+            accept("void");
             threads.add(parseThread(threads.size()));
         }
         if (threads.isEmpty()) {
+            if (pos < toks.size() && isIdent(toks.get(pos)) && peekAt(1, "(")) {
+                throw new UnsupportedLitmusException("function " + toks.get(pos) + ": only processes P0, P1, ... are"
+                    + " in the dialect");
+            }
             throw new LitmusSyntaxException("no process P0");
         }
         Condition.Prop filter = null;
@@ -77,21 +123,33 @@ public final class LitmusParser {
                     filter = parseProp();
                     break;
                 case "exists":
+                case "final":
                     cond = new Condition(Condition.Quantifier.EXISTS, parseProp(), filter);
                     break;
                 case "~":
+                case "not":
                     expect("exists");
                     cond = new Condition(Condition.Quantifier.NOT_EXISTS, parseProp(), filter);
                     break;
                 case "forall":
                     cond = new Condition(Condition.Quantifier.FORALL, parseProp(), filter);
                     break;
+                case "with":
+                case "observed":
+                case "Observed":
+                case "cases":
+                    throw new UnsupportedLitmusException("'" + t + "' conditions");
+                case ";":
+                    break;
                 default:
                     throw new LitmusSyntaxException("unexpected '" + t + "' after the processes");
             }
         }
         if (cond == null) {
-            throw new LitmusSyntaxException("no exists/~exists/forall clause");
+            // herd7's constr_true: no condition is "forall true"
+            cond = new Condition(Condition.Quantifier.FORALL, new Condition.Truth(true), filter);
+        } else if (cond.filter() == null && filter != null) {
+            cond = new Condition(cond.quantifier(), cond.prop(), filter);
         }
         return new LitmusTest(name, List.copyOf(init), List.copyOf(threads), cond, expected, flags);
     }
@@ -221,51 +279,91 @@ public final class LitmusParser {
 
     // ---- initial state ------------------------------------------------------------------------
 
+    /**
+     * herd7's init grammar: entries separated by ';', each an optional type (one or more words,
+     * stars), a location or {@code P:reg} (also in brackets), and an optional value: an integer,
+     * a location's address (with or without '&amp;'), or {@code ATOMIC_INIT(n)}. Arrays
+     * ({@code int x[2]}) are refused by name.
+     */
     private void parseInit(List<Ast.Init> init) {
         expect("{");
         while (!accept("}")) {
             if (accept(";")) {
                 continue;
             }
+            int start = pos;
+            // find the end of this entry
+            int end = pos;
+            while (end < toks.size() && !toks.get(end).equals(";") && !toks.get(end).equals("}")) {
+                end++;
+            }
+            int eq = -1;
+            for (int k = start; k < end; k++) {
+                if (toks.get(k).equals("=")) {
+                    eq = k;
+                    break;
+                }
+            }
+            int lhsEnd = eq < 0 ? end : eq;
+            // the location: the last name of the left-hand side, with an optional "N:" before it
             int thread = -1;
-            if (isNumber(toks.get(pos)) && peekAt(1, ":")) {
-                thread = (int) number(next());
-                expect(":");
-            }
             String name = null;
-            // optional C type words and stars before the name
-            while (true) {
-                String t = next();
-                if (t.equals("*")) {
-                    continue;
+            for (int k = start; k + 1 < lhsEnd; k++) {
+                if (toks.get(k).equals("[") && isNumber(toks.get(k + 1))) {
+                    throw new UnsupportedLitmusException("arrays in the initial state ("
+                        + (k > start ? toks.get(k - 1) : "") + "[" + toks.get(k + 1) + "])");
                 }
-                if (TYPE_WORDS.contains(t) && !peek("=") && !peek(";")) {
-                    continue;
+            }
+            int k = lhsEnd - 1;
+            while (k >= start && (toks.get(k).equals("]") || toks.get(k).equals("["))) {
+                k--;
+            }
+            if (k < start || !isIdent(toks.get(k))) {
+                throw new LitmusSyntaxException("bad initialisation near '" + String.join(" ", toks.subList(start,
+                    Math.min(end, toks.size()))) + "'");
+            }
+            name = toks.get(k);
+            if (k - 2 >= start && toks.get(k - 1).equals(":")) {
+                String p = toks.get(k - 2);
+                if (isNumber(p)) {
+                    thread = (int) number(p);
+                } else if (p.matches("P[0-9]+")) {
+                    thread = Integer.parseInt(p.substring(1));
                 }
-                name = t;
-                break;
             }
-            if (!isIdent(name)) {
-                throw new LitmusSyntaxException("bad initialisation of '" + name + "'");
-            }
-            if (accept(";") || peek("}")) {
+            if (eq < 0) {
                 init.add(new Ast.Init(thread, name, 0, null));
-                continue;
-            }
-            expect("=");
-            boolean neg = accept("-");
-            accept("&");
-            String v = next();
-            if (isNumber(v)) {
-                init.add(new Ast.Init(thread, name, neg ? -number(v) : number(v), null));
-            } else if (isIdent(v)) {
-                init.add(new Ast.Init(thread, name, 0, v));
             } else {
-                throw new LitmusSyntaxException("bad initial value '" + v + "' for " + name);
+                pos = eq + 1;
+                boolean neg = accept("-");
+                accept("&");
+                String v = next();
+                if (v.equals("ATOMIC_INIT")) {
+                    expect("(");
+                    boolean n2 = accept("-");
+                    String x = next();
+                    if (!isNumber(x)) {
+                        throw new LitmusSyntaxException("bad ATOMIC_INIT value '" + x + "'");
+                    }
+                    expect(")");
+                    init.add(new Ast.Init(thread, name, n2 ? -number(x) : number(x), null));
+                } else if (isNumber(v)) {
+                    init.add(new Ast.Init(thread, name, neg ? -number(v) : number(v), null));
+                } else if (v.equals("NULL")) {
+                    init.add(new Ast.Init(thread, name, 0, null));
+                } else if (isIdent(v)) {
+                    init.add(new Ast.Init(thread, name, 0, v));
+                } else if (v.equals("{")) {
+                    throw new UnsupportedLitmusException("arrays in the initial state (" + name + " = {...})");
+                } else {
+                    throw new LitmusSyntaxException("bad initial value '" + v + "' for " + name);
+                }
+                if (pos != end) {
+                    throw new LitmusSyntaxException("unexpected '" + toks.get(pos) + "' in the initialisation of "
+                        + name);
+                }
             }
-            if (!peek("}")) {
-                expect(";");
-            }
+            pos = end;
         }
     }
 
@@ -337,12 +435,28 @@ public final class LitmusParser {
             out.add(new Ast.If(c, th, el));
             return;
         }
-        if (t.equals("while") || t.equals("for") || t.equals("do") || t.equals("goto") || t.equals("return")
-            || t.equals("switch")) {
-            throw new UnsupportedLitmusException("'" + t + "' statements");
+        if (t.equals("while")) {
+            next();
+            expect("(");
+            Ast.Expr c = parseExpr();
+            expect(")");
+            out.add(new Ast.While(c, parseBlockOrStmt()));
+            return;
+        }
+        if (t.equals("for") || t.equals("do") || t.equals("goto") || t.equals("return") || t.equals("switch")
+            || t.equals("break") || t.equals("continue")) {
+            throw new UnsupportedLitmusException("'" + t + "' statements (herd7's C has if, while and blocks)");
+        }
+        if (t.equals("(") && peekAt(1, "void") && peekAt(2, ")")) {
+            // (void)expr; evaluates expr for its effect
+            pos += 3;
+            Ast.Expr e = parseExpr();
+            expect(";");
+            out.add(new Ast.Eval(e));
+            return;
         }
         if (TYPE_WORDS.contains(t)) {
-            while (TYPE_WORDS.contains(toks.get(pos))) {
+            while (TYPE_WORDS.contains(toks.get(pos)) || toks.get(pos).equals("srcu_struct")) {
                 next();
             }
             while (true) {
@@ -394,7 +508,8 @@ public final class LitmusParser {
         Map.entry("smp_mb__after_spinlock", Tag.AFTER_SPINLOCK),
         Map.entry("smp_mb__after_unlock_lock", Tag.AFTER_UNLOCK_LOCK), Map.entry("barrier", Tag.BARRIER),
         Map.entry("rcu_read_lock", Tag.RCU_LOCK), Map.entry("rcu_read_unlock", Tag.RCU_UNLOCK),
-        Map.entry("synchronize_rcu", Tag.SYNC_RCU), Map.entry("synchronize_rcu_expedited", Tag.SYNC_RCU));
+        Map.entry("synchronize_rcu", Tag.SYNC_RCU), Map.entry("synchronize_rcu_expedited", Tag.SYNC_RCU),
+        Map.entry("smp_mb__after_srcu_read_unlock", Tag.AFTER_SRCU_READ_UNLOCK));
 
     /** Statement-only primitives; null when the call is an expression (loads, RMWs). */
     private List<Ast.Stmt> statementCall(String f) {
@@ -430,13 +545,18 @@ public final class LitmusParser {
             case "spin_lock": {
                 return List.of(new Ast.Lock(args(f, 1).get(0)));
             }
+            case "srcu_read_unlock":
+            case "srcu_up_read": {
+                List<Ast.Expr> a = args(f, 2);
+                return List.of(new Ast.Store(a.get(0), a.get(1), Tag.SRCU_UNLOCK));
+            }
+            case "synchronize_srcu":
+            case "synchronize_srcu_expedited":
+                return List.of(new Ast.SyncSrcu(args(f, 1).get(0)));
             case "spin_unlock": {
                 return List.of(new Ast.Unlock(args(f, 1).get(0)));
             }
             default:
-                if (f.startsWith("srcu_") || f.startsWith("synchronize_srcu") || f.equals("smp_mb__after_srcu_read_unlock")) {
-                    throw new UnsupportedLitmusException("SRCU (" + f + ")");
-                }
                 return null;
         }
     }
@@ -522,12 +642,23 @@ public final class LitmusParser {
     private Ast.Expr parsePrimary() {
         String t = next();
         if (t.equals("(")) {
-            if (TYPE_WORDS.contains(toks.get(pos))) {
-                throw new UnsupportedLitmusException("casts");
+            if (TYPE_WORDS.contains(toks.get(pos)) || toks.get(pos).equals("void")) {
+                // a cast: herd7's C values are untyped, (T)e is e
+                while (!peek(")")) {
+                    String w = next();
+                    if (!w.equals("*") && !TYPE_WORDS.contains(w) && !w.equals("void") && !isIdent(w)) {
+                        throw new LitmusSyntaxException("bad cast near '" + w + "'");
+                    }
+                }
+                expect(")");
+                return parseUnary();
             }
             Ast.Expr e = parseExpr();
             expect(")");
             return e;
+        }
+        if (t.equals("NULL")) {
+            return new Ast.Const(0);
         }
         if (isNumber(t)) {
             return new Ast.Const(number(t));
@@ -560,6 +691,9 @@ public final class LitmusParser {
                 return new Ast.Load(args(f, 1).get(0), Tag.ONCE);
             case "spin_trylock":
                 return new Ast.TryLock(args(f, 1).get(0));
+            case "srcu_read_lock":
+            case "srcu_down_read":
+                return new Ast.Load(args(f, 1).get(0), Tag.SRCU_LOCK);
             case "spin_is_locked":
                 return new Ast.IsLocked(args(f, 1).get(0));
             case "atomic_add_unless": {
@@ -619,13 +753,10 @@ public final class LitmusParser {
             return new Ast.Rmw(fetch ? Ast.RmwKind.FETCH_OP : Ast.RmwKind.OP_RETURN, op, suffixTag(sfx), loc,
                 operand, null);
         }
-        if (f.startsWith("srcu_") || f.startsWith("synchronize_srcu")) {
-            throw new UnsupportedLitmusException("SRCU (" + f + ")");
-        }
         if (FENCES.containsKey(f) || f.equals("WRITE_ONCE") || f.equals("smp_store_release") || f.startsWith("spin_")) {
             throw new UnsupportedLitmusException(f + " used as a value");
         }
-        throw new UnsupportedLitmusException("primitive " + f);
+        throw new UnsupportedLitmusException("primitive " + f + " (not in linux-kernel.def)");
     }
 
     /** Only the atomic_* spellings linux-kernel.def defines. */
@@ -658,6 +789,14 @@ public final class LitmusParser {
     // ---- conditions ---------------------------------------------------------------------------
 
     private Condition.Prop parseProp() {
+        Condition.Prop left = parseDisj();
+        if (accept("=") && accept(">")) {
+            return new Condition.Or(new Condition.Not(left), parseProp()); // p => q, right-associative
+        }
+        return left;
+    }
+
+    private Condition.Prop parseDisj() {
         Condition.Prop left = parseConj();
         while (accept("\\/")) {
             left = new Condition.Or(left, parseConj());
@@ -673,8 +812,37 @@ public final class LitmusParser {
         return left;
     }
 
+    /** P:reg, N:reg, x, [x] or *x: a register (thread, name) or a location (-1, name). */
+    private Object[] conditionLocation() {
+        if (accept("[")) {
+            String name = next();
+            if (!isIdent(name)) {
+                throw new LitmusSyntaxException("bad location '[" + name + "]' in the condition");
+            }
+            if (isNumber(toks.get(pos))) {
+                throw new UnsupportedLitmusException("arrays in the condition (" + name + "[" + toks.get(pos) + "])");
+            }
+            expect("]");
+            return new Object[] {-1, name};
+        }
+        accept("*");
+        String name = next();
+        int thread = -1;
+        if ((isNumber(name) || name.matches("P[0-9]+")) && accept(":")) {
+            thread = name.startsWith("P") ? Integer.parseInt(name.substring(1)) : (int) number(name);
+            name = next();
+        }
+        if (!isIdent(name)) {
+            throw new LitmusSyntaxException("bad condition term '" + name + "'");
+        }
+        if (peek("[")) {
+            throw new UnsupportedLitmusException("arrays in the condition (" + name + "[...])");
+        }
+        return new Object[] {thread, name};
+    }
+
     private Condition.Prop parsePropUnary() {
-        if (accept("~")) {
+        if (accept("~") || accept("not")) {
             return new Condition.Not(parsePropUnary());
         }
         if (accept("(")) {
@@ -688,33 +856,45 @@ public final class LitmusParser {
         if (accept("false")) {
             return new Condition.Truth(false);
         }
-        int thread = -1;
-        String name = next();
-        if (isNumber(name) && accept(":")) {
-            thread = (int) number(name);
-            name = next();
+        if (peek("fault") || peek("Fault")) {
+            throw new UnsupportedLitmusException("fault(...) conditions");
         }
-        if (!isIdent(name)) {
-            throw new LitmusSyntaxException("bad condition term '" + name + "'");
-        }
+        Object[] lhs = conditionLocation();
+        int thread = (Integer) lhs[0];
+        String name = (String) lhs[1];
         boolean negated;
-        if (accept("=")) {
+        if (accept("=") || accept("==")) {
             negated = false;
         } else if (accept("!=")) {
             negated = true;
+        } else if (peek("/\\") || peek("\\/") || peek(")") || pos == toks.size()) {
+            // herd7: a bare location in a condition stands for "location = 0"
+            Condition.Atom atom = new Condition.Atom(thread, name, 0, null);
+            return atom;
         } else {
             throw new LitmusSyntaxException("expected '=' after " + name + " in the condition");
         }
+        Condition.Prop atom;
+        if (peek("{")) {
+            throw new UnsupportedLitmusException("arrays in the condition (" + name + " = {...})");
+        }
         boolean neg = accept("-");
-        accept("&");
-        String v = next();
-        Condition.Atom atom;
-        if (isNumber(v)) {
-            atom = new Condition.Atom(thread, name, neg ? -number(v) : number(v), null);
-        } else if (isIdent(v)) {
-            atom = new Condition.Atom(thread, name, 0, v);
+        boolean amp = accept("&");
+        String v = toks.get(pos);
+        if (!neg && !amp && (peek("[") || peek("*") || (isNumber(v) || v.matches("P[0-9]+")) && peekAt(1, ":"))) {
+            Object[] rhs = conditionLocation(); // 0:r2=0:r3: the two final values are equal
+            atom = new Condition.Same(thread, name, (Integer) rhs[0], (String) rhs[1]);
         } else {
-            throw new LitmusSyntaxException("bad value '" + v + "' in the condition");
+            next();
+            if (isNumber(v)) {
+                atom = new Condition.Atom(thread, name, neg ? -number(v) : number(v), null);
+            } else if (v.equals("NULL")) {
+                atom = new Condition.Atom(thread, name, 0, null);
+            } else if (isIdent(v)) {
+                atom = new Condition.Atom(thread, name, 0, v);
+            } else {
+                throw new LitmusSyntaxException("bad value '" + v + "' in the condition");
+            }
         }
         return negated ? new Condition.Not(atom) : atom;
     }

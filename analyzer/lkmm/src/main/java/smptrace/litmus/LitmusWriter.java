@@ -63,6 +63,8 @@ public final class LitmusWriter {
             } else if (s instanceof Ast.If i) {
                 registers(i.then(), regs);
                 registers(i.otherwise(), regs);
+            } else if (s instanceof Ast.While w) {
+                registers(w.body(), regs);
             }
         }
     }
@@ -79,12 +81,19 @@ public final class LitmusWriter {
                     case PLAIN -> sb.append('*').append(a).append(" = ").append(v).append(";\n");
                     case ONCE -> sb.append("WRITE_ONCE(*").append(a).append(", ").append(v).append(");\n");
                     case RELEASE -> sb.append("smp_store_release(").append(a).append(", ").append(v).append(");\n");
+                    case SRCU_UNLOCK -> sb.append("srcu_read_unlock(").append(a).append(", ").append(v).append(");\n");
                     default -> throw new UnsupportedLitmusException("a store tagged " + st.tag());
                 }
             } else if (s instanceof Ast.Eval e) {
                 sb.append(expr(e.expr())).append(";\n");
             } else if (s instanceof Ast.Fence f) {
                 sb.append(f.tag().fenceCall()).append("();\n");
+            } else if (s instanceof Ast.SyncSrcu ss) {
+                sb.append("synchronize_srcu(").append(expr(ss.address())).append(");\n");
+            } else if (s instanceof Ast.While w) {
+                sb.append("while (").append(expr(w.condition())).append(") {\n");
+                body(sb, w.body(), depth + 1);
+                sb.append("\t".repeat(depth)).append("}\n");
             } else if (s instanceof Ast.Lock l) {
                 sb.append("spin_lock(").append(expr(l.address())).append(");\n");
             } else if (s instanceof Ast.Unlock u) {
@@ -136,6 +145,7 @@ public final class LitmusWriter {
                 case PLAIN -> "*" + a;
                 case ONCE -> "READ_ONCE(*" + a + ")";
                 case ACQUIRE -> "smp_load_acquire(" + a + ")";
+                case SRCU_LOCK -> "srcu_read_lock(" + a + ")";
                 default -> throw new UnsupportedLitmusException("a load tagged " + l.tag());
             };
         } else if (e instanceof Ast.Unary u) {

@@ -6,9 +6,10 @@ import smptrace.lkmm.EventClass;
 import smptrace.lkmm.Tag;
 
 /**
- * What {@link LitmusDecider} enumerates before it combines processes, for code that checks a real
- * run against the model (the engine cross-check of {@code smptrace litmus}): the shared locations
- * and, per process, every control-flow path as its events in program order. Values are rendered as
+ * What {@link LitmusDecider} enumerates, for code that checks a real run against the model (the
+ * engine cross-check of {@code smptrace litmus}): the shared locations and, per process, every
+ * path that occurs in a candidate execution whose values are consistent (values solved, no symbolic
+ * value left: a run can show it), as its events in program order. Values are rendered as
  * in {@link LitmusDecider#decide(LitmusTest, java.util.function.Consumer)}: decimal, or the name of
  * the location a pointer points to.
  *

@@ -15,7 +15,11 @@ final class ProgramLayout {
     private final List<Boolean> lock = new ArrayList<>();
     private final List<Long> init = new ArrayList<>();
     /** Initial register values per thread. */
-    final List<Map<String, Long>> registerInit = new ArrayList<>();
+    final List<Map<String, Sym>> registerInit = new ArrayList<>();
+    /** Locations whose address is a value somewhere (initial state, stored, compared, computed). */
+    private final java.util.Set<Integer> addressTaken = new java.util.TreeSet<>();
+    private int[] dataTargets;
+    private int[] lockTargets;
 
     ProgramLayout(LitmusTest t) {
         for (Ast.Init i : t.init()) {
@@ -52,9 +56,33 @@ final class ProgramLayout {
                 if (i.thread() >= registerInit.size()) {
                     throw new LitmusSyntaxException("initial value for register of missing process P" + i.thread());
                 }
-                registerInit.get(i.thread()).put(i.name(), v);
+                registerInit.get(i.thread()).put(i.name(), Sym.constant(v));
+            }
+            if (i.pointsTo() != null) {
+                addressTaken.add(index.get(i.pointsTo()));
             }
         }
+        for (Ast.Thread th : t.threads()) {
+            takenInStmts(th.body());
+        }
+        List<Integer> data = new ArrayList<>();
+        List<Integer> locks = new ArrayList<>();
+        for (int l = 0; l < names.size(); l++) {
+            if (lock.get(l)) {
+                locks.add(l);
+            } else if (addressTaken.contains(l)) {
+                data.add(l);
+            }
+        }
+        if (data.isEmpty()) {
+            for (int l = 0; l < names.size(); l++) {
+                if (!lock.get(l)) {
+                    data.add(l);
+                }
+            }
+        }
+        dataTargets = data.stream().mapToInt(Integer::intValue).toArray();
+        lockTargets = locks.stream().mapToInt(Integer::intValue).toArray();
         for (int l = 0; l < names.size(); l++) {
             if (lock.get(l) && init.get(l) != 0) {
                 throw new UnsupportedLitmusException("spinlock " + names.get(l) + " initialised to a value");
@@ -71,6 +99,13 @@ final class ProgramLayout {
             addConditionLocations(o.right());
         } else if (p instanceof Condition.Not n) {
             addConditionLocations(n.operand());
+        } else if (p instanceof Condition.Same q) {
+            if (q.thread() < 0) {
+                add(q.name());
+            }
+            if (q.otherThread() < 0) {
+                add(q.otherName());
+            }
         } else if (p instanceof Condition.Atom a) {
             if (a.thread() < 0) {
                 add(a.name());
@@ -101,6 +136,58 @@ final class ProgramLayout {
             } else if (s instanceof Ast.If i) {
                 markLocks(i.then());
                 markLocks(i.otherwise());
+            } else if (s instanceof Ast.While w) {
+                markLocks(w.body());
+            }
+        }
+    }
+
+    /** The locations a computed address may name: spinlocks, or the data locations whose address is taken. */
+    int[] pointerTargets(boolean lockOps) {
+        return lockOps ? lockTargets : dataTargets;
+    }
+
+    private void takenInStmts(List<Ast.Stmt> body) {
+        for (Ast.Stmt s : body) {
+            if (s instanceof Ast.Assign a) {
+                taken(a.value(), false);
+            } else if (s instanceof Ast.Store st) {
+                taken(st.address(), true);
+                taken(st.value(), false);
+            } else if (s instanceof Ast.Eval e) {
+                taken(e.expr(), false);
+            } else if (s instanceof Ast.If i) {
+                taken(i.condition(), false);
+                takenInStmts(i.then());
+                takenInStmts(i.otherwise());
+            } else if (s instanceof Ast.While w) {
+                taken(w.condition(), false);
+                takenInStmts(w.body());
+            }
+        }
+    }
+
+    /** Records location names used as values; a bare name in an address position is only an access. */
+    private void taken(Ast.Expr e, boolean address) {
+        if (e instanceof Ast.Name n) {
+            Integer l = index.get(n.name());
+            if (l != null && !address) {
+                addressTaken.add(l);
+            }
+        } else if (e instanceof Ast.Load ld) {
+            taken(ld.address(), true);
+        } else if (e instanceof Ast.Unary u) {
+            taken(u.operand(), false);
+        } else if (e instanceof Ast.Binary b) {
+            taken(b.left(), false);
+            taken(b.right(), false);
+        } else if (e instanceof Ast.Rmw r) {
+            taken(r.address(), true);
+            if (r.operand() != null) {
+                taken(r.operand(), false);
+            }
+            if (r.operand2() != null) {
+                taken(r.operand2(), false);
             }
         }
     }

@@ -22,14 +22,93 @@ import static smptrace.lkmm.Rel.union;
  * (tools/memory-model, the 2025 "softcoded tags" version with rmw-sequence, variant lkmmv2),
  * stated over {@link Execution}. This is the one place in smptrace that states the LKMM rules;
  * every local below carries the name the cat files give it, and the order follows the files so
- * the two can be read side by side. SRCU is not modelled (callers reject programs using it).
+ * the two can be read side by side. SRCU follows the bell and cat: srcu_read_lock() is a load
+ * tagged Srcu-lock of the srcu_struct, srcu_read_unlock() a store tagged Srcu-unlock of the index,
+ * synchronize_srcu() a Sync-srcu event that carries the srcu_struct's location (a FENCE-class event
+ * with a location here; herd7's SRCU action is neither R, W nor F).
  *
- * <p>Stateless and thread-safe.
+ * <p>Stateless and thread-safe; a {@link Prepared} is immutable once built.
  */
 public final class LinuxKernelCat {
 
-    /** Decides one candidate execution. */
-    public Judgement judge(Execution x) {
+    /**
+     * The parts of the model that depend only on the events, program order and dependencies of a
+     * candidate (not on rf or co): computed once per combination of control-flow paths and shared
+     * by every rf and co choice judged over it.
+     */
+    public static final class Prepared {
+        final int n;
+        String staticViolation;
+        boolean mixedAccesses;
+        long all;
+        long iw;
+        long r;
+        long w;
+        long fences;
+        long primM;
+        long lkr;
+        long lkw;
+        long ul;
+        long lf;
+        long ru;
+        long once;
+        long acquireTag;
+        long releaseTag;
+        long mbTag;
+        long noreturnTag;
+        long rmbF;
+        long wmbF;
+        long beforeAtomic;
+        long afterAtomic;
+        long afterSpinlock;
+        long afterUnlockLock;
+        long barrierF;
+        long syncRcu;
+        long rcuLock;
+        long rcuUnlock;
+        long srcuLock;
+        long srcuUnlock;
+        long syncSrcu;
+        long afterSrcuUnlock;
+        long primR;
+        long primW;
+        long m;
+        long rmwSet;
+        long failedRmw;
+        long acquire;
+        long release;
+        long mbSet;
+        long noreturn;
+        long marked;
+        long plain;
+        long r4rmb;
+        long[] po;
+        long[] locRel;
+        long[] locAny;
+        long[] intRel;
+        long[] ext;
+        long[] poLoc;
+        long[] acqPo;
+        long[] poRel;
+        long[] poUlLkPoStatic;
+        long[] rmb;
+        long[] wmb;
+        long[] mbStatic;
+        long[] gp;
+        long[] rcuRscsiStatic;
+        long[] xrmw;
+        long[] xaddr;
+        long[] xdata;
+        long[] xctrl;
+        long[] dataNoSrcuUnlock;
+
+        Prepared(int n) {
+            this.n = n;
+        }
+    }
+
+    /** The rf- and co-independent part of the model for the events of {@code x} (its rf and co are ignored). */
+    public Prepared prepare(Execution x) {
         final int n = x.n;
         final long all = Rel.all(n);
 
@@ -39,6 +118,7 @@ public final class LinuxKernelCat {
         long once = 0, acquireTag = 0, releaseTag = 0, mbTag = 0, noreturnTag = 0;
         long rmbF = 0, wmbF = 0, beforeAtomic = 0, afterAtomic = 0, afterSpinlock = 0, afterUnlockLock = 0;
         long barrierF = 0, syncRcu = 0, rcuLock = 0, rcuUnlock = 0;
+        long srcuLock = 0, srcuUnlock = 0, syncSrcu = 0, afterSrcuUnlock = 0;
         for (int e = 0; e < n; e++) {
             long b = 1L << e;
             EventClass c = x.cls[e];
@@ -79,6 +159,10 @@ public final class LinuxKernelCat {
                 case BARRIER: barrierF |= b; break;
                 case SYNC_RCU: syncRcu |= b; break;
                 case RCU_LOCK: rcuLock |= b; break;
+                case SRCU_LOCK: srcuLock |= b; break;
+                case SRCU_UNLOCK: srcuUnlock |= b; break;
+                case SYNC_SRCU: syncSrcu |= b; break;
+                case AFTER_SRCU_READ_UNLOCK: afterSrcuUnlock |= b; break;
                 case RCU_UNLOCK: rcuUnlock |= b; break;
                 default: break;
             }
@@ -90,6 +174,7 @@ public final class LinuxKernelCat {
 
         final long[] po = x.po;
         final long[] locRel = new long[n];
+        final long[] locAny = new long[n]; // herd7's loc: every event with a location (Sync-srcu too)
         final long[] intRel = new long[n];
         for (int i = 0; i < n; i++) {
             long sameLoc = 0, sameThread = 0;
@@ -103,6 +188,13 @@ public final class LinuxKernelCat {
             }
             locRel[i] = sameLoc;
             intRel[i] = sameThread;
+            long anyLoc = 0;
+            for (int j = 0; j < n; j++) {
+                if (x.loc[i] >= 0 && x.loc[i] == x.loc[j]) {
+                    anyLoc |= 1L << j;
+                }
+            }
+            locAny[i] = anyLoc;
         }
         final long[] ext = new long[n];
         for (int i = 0; i < n; i++) {
@@ -117,48 +209,25 @@ public final class LinuxKernelCat {
         final long mbSet = mbTag & ~failedRmw;
         final long noreturn = noreturnTag & ~primW;
         final long marked = (all & ~primM) | iw | once | releaseTag | acquireTag | mbTag | rmwSet
-            | lkr | lkw | ul | lf | ru;
+            | lkr | lkw | ul | lf | ru | srcuLock | srcuUnlock;
         final long plain = primM & ~marked;
 
-        final long[] rf = x.rf;
-        final long[] co = x.co;
-        final long[] rmw = x.rmw;
-        final long[] fr = seq(inverse(rf), co);
-        final long[] rfe = inter(rf, ext);
-        final long[] rfi = inter(rf, intRel);
-        final long[] coe = inter(co, ext);
-        final long[] fre = inter(fr, ext);
-
         // ---- lock.cat checks ------------------------------------------------------------------
+        String staticViolation = null;
         if (lkr != 0 || lkw != 0 || ul != 0 || lf != 0 || ru != 0) {
             long[] ulBetween = seq(poLoc, restrict(ul, poLoc, all));
             if (!isEmpty(minus(restrict(lkw, poLoc, lkr), ulBetween))) {
-                return Judgement.forbidden("lock-nest");
+                staticViolation = "lock-nest";
             }
             if (!isEmpty(minus(restrict(lkw, poLoc, ru), ulBetween))) {
-                return Judgement.forbidden("nested-is-locked");
+                staticViolation = "nested-is-locked";
             }
         }
 
-        // ---- Fundamental coherence ordering ---------------------------------------------------
-        if (!acyclic(union(poLoc, union(rf, co, fr)))) {
-            return Judgement.forbidden("coherence");
-        }
-        if (!isEmpty(inter(rmw, seq(fre, coe)))) {
-            return Judgement.forbidden("atomic");
-        }
-
-        // ---- linux-kernel.bell: dependencies carried through plain accesses ------------------
-        final long[] carryDep = star(seq(x.data, rfi)); // [~Srcu-unlock]: no SRCU events here
-        final long[] addr = seq(carryDep, x.addr);
-        final long[] ctrl = seq(carryDep, x.ctrl);
-        final long[] data = seq(carryDep, x.data);
-
-        // ---- Basic relations --------------------------------------------------------------------
+        // ---- Basic relations (static part) ----------------------------------------------------
         final long[] acqPo = restrict(acquire, po, m);
         final long[] poRel = restrict(m, po, release);
-        final long[] poUnlockLockPo = seq(seq(po, restrict(ul, union(po, rf), lkr)), po);
-
+        final long[] poUlLkPoStatic = ul == 0 ? new long[n] : seq(seq(po, restrict(ul, po, lkr)), po);
         final long r4rmb = r & ~noreturn;
         final long[] rmb = restrict(r4rmb, fencerel(po, rmbF), r4rmb);
         final long[] wmb = restrict(w, fencerel(po, wmbF), w);
@@ -173,13 +242,204 @@ public final class LinuxKernelCat {
         if (afterSpinlock != 0) {
             mb = union(mb, seq(restrict(m, opt(po), lkw), restrict(all, fencerel(po, afterSpinlock), m)));
         }
+        if (afterSrcuUnlock != 0) {
+            mb = union(mb, seq(restrict(m, opt(po), srcuUnlock), restrict(all, fencerel(po, afterSrcuUnlock), m)));
+        }
+        final long[] mbStatic = mb;
+        final long[] gp = seq(restrict(all, po, syncRcu | syncSrcu), opt(po));
+        final long[] rcuRscsiStatic = rcuLock == 0 && rcuUnlock == 0 ? new long[n]
+            : inverse(rcuRscs(x, po, rcuLock, rcuUnlock));
+        final long[] xrmw = x.rmw;
+        final long[] xaddr = x.addr;
+        final long[] xdata = x.data;
+        final long[] xctrl = x.ctrl;
+        final long[] dataNoSrcuUnlock = restrict(all, x.data, ~srcuUnlock);
+        boolean mixedAccesses = false;
+        if (plain != 0) {
+            long[] barrier = union(fencerel(po, barrierF | rmbF | wmbF | mbSet | syncRcu | syncSrcu | beforeAtomic
+                    | afterAtomic | acquire | release | rcuLock | rcuUnlock | srcuLock | srcuUnlock),
+                restrict(all, po, release), restrict(acquire, po, all));
+            long[] poLocNoBarrier = minus(poLoc, barrier);
+            mixedAccesses = !isEmpty(restrict(plain & w, poLocNoBarrier, marked))
+                || !isEmpty(restrict(marked, poLocNoBarrier, plain & w));
+        }
+        Prepared p = new Prepared(n);
+        p.staticViolation = staticViolation;
+        p.mixedAccesses = mixedAccesses;
+        p.all = all;
+        p.iw = iw;
+        p.r = r;
+        p.w = w;
+        p.fences = fences;
+        p.primM = primM;
+        p.lkr = lkr;
+        p.lkw = lkw;
+        p.ul = ul;
+        p.lf = lf;
+        p.ru = ru;
+        p.once = once;
+        p.acquireTag = acquireTag;
+        p.releaseTag = releaseTag;
+        p.mbTag = mbTag;
+        p.noreturnTag = noreturnTag;
+        p.rmbF = rmbF;
+        p.wmbF = wmbF;
+        p.beforeAtomic = beforeAtomic;
+        p.afterAtomic = afterAtomic;
+        p.afterSpinlock = afterSpinlock;
+        p.afterUnlockLock = afterUnlockLock;
+        p.barrierF = barrierF;
+        p.syncRcu = syncRcu;
+        p.rcuLock = rcuLock;
+        p.rcuUnlock = rcuUnlock;
+        p.srcuLock = srcuLock;
+        p.srcuUnlock = srcuUnlock;
+        p.syncSrcu = syncSrcu;
+        p.afterSrcuUnlock = afterSrcuUnlock;
+        p.primR = primR;
+        p.primW = primW;
+        p.m = m;
+        p.rmwSet = rmwSet;
+        p.failedRmw = failedRmw;
+        p.acquire = acquire;
+        p.release = release;
+        p.mbSet = mbSet;
+        p.noreturn = noreturn;
+        p.marked = marked;
+        p.plain = plain;
+        p.r4rmb = r4rmb;
+        p.po = po;
+        p.locRel = locRel;
+        p.locAny = locAny;
+        p.intRel = intRel;
+        p.ext = ext;
+        p.poLoc = poLoc;
+        p.acqPo = acqPo;
+        p.poRel = poRel;
+        p.poUlLkPoStatic = poUlLkPoStatic;
+        p.rmb = rmb;
+        p.wmb = wmb;
+        p.mbStatic = mbStatic;
+        p.gp = gp;
+        p.rcuRscsiStatic = rcuRscsiStatic;
+        p.xrmw = xrmw;
+        p.xaddr = xaddr;
+        p.xdata = xdata;
+        p.xctrl = xctrl;
+        p.dataNoSrcuUnlock = dataNoSrcuUnlock;
+        return p;
+    }
+
+    /** Decides one candidate execution. */
+    public Judgement judge(Execution x) {
+        return judge(prepare(x), x.rf, x.co, true);
+    }
+
+    /**
+     * Decides the candidate made of {@code p}'s events with this rf and co. With {@code flags}
+     * false, only whether it is allowed is decided (the data-race flag is left false), which is all
+     * a search needs once the flag is known or when it prunes partial executions.
+     */
+    public Judgement judge(Prepared p, long[] rf, long[] co, boolean flags) {
+        final int n = p.n;
+        if (p.staticViolation != null) {
+            return Judgement.forbidden(p.staticViolation);
+        }
+        final long all = p.all;
+        final long iw = p.iw;
+        final long r = p.r;
+        final long w = p.w;
+        final long fences = p.fences;
+        final long primM = p.primM;
+        final long lkr = p.lkr;
+        final long lkw = p.lkw;
+        final long ul = p.ul;
+        final long lf = p.lf;
+        final long ru = p.ru;
+        final long once = p.once;
+        final long acquireTag = p.acquireTag;
+        final long releaseTag = p.releaseTag;
+        final long mbTag = p.mbTag;
+        final long noreturnTag = p.noreturnTag;
+        final long rmbF = p.rmbF;
+        final long wmbF = p.wmbF;
+        final long beforeAtomic = p.beforeAtomic;
+        final long afterAtomic = p.afterAtomic;
+        final long afterSpinlock = p.afterSpinlock;
+        final long afterUnlockLock = p.afterUnlockLock;
+        final long barrierF = p.barrierF;
+        final long syncRcu = p.syncRcu;
+        final long rcuLock = p.rcuLock;
+        final long rcuUnlock = p.rcuUnlock;
+        final long srcuLock = p.srcuLock;
+        final long srcuUnlock = p.srcuUnlock;
+        final long syncSrcu = p.syncSrcu;
+        final long afterSrcuUnlock = p.afterSrcuUnlock;
+        final long primR = p.primR;
+        final long primW = p.primW;
+        final long m = p.m;
+        final long rmwSet = p.rmwSet;
+        final long failedRmw = p.failedRmw;
+        final long acquire = p.acquire;
+        final long release = p.release;
+        final long mbSet = p.mbSet;
+        final long noreturn = p.noreturn;
+        final long marked = p.marked;
+        final long plain = p.plain;
+        final long r4rmb = p.r4rmb;
+        final long[] po = p.po;
+        final long[] locRel = p.locRel;
+        final long[] locAny = p.locAny;
+        final long[] intRel = p.intRel;
+        final long[] ext = p.ext;
+        final long[] poLoc = p.poLoc;
+        final long[] acqPo = p.acqPo;
+        final long[] poRel = p.poRel;
+        final long[] poUlLkPoStatic = p.poUlLkPoStatic;
+        final long[] rmb = p.rmb;
+        final long[] wmb = p.wmb;
+        final long[] mbStatic = p.mbStatic;
+        final long[] gp = p.gp;
+        final long[] rcuRscsiStatic = p.rcuRscsiStatic;
+        final long[] xrmw = p.xrmw;
+        final long[] xaddr = p.xaddr;
+        final long[] xdata = p.xdata;
+        final long[] xctrl = p.xctrl;
+        final long[] dataNoSrcuUnlock = p.dataNoSrcuUnlock;
+        final boolean mixedAccesses = p.mixedAccesses;
+        final long[] rmw = xrmw;
+        final long[] fr = seq(inverse(rf), co);
+        final long[] rfe = inter(rf, ext);
+        final long[] rfi = inter(rf, intRel);
+        final long[] coe = inter(co, ext);
+        final long[] fre = inter(fr, ext);
+
+        // ---- Fundamental coherence ordering ---------------------------------------------------
+        if (!acyclic(union(poLoc, union(rf, co, fr)))) {
+            return Judgement.forbidden("coherence");
+        }
+        if (!isEmpty(inter(rmw, seq(fre, coe)))) {
+            return Judgement.forbidden("atomic");
+        }
+
+        // ---- linux-kernel.bell: dependencies carried through plain accesses ------------------
+        final boolean carries = !isEmpty(dataNoSrcuUnlock) && !isEmpty(rfi);
+        final long[] carryDep = carries ? star(seq(dataNoSrcuUnlock, rfi)) : null;
+        final long[] addr = carries ? seq(carryDep, xaddr) : xaddr;
+        final long[] ctrl = carries ? seq(carryDep, xctrl) : xctrl;
+        final long[] data = carries ? seq(carryDep, xdata) : xdata;
+
+        // ---- Basic relations (rf-dependent part) -------------------------------------------------
+        final long[] poUnlockLockPo = ul == 0 ? poUlLkPoStatic
+            : union(poUlLkPoStatic, seq(seq(po, restrict(ul, rf, lkr)), po));
+        long[] mb = mbStatic;
         if (afterUnlockLock != 0) {
             mb = union(mb, seq(restrict(m, poUnlockLockPo, afterUnlockLock), restrict(all, po, m)));
         }
-        final long[] gp = seq(restrict(all, po, syncRcu), opt(po));
         final long[] strongFence0 = union(mb, gp);
         final long[] nonrwFence = union(strongFence0, poRel, acqPo);
         final long[] fence0 = union(nonrwFence, wmb, rmb);
+
 
         // ---- Instruction execution ordering -----------------------------------------------------
         final long[] dep = union(addr, data);
@@ -217,11 +477,17 @@ public final class LinuxKernelCat {
         long[] fence = fence0;
         long[] strongFence = strongFence0;
         long[] rb = new long[n];
-        if (syncRcu != 0 || rcuLock != 0 || rcuUnlock != 0) {
-            long[] rcuRscsi = inverse(rcuRscs(x, po, rcuLock, rcuUnlock));
+        if (syncRcu != 0 || rcuLock != 0 || rcuUnlock != 0 || syncSrcu != 0 || srcuLock != 0) {
+            long[] rcuRscsi = rcuRscsiStatic;
             long[] rcuGp = id(n, syncRcu);
+            long[] srcuGp = id(n, syncSrcu);
+            // bell: carry-srcu-data = (data ; [~Srcu-unlock] ; rf)*
+            //       srcu-rscs = ([Srcu-lock] ; carry-srcu-data ; data ; [Srcu-unlock]) & loc
+            long[] carrySrcuData = star(seq(dataNoSrcuUnlock, rf));
+            long[] srcuRscsi = srcuLock == 0 ? new long[n]
+                : inverse(inter(restrict(srcuLock, seq(carrySrcuData, xdata), srcuUnlock), locAny));
             long[] rcuLink = seq(seq(seq(opt(po), hbStar), seq(pbStar, prop)), po);
-            long[] rcuOrder = rcuOrder(n, rcuGp, rcuRscsi, rcuLink);
+            long[] rcuOrder = rcuOrder(n, rcuGp, rcuRscsi, srcuGp, srcuRscsi, locAny, rcuLink);
             long[] rcuFence = seq(seq(po, rcuOrder), opt(po));
             fence = union(fence, rcuFence);
             strongFence = union(strongFence, rcuFence);
@@ -232,15 +498,6 @@ public final class LinuxKernelCat {
         }
 
         // ---- Plain accesses and data races ------------------------------------------------------
-        boolean mixedAccesses = false;
-        if (plain != 0) {
-            long[] barrier = union(fencerel(po, barrierF | rmbF | wmbF | mbSet | syncRcu | beforeAtomic
-                    | afterAtomic | acquire | release | rcuLock | rcuUnlock),
-                restrict(all, po, release), restrict(acquire, po, all));
-            long[] poLocNoBarrier = minus(poLoc, barrier);
-            mixedAccesses = !isEmpty(restrict(plain & w, poLocNoBarrier, marked))
-                || !isEmpty(restrict(marked, poLocNoBarrier, plain & w));
-        }
         if (plain == 0) {
             return new Judgement(true, null, false, mixedAccesses);
         }
@@ -266,6 +523,9 @@ public final class LinuxKernelCat {
         final long[] wwIncoh = inter(inter(preRace, co), inverse(wwVis));
         if (!isEmpty(union(wrIncoh, rwIncoh, wwIncoh))) {
             return Judgement.forbidden("plain-coherence");
+        }
+        if (!flags) {
+            return new Judgement(true, null, false, mixedAccesses);
         }
         final long[] wwNonrace = inter(inter(wwVis, union(cross(n, marked, w), rwXbstar)),
             union(cross(n, w, marked), wrVis));
@@ -335,18 +595,24 @@ public final class LinuxKernelCat {
         }
     }
 
-    /** The least fixpoint of linux-kernel.cat's recursive rcu-order (RCU clauses; no SRCU). */
-    private static long[] rcuOrder(int n, long[] rcuGp, long[] rcuRscsi, long[] rcuLink) {
+    /** The least fixpoint of linux-kernel.cat's recursive rcu-order, RCU and SRCU clauses. */
+    private static long[] rcuOrder(int n, long[] rcuGp, long[] rcuRscsi, long[] srcuGp, long[] srcuRscsi,
+                                   long[] loc, long[] rcuLink) {
+        long[] base = union(union(rcuGp, srcuGp),
+            union(seq(seq(rcuGp, rcuLink), rcuRscsi), seq(seq(rcuRscsi, rcuLink), rcuGp)),
+            union(inter(seq(seq(srcuGp, rcuLink), srcuRscsi), loc), inter(seq(seq(srcuRscsi, rcuLink), srcuGp), loc)));
         long[] gpLink = seq(rcuGp, rcuLink);
         long[] rscsiLink = seq(rcuRscsi, rcuLink);
-        long[] base = union(rcuGp, seq(gpLink, rcuRscsi), seq(rscsiLink, rcuGp));
+        long[] sgpLink = seq(srcuGp, rcuLink);
+        long[] srscsiLink = seq(srcuRscsi, rcuLink);
         long[] order = base;
         while (true) {
-            long[] linkOrderLink = seq(seq(rcuLink, order), rcuLink);
+            long[] orderLink = seq(order, rcuLink);
             long[] next = union(base,
-                union(seq(seq(rcuGp, linkOrderLink), rcuRscsi), seq(seq(rcuRscsi, linkOrderLink), rcuGp)),
-                seq(seq(order, rcuLink), order));
-            next = union(next, order);
+                union(seq(seq(gpLink, orderLink), rcuRscsi), seq(seq(rscsiLink, orderLink), rcuGp)),
+                union(inter(seq(seq(sgpLink, orderLink), srcuRscsi), loc),
+                    inter(seq(seq(srscsiLink, orderLink), srcuGp), loc)));
+            next = union(next, seq(orderLink, order), order);
             if (java.util.Arrays.equals(next, order)) {
                 return order;
             }

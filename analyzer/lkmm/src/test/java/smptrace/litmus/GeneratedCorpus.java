@@ -23,7 +23,7 @@ import smptrace.lkmm.Tag;
  * <pre>
  * mvn -q -o test-compile -pl analyzer
  * java -cp analyzer/lkmm/target/test-classes:analyzer/lkmm/target/classes \
- *     smptrace.litmus.GeneratedCorpus analyzer/src/test/resources/litmus/generated 300 20260701 \
+ *     smptrace.litmus.GeneratedCorpus analyzer/lkmm/src/test/resources/litmus/generated 300 20260701 \
  *     ../shared/tools/herd7-lkmm
  * </pre>
  */

@@ -44,9 +44,13 @@ public final class LitmusRunCommand {
     }
 
     /** {@code record}: run the engine (else model only); {@code runs} per test; {@code keepTrace}: where to leave the trace, or null. */
-    public record Options(boolean record, int runs, long seed, Path keepTrace) {
+    public record Options(boolean record, int runs, long seed, Path keepTrace, long timeoutPerTestMillis) {
+        public Options(boolean record, int runs, long seed, Path keepTrace) {
+            this(record, runs, seed, keepTrace, 0);
+        }
+
         public static Options defaults() {
-            return new Options(true, 16, 1, null);
+            return new Options(true, 16, 1, null, 0);
         }
     }
 
@@ -75,6 +79,8 @@ public final class LitmusRunCommand {
     /** One test of the batch. */
     static final class Item {
         final Path file;
+        /** The test's text when it comes from a packed corpus, else null (read from {@code file}). */
+        String text;
         String name;
         String expected;
         LitmusTest test;
@@ -105,23 +111,49 @@ public final class LitmusRunCommand {
                     err.println("smptrace litmus: cannot read directory " + p + ": " + e.getMessage());
                     return 2;
                 }
-            } else if (Files.isRegularFile(p) && Files.isReadable(p)) {
+            } else if (Files.isRegularFile(p) && Files.isReadable(p)) { // a test, or a packed corpus (.litmus.gz)
                 files.add(p);
             } else {
                 err.println("smptrace litmus: cannot read " + p + (Files.exists(p) ? "" : " (no such file or directory)"));
                 return 2;
             }
         }
-        List<Item> items = new ArrayList<>();
+        List<Item> pending = new ArrayList<>();
         for (Path f : files) {
-            Item it = new Item(f);
+            if (f.getFileName().toString().endsWith(".litmus.gz")) {
+                try {
+                    for (String t : unpack(f)) {
+                        Item it = new Item(f);
+                        it.text = t;
+                        pending.add(it);
+                    }
+                } catch (IOException e) {
+                    err.println("smptrace litmus: cannot read " + f + ": " + e.getMessage());
+                    return 2;
+                }
+            } else {
+                pending.add(new Item(f));
+            }
+        }
+        List<Item> items = new ArrayList<>();
+        Table table = new Table(o, out);
+        if (!o.record()) {
+            table.header(); // model only: each row as soon as its test is decided
+        }
+        for (Item it : pending) {
             try {
                 decide(it, o);
             } catch (IOException e) {
-                err.println("smptrace litmus: cannot read " + f + ": " + e.getMessage());
+                err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
                 return 2;
             }
             items.add(it);
+            if (!o.record()) {
+                table.row(it);
+            } else {
+                err.printf("decided %d/%d %s: %s (%d ms)%n", items.size(), pending.size(), it.name,
+                    it.decision.resultText(), it.modelNanos / 1_000_000);
+            }
         }
         if (o.record()) {
             try {
@@ -130,21 +162,25 @@ public final class LitmusRunCommand {
                 err.println("smptrace litmus: " + e.getMessage());
                 return 2;
             }
+            table.header();
+            for (Item it : items) {
+                table.row(it);
+            }
         }
-        return print(items, o, out);
+        return table.summary(items.size());
     }
 
     // ---- the model ----------------------------------------------------------------------------------
 
     private void decide(Item it, Options o) throws IOException {
-        String text = Files.readString(it.file, StandardCharsets.UTF_8);
+        String text = it.text != null ? it.text : Files.readString(it.file, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         it.name = it.file.getFileName().toString().replaceFirst("\\.litmus$", "");
         try {
             it.test = parser.parse(text);
             it.name = it.test.name();
             it.expected = it.test.expected() == null ? null : (it.test.expected() + " " + it.test.expectedFlags()).trim();
-            it.decision = decider.decide(it.test, it.allowed::add);
+            it.decision = decider.decide(it.test, o.record() ? it.allowed::add : null, o.timeoutPerTestMillis());
         } catch (LitmusSyntaxException e) {
             it.decision = unsupported(it.name, "syntax: " + e.getMessage());
             it.expected = LitmusCommand.resultLine(text);
@@ -155,6 +191,8 @@ public final class LitmusRunCommand {
         it.modelNanos = System.nanoTime() - t0;
         if (it.decision.verdict() == Decision.Verdict.UNSUPPORTED) {
             it.notRun = "unsupported by the model";
+        } else if (it.decision.verdict() == Decision.Verdict.TIMEOUT) {
+            it.notRun = "the model timed out";
         } else if (it.decision.noExecutions()) {
             it.notRun = "the model allows no execution (deadlock)";
         } else if (o.record()) {
@@ -309,18 +347,32 @@ public final class LitmusRunCommand {
 
     // ---- the table ----------------------------------------------------------------------------------
 
-    private static int print(List<Item> items, Options o, PrintStream out) {
-        String fmt = "%-52s %-18s %-22s %-5s %5s %8s %7s  %s%n";
-        out.printf(fmt, "test", "expected", "verdict", "agree", "runs", "outcomes", "time ms", "engine cross-check");
-        int agreed = 0;
-        int disagreed = 0;
-        int unchecked = 0;
-        int checkFailed = 0;
-        int notRun = 0;
-        int recorded = 0;
-        long slowest = 0;
+    /** The table: a header, one row per test, a summary line with the counts. */
+    private static final class Table {
+        private static final String FMT = "%-52s %-18s %-22s %-5s %5s %8s %7s  %s%n";
+        private final Options o;
+        private final PrintStream out;
+        int agreed;
+        int disagreed;
+        int unchecked;
+        int checkFailed;
+        int notRun;
+        int recorded;
+        int timedOut;
+        long slowest;
         String slowestName = "";
-        for (Item it : items) {
+
+        Table(Options o, PrintStream out) {
+            this.o = o;
+            this.out = out;
+        }
+
+        void header() {
+            out.printf(FMT, "test", "expected", "verdict", "agree", "runs", "outcomes", "time ms", "engine cross-check");
+            out.flush();
+        }
+
+        void row(Item it) {
             Boolean agrees = it.expected == null ? null : LitmusCommand.agrees(it.expected, it.decision);
             String runs = "-";
             String outcomes = "-";
@@ -340,6 +392,9 @@ public final class LitmusRunCommand {
                 check = "not run: " + it.notRun;
                 notRun++;
             }
+            if (it.decision.verdict() == Decision.Verdict.TIMEOUT) {
+                timedOut++;
+            }
             long ms = (it.modelNanos + it.engineNanos + it.checkNanos) / 1_000_000;
             if (ms >= slowest) {
                 slowest = ms;
@@ -347,8 +402,9 @@ public final class LitmusRunCommand {
             }
             boolean rowOk = (agrees == null || agrees) && (it.check == null || it.check.ok());
             String agree = agrees == null ? (it.check != null && !it.check.ok() ? "NO" : "-") : rowOk ? "yes" : "NO";
-            out.printf(fmt, it.name, it.expected == null ? "-" : it.expected, it.decision.resultText(), agree, runs,
+            out.printf(FMT, it.name, it.expected == null ? "-" : it.expected, it.decision.resultText(), agree, runs,
                 outcomes, ms, check);
+            out.flush();
             if (agrees == null) {
                 unchecked++;
             } else if (agrees) {
@@ -357,14 +413,37 @@ public final class LitmusRunCommand {
                 disagreed++;
             }
         }
-        out.printf("%d tests: %d agree, %d disagree, %d without a Result line", items.size(), agreed, disagreed,
-            unchecked);
-        if (o.record()) {
-            out.printf("; engine: %d recorded (%d runs each), %d cross-check failures, %d not run", recorded, o.runs(),
-                checkFailed, notRun);
+
+        int summary(int tests) {
+            out.printf("%d tests: %d agree, %d disagree, %d without a Result line", tests, agreed, disagreed,
+                unchecked);
+            if (timedOut > 0) {
+                out.printf(", %d timed out", timedOut);
+            }
+            if (o.record()) {
+                out.printf("; engine: %d recorded (%d runs each), %d cross-check failures, %d not run", recorded,
+                    o.runs(), checkFailed, notRun);
+            }
+            out.printf("; slowest %s %d ms%n", slowestName, slowest);
+            return disagreed == 0 && checkFailed == 0 ? 0 : 1;
         }
-        out.printf("; slowest %s %d ms%n", slowestName, slowest);
-        return disagreed == 0 && checkFailed == 0 ? 0 : 1;
+    }
+
+    /** A packed corpus: litmus tests, gzip-compressed, separated by {@link #PACKED_SEPARATOR} lines. */
+    public static final String PACKED_SEPARATOR = "(* ---- *)";
+
+    static List<String> unpack(Path gz) throws IOException {
+        String all;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : all.split(java.util.regex.Pattern.quote(PACKED_SEPARATOR + "\n"))) {
+            if (!t.isBlank()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private static void deleteTree(Path p) {
