@@ -44,7 +44,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class DiyCorpus {
     /** Separates tests in the packed corpus. */
-    static final String SEPARATOR = smptrace.litmus.run.LitmusRunCommand.PACKED_SEPARATOR;
+    static final String SEPARATOR = PackedCorpus.SEPARATOR;
 
     private final Random rnd;
 
@@ -644,18 +644,8 @@ public final class DiyCorpus {
             (System.nanoTime() - start) / 1e9, slowest, max);
     }
 
-    /** The tests of a packed corpus, in order. */
+    /** The tests of a packed corpus, in order (one definition: PackedCorpus). */
     static List<String> unpack(InputStream gz) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (InputStream in = new GZIPInputStream(gz)) {
-            in.transferTo(b);
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : b.toString(StandardCharsets.UTF_8).split(Pattern.quote(SEPARATOR + "\n"))) {
-            if (!t.isBlank()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return PackedCorpus.unpack(gz);
     }
 }

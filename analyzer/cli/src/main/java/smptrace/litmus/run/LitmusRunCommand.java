@@ -429,21 +429,8 @@ public final class LitmusRunCommand {
         }
     }
 
-    /** A packed corpus: litmus tests, gzip-compressed, separated by {@link #PACKED_SEPARATOR} lines. */
-    public static final String PACKED_SEPARATOR = "(* ---- *)";
-
     static List<String> unpack(Path gz) throws IOException {
-        String all;
-        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
-            all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : all.split(java.util.regex.Pattern.quote(PACKED_SEPARATOR + "\n"))) {
-            if (!t.isBlank()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return smptrace.litmus.PackedCorpus.unpack(gz);
     }
 
     private static void deleteTree(Path p) {
