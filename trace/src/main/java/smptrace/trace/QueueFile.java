@@ -123,6 +123,10 @@ final class QueueFile implements AutoCloseable {
                     return; // a trimmed file: the data ends with the file
                 }
                 int h = readInt(f, pos);
+                if (pos == 0 && ((h & META_DATA) == 0 || (h & NOT_COMPLETE) != 0) && h != 0) {
+                    // every queue file opens with Chronicle's own (metadata) header record
+                    throw corrupt(files.get(f).getFileName() + " is not a queue file (it does not start with a queue header)");
+                }
                 if (h == 0) {
                     requireEmpty(f, pos + 4, "an empty record header at byte " + pos);
                     if (!last) {

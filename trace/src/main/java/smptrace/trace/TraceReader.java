@@ -204,6 +204,9 @@ public final class TraceReader implements EventSource {
             record(f, file, at, len);
         });
         if (first[0]) {
+            if (queue.tail() != QueueFile.Tail.END) {
+                throw corrupt(queue.tailDetail() + " before any record");
+            }
             throw new TraceException("empty trace: " + dir + " holds no records");
         }
         if (endStatus >= 0 && queue.tail() != QueueFile.Tail.END) {
