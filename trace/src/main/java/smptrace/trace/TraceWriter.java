@@ -263,6 +263,9 @@ public final class TraceWriter implements AutoCloseable {
      * Past the reserve a failure here ends the trace before the record, not inside it.
      */
     private void claim(long at, long size) throws IOException {
+        if (TEST_DISK_BYTES >= 0 && payloadBytes + size > TEST_DISK_BYTES) {
+            throw new IOException("No space left on device (injected by smptrace.test.diskBytes)");
+        }
         long need = at + size + RESERVE;
         if (need <= allocatedUpTo) {
             return;
@@ -277,9 +280,6 @@ public final class TraceWriter implements AutoCloseable {
         }
         long from = Math.max(allocatedUpTo, at);
         long to = Math.max(need, from + ALLOCATE_CHUNK);
-        if (TEST_DISK_BYTES >= 0 && payloadBytes + size > TEST_DISK_BYTES) {
-            throw new IOException("No space left on device (injected by smptrace.test.diskBytes)");
-        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ZEROS.duplicate();
             long off = from;

@@ -372,7 +372,7 @@ public final class Rec {
     // program; held for LOCK_GIVE_UP_NANOS, it stops the recording.
 
     private static final int SPINS = 64;
-    private static final long LOCK_GIVE_UP_NANOS = 10_000_000_000L;
+    private static final long LOCK_GIVE_UP_NANOS = 2_000_000_000L;
 
     /** Locks o; false (not locked) once recording is off. */
     static boolean lock(KernelObject o) {
@@ -399,7 +399,7 @@ public final class Rec {
             if (o != null ? KOBJ_LOCK.compareAndSet(o, 0, 1) : ARR_LOCK.compareAndSet(s, 0, 1)) {
                 return true;
             }
-            if (!on) {
+            if (!on || failure != null) {
                 return false;
             }
             if (i < SPINS) {
@@ -514,6 +514,7 @@ public final class Rec {
         try {
             KernelObject k = (KernelObject) o;
             ThreadRecorder r = me();
+            r.room();
             if (!lock(k)) {
                 return null;
             }
@@ -544,6 +545,7 @@ public final class Rec {
             }
             ThreadRecorder r = me();
             ArrayShadow a = foreign(array);
+            r.room();
             if (!lock(a)) {
                 return null;
             }
@@ -644,6 +646,7 @@ public final class Rec {
         KernelObject k = (KernelObject) o;
         try {
             ThreadRecorder r = me();
+            r.room();
             if (!lock(k)) {
                 return null;
             }
@@ -760,6 +763,7 @@ public final class Rec {
             return;
         }
         Object o = r.pendObj;
+        r.room();
         if (!(o instanceof KernelObject ? lock((KernelObject) o) : lock((ArrayShadow) o))) {
             r.pending = false;
             return;
@@ -804,6 +808,12 @@ public final class Rec {
             return null;
         }
         KernelObject k = (KernelObject) p;
+        try {
+            me().room(); // a full block is handed off before the lock, not while others wait for it
+        } catch (Throwable t) {
+            fail(t);
+            return null;
+        }
         return lock(k) ? k : null;
     }
 

@@ -75,8 +75,15 @@ final class ThreadRecorder extends BlockEncoder {
         LockSupport.unpark(ownerThread);
     }
 
-    /** Flushes first if the next event might not fit (owner thread only). */
+    /** Where the last complete event ends in buf (owner only). */
+    private int lastEnd;
+
+    /**
+     * Before an event (owner thread only): drops whatever an event left half-encoded (an error
+     * thrown inside the encoder, a StackOverflowError) and flushes first if the next might not fit.
+     */
     void room() {
+        pos = lastEnd;
         if (full()) {
             flush();
         }
@@ -85,6 +92,7 @@ final class ThreadRecorder extends BlockEncoder {
     /** Marks the event just encoded as complete. */
     void end() {
         count++;
+        lastEnd = pos;
         COMMITTED.setRelease(this, ((long) count << 32) | pos);
     }
 
@@ -116,6 +124,7 @@ final class ThreadRecorder extends BlockEncoder {
         firstSeq += count;
         count = 0;
         pos = 0;
+        lastEnd = 0;
         sentEvents = 0;
         sentBytes = 0;
         COMMITTED.setRelease(this, 0L);
