@@ -115,7 +115,9 @@ final class ThreadRecorder extends BlockEncoder {
                     next = new byte[BLOCK]; // the writer is gone: it will not hand a buffer back
                     break;
                 }
-                LockSupport.parkNanos(this, 50_000); // the writer is behind: wait, never drop
+                if (!pipe.writeOne()) { // the writer is behind: help it, or wait; never drop
+                    LockSupport.parkNanos(this, 50_000);
+                }
             }
             spare = null;
             pipe.submit(new BlockPipe.Block(this, tid, firstSeq + sentEvents, count - sentEvents, full, sentBytes, pos - sentBytes));
