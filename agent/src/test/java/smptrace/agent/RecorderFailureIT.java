@@ -158,7 +158,9 @@ class RecorderFailureIT {
                 assertEquals(writes, recordedWrites, "a complete trace holds every write");
             } else {
                 assertEquals(TraceEnd.Status.AGENT_FAILED, end.status(), end.toString());
-                assertTrue(end.detail().contains("StackOverflowError"), end.detail());
+                // the overflow is caught inside the agent, or it escaped between a shadow lock and its
+                // release and the lock left held stopped the recording: either way the trace says so
+                assertTrue(end.detail().contains("StackOverflowError") || end.detail().contains("shadow lock stayed held"), end.detail());
                 assertEquals(1, res.err().lines().filter(l -> l.startsWith("smptrace agent:")).count(), res.err());
                 failures.add(end.detail());
             }
