@@ -58,8 +58,11 @@ public final class TraceWriter implements AutoCloseable {
     private static final long ALLOCATE_CHUNK = 4L << 20;
     /** Always claimed beyond a record: Chronicle's index pages (about 32 KB) and the end record. */
     private static final long RESERVE = 256L << 10;
-    /** Chronicle's mapping block: 1 MiB (a 64 MiB default makes every file 64 MB before it is cut). */
-    private static final long BLOCK_SIZE = Long.getLong("smptrace.trace.blockSize", 1L << 20);
+    /**
+     * Chronicle's mapping block: its 64 MiB default (fewer remaps on long runs). The file is sparse
+     * while recording (no disk needed for the unwritten part) and cut to its content at close.
+     */
+    private static final long BLOCK_SIZE = Long.getLong("smptrace.trace.blockSize", 0);
     /** Fault injection for tests: the queue "fills up" after this many bytes of block records. */
     private static final long TEST_DISK_BYTES = Long.getLong("smptrace.test.diskBytes", -1);
 
