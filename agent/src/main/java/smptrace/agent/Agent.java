@@ -5,16 +5,12 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 import smptrace.agent.rt.Rec;
-import smptrace.trace.TraceFormat;
+import smptrace.agent.rt.RunFacts;
 import smptrace.trace.TraceWriter;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +59,7 @@ public final class Agent {
         Map<String, String> opts = parse(args);
         String out = opts.get("out");
         boolean plainPoints = !"marked".equals(opts.getOrDefault("points", "all"));
-        agentArgs = args == null ? "" : args;
-        agentMode = attached ? "agentmain" : "premain";
+        RunFacts.agent(args, attached ? "agentmain" : "premain");
         if (out == null || out.isBlank()) {
             if (!"true".equals(opts.get("batch"))) {
                 warn("no trace directory given (out=DIR, or batch=true for traces the program opens); not recording");
@@ -81,7 +76,7 @@ public final class Agent {
             }
             Rec.start(writer, plainPoints);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Rec.stop(TraceFormat.END_COMPLETE, ""), "smptrace-close"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Rec::shutdown, "smptrace-close"));
         List<String> include = new ArrayList<>(List.of(opts.getOrDefault("include", DEFAULT_INCLUDE).split(":")));
         include.removeIf(String::isBlank);
         List<String> calls = new ArrayList<>(List.of(opts.getOrDefault("calls", DEFAULT_CALLS).split(":")));
@@ -135,9 +130,6 @@ public final class Agent {
         return m;
     }
 
-    private static volatile String agentArgs = "";
-    private static volatile String agentMode = "premain";
-
     /** The header of the trace named by out=: -Dsmptrace.header.K=V entries, then the JVM facts. */
     private static Map<String, String> header() {
         Map<String, String> h = new LinkedHashMap<>();
@@ -146,37 +138,8 @@ public final class Agent {
                 h.put(k.substring("smptrace.header.".length()), System.getProperty(k));
             }
         }
-        h.putAll(jvmFacts());
+        h.putAll(RunFacts.jvmFacts());
         return h;
-    }
-
-    /** Start time, agent arguments and mode, JVM and host facts: part of every trace's header. */
-    public static Map<String, String> jvmFacts() {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put(TraceFormat.KEY_START, Instant.now().toString());
-        h.put("agent.args", agentArgs);
-        h.put("agent.mode", agentMode);
-        h.put("jvm.version", System.getProperty("java.version"));
-        h.put("jvm.vendor", System.getProperty("java.vendor"));
-        h.put("jvm.name", System.getProperty("java.vm.name"));
-        h.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        h.put("host.cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        h.put("host.name", hostName());
-        h.put("pid", String.valueOf(ProcessHandle.current().pid()));
-        h.put("jvm.args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        return h;
-    }
-
-    private static String hostName() {
-        String h = System.getenv("HOSTNAME");
-        if (h != null && !h.isBlank()) {
-            return h;
-        }
-        try {
-            return Files.readString(Path.of("/etc/hostname")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /** Registers a source site in the dictionary every trace of this JVM carries (at instrumentation time). */

@@ -2,7 +2,7 @@ package smptrace.demo;
 
 /**
  * Entry point the CLI runs (with or without the agent): {@code mp [rounds]} runs the message-passing
- * demo; {@code bench THREADS ITERATIONS} runs {@link BenchLoop} and prints its timing.
+ * demo; {@code bench THREADS ITERATIONS [CELLS]} runs {@link BenchLoop} and prints its timing.
  */
 public final class DemoMain {
     private DemoMain() { }
@@ -20,13 +20,19 @@ public final class DemoMain {
             case "bench": {
                 int threads = Integer.parseInt(args[1]);
                 long iterations = Long.parseLong(args[2]);
+                // optional: the threads share this many cells (contended shadow locks); default one each
+                int ncells = args.length > 3 ? Math.max(1, Integer.parseInt(args[3])) : threads;
                 // warm-up on the same code path, so the timed part runs compiled code in both modes
-                BenchLoop.loop(new BenchLoop.Cell(), Math.min(iterations, 2_000_000));
+                BenchLoop.loop(new BenchLoop.Cell(), 2_000_000);
                 Thread[] ts = new Thread[threads];
                 long[] sums = new long[threads];
                 BenchLoop.Cell[] cells = new BenchLoop.Cell[threads];
+                BenchLoop.Cell[] distinct = new BenchLoop.Cell[Math.min(ncells, threads)];
                 for (int t = 0; t < threads; t++) {
-                    cells[t] = new BenchLoop.Cell();
+                    if (t < distinct.length) {
+                        distinct[t] = new BenchLoop.Cell();
+                    }
+                    cells[t] = distinct[t % distinct.length];
                 }
                 long t0 = System.nanoTime();
                 for (int t = 0; t < threads; t++) {

@@ -5,9 +5,15 @@ public final class TraceFormat {
     private TraceFormat() { }
 
     /** Bump on any incompatible change, and document it (docs/trace-format.md, "Version history"). */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The oldest version this reader still reads (version 1 is version 2 without R_COND). */
     public static final int OLDEST_READABLE = 1;
+    /**
+     * From this version on every record ends with a CRC32C of its bytes and the end record counts
+     * the records and lost events (version 3: framing only, no event changed). Readers check it
+     * only for traces of this version or later.
+     */
+    public static final int CHECKSUMS_SINCE = 3;
     public static final String MAGIC = "smptrace";
 
     // document kinds: the first byte of every excerpt
@@ -18,6 +24,14 @@ public final class TraceFormat {
     public static final byte DOC_THREAD = 'T';
     public static final byte DOC_BLOCK = 'B';
     public static final byte DOC_END = 'E';
+
+    /** The fields of a block record before its payload: kind, thread, firstSeq, count, len. */
+    public static final int BLOCK_HEAD = 1 + 4 + 8 + 4 + 4;
+
+    /** Bounds a reader holds arguments to (they index tables): CPUs 0..MAX_CPUS-1 (NR_CPUS), tasks, objects. */
+    public static final int MAX_CPUS = 8192;
+    public static final int MAX_TASK = (1 << 22) - 1;
+    public static final long MAX_OID = Integer.MAX_VALUE;
 
     // header keys
     public static final String KEY_MAGIC = "magic";

@@ -19,8 +19,14 @@ public final class TraceInfo {
     private final List<FieldInfo> fields = new ArrayList<>();
     private final List<String> classes = new ArrayList<>();
     private final List<ThreadInfo> threads = new ArrayList<>();
-    /** Class id + 1 per object id (0: no ALLOC seen); object ids are dense (a JVM-wide counter). */
+    /**
+     * Class id + 1 per object id (0: no ALLOC seen). Object ids are dense (a JVM-wide counter), so
+     * an array holds them; ids past {@link #DENSE_OIDS} (a trace of a long-lived JVM, or a crafted
+     * one) go to a map, so memory follows the ALLOCs a trace holds, not the ids they name.
+     */
     private int[] objectClass = new int[1024];
+    private final Map<Integer, Integer> sparseClass = new HashMap<>();
+    private static final int DENSE_OIDS = 1 << 20;
     private final Map<Integer, String> objectName = new HashMap<>();
 
     public Map<String, String> header() {
@@ -66,7 +72,7 @@ public final class TraceInfo {
 
     /** The class of object {@code oid}, or null if no ALLOC for it has been read. */
     public String objectClass(int oid) {
-        int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : 0;
+        int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : oid >= DENSE_OIDS ? sparseClass.getOrDefault(oid, 0) : 0;
         return c == 0 ? null : className(c - 1);
     }
 
@@ -124,6 +130,10 @@ public final class TraceInfo {
 
     public void objectAllocated(int oid, int classId) {
         if (oid < 0) {
+            return;
+        }
+        if (oid >= DENSE_OIDS) {
+            sparseClass.put(oid, classId + 1);
             return;
         }
         if (oid >= objectClass.length) {

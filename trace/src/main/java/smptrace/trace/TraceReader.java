@@ -1,41 +1,48 @@
 package smptrace.trace;
 
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.wire.DocumentContext;
-
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * Reads a trace directory and streams its events in one order consistent with program order,
  * reads-from and coherence (see {@link Event}).
  *
- * <p>Opening scans the queue once for the header, the dictionaries and where each thread's blocks
- * are; streaming then gives each thread a cursor of its own and merges: an event is delivered once
- * the write it read from (or, for a write, the write it overwrote and every read of that write) has
- * been. Memory: one block per thread plus per-location state; nothing grows with the trace's length
- * except the block index (one long per block of thousands of events).
+ * <p>Opening scans the queue once ({@link QueueFile}: plain file reads, never Chronicle's own
+ * parser): the header, the dictionaries and where each thread's blocks are; from format version 3
+ * every record's checksum is verified there, so nothing is answered about bytes that were not
+ * checked. Every count, length and id is checked against what the records seen so far can hold
+ * before anything is allocated for it. Streaming then gives each thread a cursor of its own and
+ * merges: an event is delivered once the write it read from (or, for a write, the write it
+ * overwrote and every read of that write) has been. Memory: one block per thread plus
+ * per-location state; nothing grows with the trace's length except the block index (one long per
+ * block of thousands of events).
  */
 public final class TraceReader implements EventSource {
     private final Path dir;
-    private final ChronicleQueue queue;
+    private final QueueFile queue;
+    private final boolean salvage;
     private final TraceInfo info = new TraceInfo();
     private final List<Cursor> cursors = new ArrayList<>();
+    private int version;
     private byte endStatus = -1;
     private String endDetail = "";
+    private long endLost;
     private long recordedEvents;
     private long blockBytes;
     private long delivered;
+    private long records;
     private TraceEnd end;
+    /** Set when a block failed its check and --salvage kept the intact prefix: what was damaged. */
+    private String damage;
+    private int siteRecords;
+    private int fieldRecords;
+    private int classRecords;
+    private int threadRecords;
 
     // per-location merge state, by LocationTable index
     private final LocationTable locs = new LocationTable();
@@ -48,32 +55,29 @@ public final class TraceReader implements EventSource {
 
     /** Opens a trace; every problem is a TraceException with a one-line message. */
     public static TraceReader open(Path dir) throws TraceException {
+        return open(dir, false);
+    }
+
+    /**
+     * Opens a trace. With {@code salvage}, an event block that fails its checksum (or does not
+     * parse) ends its thread's stream there instead of refusing the trace: the events before it are
+     * analysed and {@link #end()} states the damage. A damaged header or dictionary is always refused.
+     */
+    public static TraceReader open(Path dir, boolean salvage) throws TraceException {
         if (!Files.exists(dir)) {
             throw new TraceException("no trace at " + dir + ": the directory does not exist");
         }
         if (!Files.isDirectory(dir)) {
             throw new TraceException("not a trace: " + dir + " is a file, not a trace directory");
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".cq4"))) {
-                throw new TraceException("not a trace: " + dir + " holds no queue file (*.cq4)");
-            }
-        } catch (IOException e) {
-            throw new TraceException("cannot read " + dir + ": " + e.getMessage());
-        }
-        ChronicleQueue q;
-        try {
-            q = SingleChronicleQueueBuilder.binary(dir.toFile()).readOnly(true).build();
-        } catch (Exception | Error e) { // Chronicle also throws checked exceptions undeclared
-            throw new TraceException("corrupt trace " + dir + ": the queue cannot be opened (" + oneLine(e) + ")");
-        }
-        TraceReader r = new TraceReader(dir, q);
+        QueueFile q = QueueFile.open(dir);
+        TraceReader r = new TraceReader(dir, q, salvage);
         try {
             r.scan();
         } catch (TraceException e) {
             r.close();
             throw e;
-        } catch (Exception | Error e) {
+        } catch (Exception | Error e) { // a reader bug must still be one line
             r.close();
             throw new TraceException("corrupt trace " + dir + ": " + oneLine(e));
         }
@@ -86,96 +90,127 @@ public final class TraceReader implements EventSource {
             m = e.getClass().getSimpleName();
         }
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return TraceException.clean(nl < 0 ? m : m.substring(0, nl));
     }
 
-    private TraceReader(Path dir, ChronicleQueue queue) {
+    private TraceReader(Path dir, QueueFile queue, boolean salvage) {
         this.dir = dir;
         this.queue = queue;
+        this.salvage = salvage;
+    }
+
+    private TraceException corrupt(String what) {
+        return new TraceException("corrupt trace " + dir + ": " + what);
     }
 
     // ---- pass 1: header, dictionaries, block index ----------------------------------------------------
 
-    private void scan() throws TraceException {
-        ExcerptTailer t = queue.createTailer();
-        boolean first = true;
-        while (true) {
-            try (DocumentContext dc = t.readingDocument()) {
-                if (!dc.isPresent()) {
-                    break;
-                }
-                Bytes<?> b = dc.wire().bytes();
-                if (b.readRemaining() < 1) {
-                    throw new TraceException("corrupt trace " + dir + ": an empty record at index " + Long.toHexString(dc.index()));
-                }
-                byte kind = b.readByte();
-                if (first) {
-                    if (kind != TraceFormat.DOC_HEADER) {
-                        throw new TraceException("not an smptrace trace: " + dir + " does not start with a header");
-                    }
-                    readHeader(b.readUtf8());
-                    first = false;
-                    continue;
-                }
-                switch (kind) {
-                    case TraceFormat.DOC_SITE: {
-                        int id = b.readInt();
-                        String cls = b.readUtf8();
-                        String method = b.readUtf8();
-                        String file = b.readUtf8();
-                        int line = b.readInt();
-                        info.addSite(new Site(id, cls, method, file, line));
-                        break;
-                    }
-                    case TraceFormat.DOC_FIELD: {
-                        int id = b.readInt();
-                        String text = b.readUtf8();
-                        String[] parts = text.split("#", 3); // owner#name#type
-                        if (parts.length < 2) {
-                            throw new TraceException("corrupt trace " + dir + ": a damaged field record");
-                        }
-                        info.addField(new FieldInfo(id, parts[0], parts[1], parts.length > 2 ? parts[2] : "?"));
-                        break;
-                    }
-                    case TraceFormat.DOC_CLASS:
-                        info.addClass(b.readInt(), b.readUtf8());
-                        break;
-                    case TraceFormat.DOC_THREAD: {
-                        int id = b.readInt();
-                        long jtid = b.readLong();
-                        info.addThread(new ThreadInfo(id, b.readUtf8(), jtid));
-                        break;
-                    }
-                    case TraceFormat.DOC_BLOCK: {
-                        int thread = b.readInt();
-                        long firstSeq = b.readLong();
-                        int count = b.readInt();
-                        int len = b.readInt();
-                        if (thread < 0 || thread > 1_000_000 || count <= 0 || len < 0 || len > b.readRemaining()) {
-                            throw new TraceException("corrupt trace " + dir + ": a damaged event block at index " + Long.toHexString(dc.index()));
-                        }
-                        Cursor c = cursor(thread);
-                        if (firstSeq != c.indexedEvents) {
-                            throw new TraceException("corrupt trace " + dir + ": thread " + thread + " has a gap before event " + firstSeq);
-                        }
-                        c.addBlock(dc.index());
-                        c.indexedEvents += count;
-                        recordedEvents += count;
-                        blockBytes += len + 21L + 4L; // payload, block header, Chronicle's 4-byte excerpt header
-                        break;
-                    }
-                    case TraceFormat.DOC_END:
-                        endStatus = b.readByte();
-                        b.readLong();
-                        endDetail = b.readUtf8();
-                        break;
-                    default:
-                        throw new TraceException("corrupt trace " + dir + ": unknown record kind " + kind);
-                }
+    /** The bytes of one record, parsed little-endian with bounds checks (docs/trace-format.md). */
+    private final class Fields {
+        byte[] a = new byte[4096];
+        int pos;
+        int limit;
+        long where; // the record's byte position, for messages
+
+        void load(int file, long at, int len) throws TraceException {
+            if (a.length < len) {
+                a = new byte[Math.max(len, a.length * 2)];
+            }
+            queue.read(file, at, a, len);
+            pos = 0;
+            limit = len;
+            where = at;
+        }
+
+        private void need(int n) throws TraceException {
+            if (limit - pos < n) {
+                throw corrupt("a record at byte " + where + " ends inside its fields");
             }
         }
-        if (first) {
+
+        byte b() throws TraceException {
+            need(1);
+            return a[pos++];
+        }
+
+        int i() throws TraceException {
+            need(4);
+            int v = (a[pos] & 0xff) | (a[pos + 1] & 0xff) << 8 | (a[pos + 2] & 0xff) << 16 | (a[pos + 3] & 0xff) << 24;
+            pos += 4;
+            return v;
+        }
+
+        long l() throws TraceException {
+            long lo = i() & 0xffffffffL;
+            long hi = i() & 0xffffffffL;
+            return lo | hi << 32;
+        }
+
+        /** Chronicle's writeUtf8: a stop-bit (LEB128) byte length, then the UTF-8 bytes. */
+        String utf8() throws TraceException {
+            long n = 0;
+            int shift = 0;
+            while (true) {
+                byte x = b();
+                n |= (long) (x & 0x7f) << shift;
+                if (x >= 0) {
+                    break;
+                }
+                shift += 7;
+                if (shift > 28) {
+                    throw corrupt("a damaged text length in the record at byte " + where);
+                }
+            }
+            if (n > limit - pos) {
+                throw corrupt("a text in the record at byte " + where + " runs past its record");
+            }
+            String s = new String(a, pos, (int) n, StandardCharsets.UTF_8);
+            pos += (int) n;
+            return s;
+        }
+
+        boolean crcOk() {
+            if (limit < 5) {
+                return false;
+            }
+            CRC32C c = new CRC32C();
+            c.update(a, 0, limit - 4);
+            int stored = (a[limit - 4] & 0xff) | (a[limit - 3] & 0xff) << 8 | (a[limit - 2] & 0xff) << 16 | (a[limit - 1] & 0xff) << 24;
+            return (int) c.getValue() == stored;
+        }
+    }
+
+    private void scan() throws TraceException {
+        Fields f = new Fields();
+        boolean[] first = {true};
+        queue.scan((file, at, len) -> {
+            records++;
+            if (len < 1) {
+                throw corrupt("an empty record at byte " + at);
+            }
+            if (endStatus >= 0) {
+                throw corrupt("a record at byte " + at + " follows the end record");
+            }
+            if (first[0]) {
+                f.load(file, at, len);
+                byte kind = f.b();
+                if (kind != TraceFormat.DOC_HEADER) {
+                    throw new TraceException("not an smptrace trace: " + dir + " does not start with a header");
+                }
+                readHeader(f);
+                first[0] = false;
+                return;
+            }
+            record(f, file, at, len);
+        });
+        if (first[0]) {
+            if (queue.tail() != QueueFile.Tail.END) {
+                throw corrupt(queue.tailDetail() + " before any record");
+            }
             throw new TraceException("empty trace: " + dir + " holds no records");
+        }
+        if (endStatus >= 0 && queue.tail() != QueueFile.Tail.END) {
+            throw corrupt(queue.tailDetail() + " after the end record");
         }
         for (ThreadInfo ti : info.threads()) {
             if (ti != null) {
@@ -184,7 +219,162 @@ public final class TraceReader implements EventSource {
         }
     }
 
-    private void readHeader(String text) throws TraceException {
+    private boolean checksummed() {
+        return version >= TraceFormat.CHECKSUMS_SINCE;
+    }
+
+    /** One record after the header: a dictionary entry, a block (indexed, not decoded) or the end. */
+    private void record(Fields f, int file, long at, int len) throws TraceException {
+        boolean check = checksummed();
+        f.load(file, at, len);
+        byte kind = f.b();
+        if (check) {
+            if (!f.crcOk()) {
+                if (kind == TraceFormat.DOC_BLOCK && salvage && len >= TraceFormat.BLOCK_HEAD + 5) {
+                    damagedBlock(f, at, "fails its checksum");
+                    return;
+                }
+                throw corrupt(recordName(kind) + " at byte " + at + " fails its checksum");
+            }
+            f.limit -= 4;
+        }
+        switch (kind) {
+            case TraceFormat.DOC_SITE: {
+                int id = f.i();
+                checkId("site", id, siteRecords + 1);
+                siteRecords++;
+                String cls = f.utf8();
+                String method = f.utf8();
+                String file2 = f.utf8();
+                int line = f.i();
+                info.addSite(new Site(id, cls, method, file2, line));
+                break;
+            }
+            case TraceFormat.DOC_FIELD: {
+                int id = f.i();
+                checkId("field", id, fieldRecords);
+                fieldRecords++;
+                String text = f.utf8();
+                String[] parts = text.split("#", 3); // owner#name#type
+                if (parts.length < 2) {
+                    throw corrupt("a damaged field record at byte " + at);
+                }
+                info.addField(new FieldInfo(id, parts[0], parts[1], parts.length > 2 ? parts[2] : "?"));
+                break;
+            }
+            case TraceFormat.DOC_CLASS: {
+                int id = f.i();
+                checkId("class", id, classRecords);
+                classRecords++;
+                info.addClass(id, f.utf8());
+                break;
+            }
+            case TraceFormat.DOC_THREAD: {
+                int id = f.i();
+                checkId("thread", id, threadRecords);
+                threadRecords++;
+                long jtid = f.l();
+                info.addThread(new ThreadInfo(id, f.utf8(), jtid));
+                break;
+            }
+            case TraceFormat.DOC_BLOCK: {
+                int thread = f.i();
+                long firstSeq = f.l();
+                int count = f.i();
+                int plen = f.i();
+                int expectLen = len - TraceFormat.BLOCK_HEAD - (check ? 4 : 0);
+                if (thread < 0 || thread >= threadRecords || count <= 0 || plen != expectLen || count > plen) {
+                    if (salvage && check) {
+                        damagedBlock(f, at, "is damaged");
+                        return;
+                    }
+                    throw corrupt("a damaged event block at byte " + at);
+                }
+                Cursor c = cursor(thread);
+                if (c.damaged) {
+                    return; // salvage: the thread's stream ended at its damaged block
+                }
+                if (firstSeq != c.indexedEvents) {
+                    throw corrupt("thread " + thread + " has a gap before event " + firstSeq + " (block at byte " + at + ")");
+                }
+                c.addBlock(file, at, count);
+                c.indexedEvents += count;
+                recordedEvents += count;
+                blockBytes += len + 4L; // the record (fields, payload, checksum) and Chronicle's 4-byte excerpt header
+                break;
+            }
+            case TraceFormat.DOC_END: {
+                byte status = f.b();
+                long events = f.l();
+                if (check) {
+                    endLost = f.l();
+                    long recs = f.l();
+                    if (recs != records - 1) {
+                        throw corrupt("the end record counts " + recs + " records before it, the queue holds " + (records - 1));
+                    }
+                    if (damage == null && events != recordedEvents) {
+                        throw corrupt("the end record counts " + events + " events, the blocks hold " + recordedEvents);
+                    }
+                }
+                if (status != TraceFormat.END_COMPLETE && status != TraceFormat.END_AGENT_FAILED) {
+                    throw corrupt("an end record with unknown status " + status);
+                }
+                endDetail = TraceException.clean(f.utf8());
+                endStatus = status;
+                break;
+            }
+            default:
+                throw corrupt("unknown record kind " + (kind & 0xff) + " at byte " + at);
+        }
+    }
+
+    private static String recordName(byte kind) {
+        switch (kind) {
+            case TraceFormat.DOC_HEADER: return "the header";
+            case TraceFormat.DOC_SITE: return "a site record";
+            case TraceFormat.DOC_FIELD: return "a field record";
+            case TraceFormat.DOC_CLASS: return "a class record";
+            case TraceFormat.DOC_THREAD: return "a thread record";
+            case TraceFormat.DOC_BLOCK: return "an event block";
+            case TraceFormat.DOC_END: return "the end record";
+            default: return "a record of unknown kind " + (kind & 0xff);
+        }
+    }
+
+    /** Ids are dense, in the order their records are written: an id past the next one is damage. */
+    private void checkId(String what, int id, int next) throws TraceException {
+        if (id < 0 || id > next) {
+            throw corrupt("a " + what + " record with id " + id + " (the next is " + next + ")");
+        }
+    }
+
+    /** Salvage: the thread named by a damaged block (if its fields still say which) ends before it. */
+    private void damagedBlock(Fields f, long at, String why) throws TraceException {
+        f.pos = 1;
+        int thread = f.i();
+        long firstSeq = f.l();
+        String which;
+        if (thread >= 0 && thread < threadRecords && firstSeq == cursor(thread).indexedEvents && !cursor(thread).damaged) {
+            cursor(thread).damaged = true;
+            which = "the block of thread " + thread + " from event " + firstSeq + " at byte " + at + " " + why
+                    + "; thread " + thread + " is read up to event " + firstSeq;
+        } else {
+            // which thread it belongs to cannot be trusted: every stream ends here
+            for (Cursor c : cursors) {
+                c.damaged = true;
+            }
+            for (int t = cursors.size(); t < threadRecords; t++) {
+                cursor(t).damaged = true;
+            }
+            which = "the block at byte " + at + " " + why + " and names no thread that can be trusted; every thread is read up to it";
+        }
+        damage = damage == null ? which : damage + "; " + which;
+    }
+
+    private void readHeader(Fields f) throws TraceException {
+        // the version decides whether the header carries a checksum, so it is read before the check
+        int len = f.limit;
+        String text = f.utf8();
         for (String line : text.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
@@ -198,11 +388,27 @@ public final class TraceReader implements EventSource {
         try {
             v = Integer.parseInt(info.header(TraceFormat.KEY_VERSION));
         } catch (RuntimeException e) {
-            throw new TraceException("corrupt trace " + dir + ": unreadable format version");
+            throw corrupt("unreadable format version");
         }
         if (v < TraceFormat.OLDEST_READABLE || v > TraceFormat.VERSION) {
             throw new TraceException("unsupported trace format version " + v + " in " + dir
                     + "; this smptrace reads versions " + TraceFormat.OLDEST_READABLE + " to " + TraceFormat.VERSION);
+        }
+        version = v;
+        if (checksummed()) {
+            if (!f.crcOk()) {
+                throw corrupt("the header fails its checksum");
+            }
+            if (f.pos != len - 4) {
+                throw corrupt("the header has " + (len - 4 - f.pos) + " stray bytes");
+            }
+        }
+        for (String value : info.header().values()) {
+            for (int i = 0; i < value.length(); i++) {
+                if (value.charAt(i) < 0x20 && value.charAt(i) != '\t') {
+                    throw corrupt("the header holds control characters");
+                }
+            }
         }
     }
 
@@ -250,34 +456,53 @@ public final class TraceReader implements EventSource {
             current = (current + 1) % n;
         }
         // nothing enabled: either every cursor is done, or the trace ends inside a dependency
+        StringBuilder waitingThreads = new StringBuilder();
         int waiting = 0;
         for (Cursor c : cursors) {
             if (c.hasPending()) {
                 waiting++;
+                if (waiting <= 8) {
+                    waitingThreads.append(waiting == 1 ? "" : ", ").append(c.thread).append(" at event ").append(c.ev.seq);
+                }
             }
         }
         if (waiting == 0) {
             end = endRecord(null);
             return false;
         }
-        if (endStatus < 0) {
-            end = new TraceEnd(TraceEnd.Status.CUT_SHORT, delivered, "cut short: " + waiting
-                    + " thread(s) stop at events that read writes which were never recorded");
+        if (endStatus < 0 || damage != null || endStatus == TraceFormat.END_AGENT_FAILED) {
+            // the writes they read were lost with the end of the recording (or with a damaged block)
+            end = endRecord(waiting + " thread(s) stop early at reads of writes that were never recorded (thread "
+                    + waitingThreads + (waiting > 8 ? ", ..." : "") + ")");
             return false;
         }
-        throw new TraceException("corrupt trace " + dir + ": events of " + waiting
-                + " thread(s) read from writes that are not in the trace");
+        throw corrupt("events of " + waiting + " thread(s) read from writes that are not in the trace (thread "
+                + waitingThreads + (waiting > 8 ? ", ..." : "") + ")");
     }
 
-    private TraceEnd endRecord(String extra) {
+    /** How the trace ended; {@code stopped}: threads that stop early because what they read is missing. */
+    private TraceEnd endRecord(String stopped) {
+        String also = stopped == null ? "" : "; " + stopped;
+        String lost = endLost > 0 ? "; the recorder lost " + endLost + " event(s) it could not write" : "";
+        if (damage != null) {
+            return new TraceEnd(TraceEnd.Status.DAMAGED, delivered, "damaged: " + damage + "; analysed the intact "
+                    + delivered + " of " + recordedEvents + " events" + also + lost);
+        }
         if (endStatus < 0) {
-            return new TraceEnd(TraceEnd.Status.CUT_SHORT, delivered,
-                    "cut short: no end record (the recording JVM died); read up to the last complete block");
+            String why = queue.tail() == QueueFile.Tail.END ? "no end record (the recording JVM died)" : queue.tailDetail();
+            return new TraceEnd(TraceEnd.Status.CUT_SHORT, delivered, "cut short: " + why + "; read " + delivered + " of "
+                    + recordedEvents + " recorded events, up to the last complete block of each of "
+                    + cursors.size() + " thread(s)" + also);
         }
         if (endStatus == TraceFormat.END_AGENT_FAILED) {
-            return new TraceEnd(TraceEnd.Status.AGENT_FAILED, delivered, "the agent stopped recording: " + endDetail);
+            return new TraceEnd(TraceEnd.Status.AGENT_FAILED, delivered, "the agent stopped recording: " + endDetail
+                    + "; read " + delivered + " events recorded before it" + also + lost);
         }
-        return new TraceEnd(TraceEnd.Status.COMPLETE, delivered, extra == null ? "" : extra);
+        if (endLost > 0) {
+            return new TraceEnd(TraceEnd.Status.AGENT_FAILED, delivered, "incomplete: the recorder lost " + endLost
+                    + " event(s) it could not write" + also);
+        }
+        return new TraceEnd(TraceEnd.Status.COMPLETE, delivered, "");
     }
 
     @Override
@@ -420,24 +645,20 @@ public final class TraceReader implements EventSource {
 
     @Override
     public void close() {
-        for (Cursor c : cursors) {
-            c.close();
-        }
-        try {
-            queue.close();
-        } catch (Exception | Error ignored) {
-            // closing a damaged queue must not hide the message about it
-        }
+        queue.close();
     }
 
     /** One thread's stream: its block index, a tailer to fetch blocks, and the decoded next event. */
     private final class Cursor {
         final int thread;
         long indexedEvents;
+        /** Salvage: the stream ends before a damaged block. */
+        boolean damaged;
+        /** Per block: (file << 44) | byte position of the record, and its event count. */
         private long[] blocks = new long[8];
+        private int[] counts = new int[8];
         private int nblocks;
         private int nextBlock;
-        private ExcerptTailer tailer;
         private byte[] buf = new byte[64 * 1024];
         private int pos;
         private int len;
@@ -461,11 +682,13 @@ public final class TraceReader implements EventSource {
             ev.ctx = 1_000_000 + thread;
         }
 
-        void addBlock(long index) {
+        void addBlock(int file, long at, int count) {
             if (nblocks == blocks.length) {
                 blocks = Arrays.copyOf(blocks, nblocks * 2);
+                counts = Arrays.copyOf(counts, nblocks * 2);
             }
-            blocks[nblocks++] = index;
+            counts[nblocks] = count;
+            blocks[nblocks++] = ((long) file << 44) | at;
         }
 
         boolean hasPending() {
@@ -507,6 +730,9 @@ public final class TraceReader implements EventSource {
 
         /** Decodes the next event into ev; false when the thread has no more. */
         boolean advance(TraceReader r) throws TraceException {
+            if (left == 0 && pos != len) {
+                throw corrupt("the block of thread " + thread + " holds bytes after its last event");
+            }
             if (left == 0 && !loadBlock(r)) {
                 return false;
             }
@@ -520,33 +746,31 @@ public final class TraceReader implements EventSource {
             if (nextBlock >= nblocks) {
                 return false;
             }
-            if (tailer == null) {
-                tailer = queue.createTailer();
+            int b = nextBlock++;
+            int file = (int) (blocks[b] >>> 44);
+            long at = blocks[b] & ((1L << 44) - 1);
+            // the payload only: its fields and checksum were checked when the trace was opened
+            left = counts[b];
+            long payloadAt = at + TraceFormat.BLOCK_HEAD;
+            int n = payloadLength(file, at);
+            if (buf.length < n) {
+                buf = new byte[n];
             }
-            long index = blocks[nextBlock++];
-            try {
-                if (!tailer.moveToIndex(index)) {
-                    throw new TraceException("corrupt trace " + dir + ": block " + Long.toHexString(index) + " of thread " + thread + " vanished");
-                }
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    Bytes<?> b = dc.wire().bytes();
-                    b.readByte();
-                    b.readInt();
-                    b.readLong();
-                    left = b.readInt();
-                    len = b.readInt();
-                    if (buf.length < len) {
-                        buf = new byte[len];
-                    }
-                    b.read(buf, 0, len);
-                    pos = 0;
-                }
-            } catch (TraceException e) {
-                throw e;
-            } catch (Exception | Error e) {
-                throw new TraceException("corrupt trace " + dir + ": " + oneLine(e));
-            }
+            queue.read(file, payloadAt, buf, n);
+            len = n;
+            pos = 0;
             return true;
+        }
+
+        private final byte[] lenBytes = new byte[4];
+
+        private int payloadLength(int file, long at) throws TraceException {
+            queue.read(file, at + TraceFormat.BLOCK_HEAD - 4, lenBytes, 4);
+            int n = (lenBytes[0] & 0xff) | (lenBytes[1] & 0xff) << 8 | (lenBytes[2] & 0xff) << 16 | (lenBytes[3] & 0xff) << 24;
+            if (n < 0 || n > QueueFile.MAX_RECORD) {
+                throw corrupt("the block of thread " + thread + " at byte " + at + " changed since the trace was opened");
+            }
+            return n;
         }
 
         private long u() throws TraceException {
@@ -591,7 +815,11 @@ public final class TraceReader implements EventSource {
             Event e = ev;
             e.kind = k;
             e.seq = seq++;
-            e.site = (int) u();
+            long site = u();
+            if (site > siteRecords) {
+                throw corrupt("an event of thread " + thread + " names site " + site + " of " + siteRecords);
+            }
+            e.site = (int) site;
             e.loc = 0;
             e.value = 0;
             e.value2 = 0;
@@ -631,6 +859,9 @@ public final class TraceReader implements EventSource {
                 default:
                     decodeControl(k, e);
             }
+            if (left == 1 && pos != len) {
+                throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
+            }
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {
@@ -647,9 +878,16 @@ public final class TraceReader implements EventSource {
                 case OID_CLASS:
                     e.a = u();
                     e.b = u();
+                    if (e.a > TraceFormat.MAX_OID || e.b >= classRecords) {
+                        throw corrupt("an ALLOC of thread " + thread + " names object " + e.a + " of class " + e.b
+                                + " (the trace has " + classRecords + " classes)");
+                    }
                     break;
                 case OID_TEXT:
                     e.a = u();
+                    if (e.a > TraceFormat.MAX_OID) {
+                        throw corrupt("an event of thread " + thread + " names object " + e.a);
+                    }
                     e.text = text();
                     break;
                 case ONE_TEXT:
@@ -662,26 +900,52 @@ public final class TraceReader implements EventSource {
                 default:
                     throw new TraceException("corrupt trace " + dir + ": no layout for " + k);
             }
+            checkArgs(k, e);
+        }
+
+        /** CPU numbers and task ids index the analyzer's tables: bounded here, as the format says. */
+        private void checkArgs(EventKind k, Event e) throws TraceException {
+            long cpu;
+            long task = 0;
+            switch (k) {
+                case TASK_ON_CPU:
+                case TASK_OFF_CPU:
+                    task = e.a;
+                    cpu = e.b;
+                    break;
+                case IPI_SEND:
+                    if (e.b < -1 || e.b >= TraceFormat.MAX_CPUS) {
+                        throw corrupt("an event of thread " + thread + " names CPU " + e.b);
+                    }
+                    cpu = e.a;
+                    break;
+                case IRQ_ENTER:
+                case IRQ_EXIT:
+                case CPU_ONLINE:
+                case STOP_MACHINE_ENTER:
+                case STOP_MACHINE_EXIT:
+                case FLUSH_BEGIN:
+                case FLUSH_END:
+                case STUCK:
+                    cpu = e.a;
+                    break;
+                default:
+                    return;
+            }
+            if (cpu < -1 || cpu >= TraceFormat.MAX_CPUS || task < -1 || task > TraceFormat.MAX_TASK) {
+                throw corrupt("an event of thread " + thread + " names CPU " + cpu + (task != 0 ? ", task " + task : ""));
+            }
         }
 
         private String text() throws TraceException {
-            int n = (int) u();
-            if (n < 0 || pos + n > len) {
+            long n = u();
+            if (n > len - pos) {
                 throw new TraceException("corrupt trace " + dir + ": a damaged text in thread " + thread);
             }
-            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-            pos += n;
+            String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+            pos += (int) n;
             return s;
         }
 
-        void close() {
-            if (tailer != null) {
-                try {
-                    tailer.close();
-                } catch (RuntimeException ignored) {
-                    // nothing to save
-                }
-            }
-        }
     }
 }

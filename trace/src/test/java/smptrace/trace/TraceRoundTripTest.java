@@ -19,9 +19,17 @@ class TraceRoundTripTest {
     /** Encodes into a block and remembers how many events it holds. */
     static final class Block extends BlockEncoder {
         int count;
+        long firstSeq;
 
         void write(TraceWriter w, int thread, long firstSeq) {
             w.writeBlock(thread, firstSeq, count, buf, pos);
+        }
+
+        /** Starts the next block of the same thread. */
+        void next() {
+            firstSeq += count;
+            count = 0;
+            pos = 0;
         }
     }
 
@@ -60,7 +68,8 @@ class TraceRoundTripTest {
                         } else if (k == EventKind.ASSERT_EXCLUSIVE_ACCESS || k == EventKind.ASSERT_EXCLUSIVE_WRITER) {
                             b.control(k, site, loc, 0);
                         } else {
-                            b.control(k, site, 3, -4);
+                            // CPU arguments are bounded by the format (-1..MAX_CPUS-1); MARK's are any signed value
+                            b.control(k, site, 3, k == EventKind.MARK ? -4 : 1);
                         }
                 }
                 b.count++;
@@ -111,7 +120,7 @@ class TraceRoundTripTest {
                             assertEquals("smptrace.engine.smp.call_single_data", r.info().objectClass(5));
                         } else if (e.kind == EventKind.TASK_ON_CPU || e.kind == EventKind.IPI_SEND || e.kind == EventKind.MARK) {
                             assertEquals(3, e.a);
-                            assertEquals(-4, e.b);
+                            assertEquals(e.kind == EventKind.MARK ? -4 : 1, e.b);
                         }
                         checked.add(e.kind);
                 }

@@ -20,7 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * index and how many reads saw the write it replaced.
  *
  * <p>A failure inside the recorder never breaks the program: recording stops, one line goes to
- * stderr, and what was recorded so far is closed as a readable trace.
+ * stderr, and what was recorded so far is closed as a readable trace whose end record says the
+ * agent failed. The failing thread only sets two fields ({@link #fail}): closing the trace is the
+ * flusher thread's work, so a failure deep in a stack (a StackOverflowError inside the agent's own
+ * code) or inside a controlled schedule costs the program nothing more. After a failure the
+ * scheduling points the agent added stay where they were, so a controlled schedule goes on
+ * exactly as it would have with recording still on (with points=marked: as without the agent).
+ *
+ * <p>A flusher thread hands every thread's finished events to the writer every
+ * {@link #FLUSH_MILLIS} ms, so a killed JVM loses at most that much of any thread's recording.
  */
 public final class Rec {
     private static final VarHandle KOBJ_LOCK;
@@ -37,6 +45,14 @@ public final class Rec {
 
     /** True while recording; read on every event. */
     static volatile boolean on;
+    /** After a failure: the plain accesses stay scheduling points (as while recording) though nothing is recorded. */
+    static volatile boolean keepPoints;
+    /** The first internal error; set by {@link #fail}, handled by the flusher. */
+    private static volatile Throwable failure;
+    private static volatile boolean failureHandled;
+    /** How often every thread's finished events are handed to the writer (-Dsmptrace.flushMillis). */
+    static final long FLUSH_MILLIS = Math.max(10, Long.getLong("smptrace.flushMillis", 200));
+    private static Thread flusher;
     /** Plain accesses are scheduling points too (the agent's "points=all"). */
     static volatile boolean pointsOnPlain = true;
     private static volatile TraceWriter writer;
@@ -97,7 +113,72 @@ public final class Rec {
         writer = w;
         pipe = new BlockPipe(w);
         generation++;
-        on = !failed;
+        on = failure == null;
+        if (flusher == null) {
+            flusher = new Thread(Rec::flusherLoop, "smptrace-flush");
+            flusher.setDaemon(true);
+            flusher.start();
+        }
+    }
+
+    /** Every FLUSH_MILLIS: hand off each thread's finished events; close the trace after a failure. */
+    private static void flusherLoop() {
+        while (true) {
+            try {
+                Thread.sleep(FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                // go on: the flusher ends with the JVM
+            }
+            try {
+                if (failure != null && !failureHandled) {
+                    handleFailure();
+                    continue;
+                }
+                List<ThreadRecorder> all;
+                synchronized (Rec.class) {
+                    if (!on) {
+                        continue;
+                    }
+                    all = new ArrayList<>(RECORDERS);
+                }
+                for (ThreadRecorder r : all) {
+                    r.cut();
+                }
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+    }
+
+    /** Says so once, and closes the trace with what was recorded; the end record says the agent failed. */
+    private static void handleFailure() {
+        synchronized (Rec.class) {
+            if (failureHandled) {
+                return;
+            }
+            failureHandled = true;
+        }
+        Throwable t = failure;
+        System.err.println("smptrace agent: recording stopped after an internal error (" + describe(t)
+                + "); the trace keeps every event recorded before it");
+        stop(TraceFormat.END_AGENT_FAILED, describe(t));
+    }
+
+    private static String describe(Throwable t) {
+        String m = String.valueOf(t);
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    /** The JVM exits: close the trace (as failed, if the recorder failed), never waiting on a stuck writer. */
+    public static void shutdown() {
+        try {
+            if (failure != null) {
+                handleFailure();
+            }
+            stop(TraceFormat.END_COMPLETE, "");
+        } catch (Throwable t) {
+            // the JVM must be able to exit whatever happens here
+        }
     }
 
     public static TraceWriter writer() {
@@ -121,6 +202,10 @@ public final class Rec {
             writer = null;
             pipe = null;
         }
+        if (failure != null && status == TraceFormat.END_COMPLETE) {
+            status = TraceFormat.END_AGENT_FAILED;
+            detail = describe(failure);
+        }
         for (ThreadRecorder r : all) {
             r.closeFromAnyThread();
         }
@@ -132,12 +217,12 @@ public final class Rec {
 
     /** Batch mode (TraceHooks.trace_begin): close the current trace, if any, and record into a new one. */
     static void beginTrace(String dir, String header) {
-        if (failed) {
+        if (failure != null) {
             return;
         }
         stop(TraceFormat.END_COMPLETE, "");
         try {
-            java.util.Map<String, String> h = new java.util.LinkedHashMap<>(smptrace.agent.Agent.jvmFacts());
+            java.util.Map<String, String> h = new java.util.LinkedHashMap<>(RunFacts.jvmFacts());
             for (String line : (header == null ? "" : header).split("\n")) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
@@ -158,23 +243,18 @@ public final class Rec {
         stop(TraceFormat.END_COMPLETE, "");
     }
 
-    private static boolean failed;
-
-    /** The recorder hit an internal error: stop recording, say so once, keep what was recorded. */
+    /**
+     * The recorder hit an internal error: stop recording now; the flusher says so once and closes
+     * the trace with what was recorded. Only field writes here (no lock, no allocation, no I/O), so
+     * it works with an almost exhausted stack and never blocks the program.
+     */
     public static void fail(Throwable t) {
-        synchronized (Rec.class) {
-            if (failed) {
-                return;
-            }
-            failed = true;
-            on = false;
+        if (on) {
+            keepPoints = pointsOnPlain;
         }
-        System.err.println("smptrace agent: recording stopped after an internal error (" + t
-                + "); the trace keeps every event recorded before it");
-        try {
-            stop(TraceFormat.END_AGENT_FAILED, String.valueOf(t));
-        } catch (Throwable ignored) {
-            // the program must go on whatever happens here
+        on = false;
+        if (failure == null) {
+            failure = t;
         }
     }
 
@@ -286,19 +366,57 @@ public final class Rec {
 
     // ---- shadow locking -----------------------------------------------------------------------------
 
-    static void lock(KernelObject o) {
-        while (!KOBJ_LOCK.compareAndSet(o, 0, 1)) {
-            Thread.onSpinWait();
+    // A shadow lock is held for one access and its record. Waiting spins briefly, then yields the
+    // core (64 threads on 2 cores: the holder may be preempted), and gives up once recording is
+    // off, so a lock left held (a StackOverflowError between lock and unlock) cannot hang the
+    // program; held for LOCK_GIVE_UP_NANOS, it stops the recording.
+
+    private static final int SPINS = 64;
+    private static final long LOCK_GIVE_UP_NANOS = 2_000_000_000L;
+
+    /** Locks o; false (not locked) once recording is off. */
+    static boolean lock(KernelObject o) {
+        if (KOBJ_LOCK.compareAndSet(o, 0, 1)) {
+            return true;
         }
+        return lockSlow(o, null);
     }
 
     static void unlock(KernelObject o) {
         KOBJ_LOCK.setRelease(o, 0);
     }
 
-    static void lock(ArrayShadow s) {
-        while (!ARR_LOCK.compareAndSet(s, 0, 1)) {
-            Thread.onSpinWait();
+    static boolean lock(ArrayShadow s) {
+        if (ARR_LOCK.compareAndSet(s, 0, 1)) {
+            return true;
+        }
+        return lockSlow(null, s);
+    }
+
+    private static boolean lockSlow(KernelObject o, ArrayShadow s) {
+        long since = 0;
+        for (int i = 1; ; i++) {
+            if (o != null ? KOBJ_LOCK.compareAndSet(o, 0, 1) : ARR_LOCK.compareAndSet(s, 0, 1)) {
+                return true;
+            }
+            if (!on || failure != null) {
+                return false;
+            }
+            if (i < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            Thread.yield();
+            if ((i & 1023) == 0) {
+                long now = System.nanoTime();
+                if (since == 0) {
+                    since = now;
+                } else if (now - since > LOCK_GIVE_UP_NANOS) {
+                    fail(new IllegalStateException("a shadow lock stayed held for "
+                            + LOCK_GIVE_UP_NANOS / 1_000_000_000L + " s; its holder left the agent's code without releasing it"));
+                    return false;
+                }
+            }
         }
     }
 
@@ -381,7 +499,13 @@ public final class Rec {
 
     /** Before a plain load: a scheduling point, then lock the object. Returns the recorder, or null. */
     public static Object readBegin(Object o, int fieldId, int site) {
-        if (!on || !(o instanceof KernelObject)) {
+        if (!(o instanceof KernelObject)) {
+            return null;
+        }
+        if (!on) {
+            if (keepPoints) {
+                Sched.point();
+            }
             return null;
         }
         if (pointsOnPlain) {
@@ -390,7 +514,10 @@ public final class Rec {
         try {
             KernelObject k = (KernelObject) o;
             ThreadRecorder r = me();
-            lock(k);
+            r.room();
+            if (!lock(k)) {
+                return null;
+            }
             r.pend(k, loc(k.oid, fieldId), fieldId, site);
             return r;
         } catch (Throwable t) {
@@ -400,7 +527,13 @@ public final class Rec {
     }
 
     public static Object arrayReadBegin(Object array, int index, int site) {
-        if (!on || array == null) {
+        if (array == null) {
+            return null;
+        }
+        if (!on) {
+            if (keepPoints) {
+                Sched.point();
+            }
             return null;
         }
         if (pointsOnPlain) {
@@ -412,7 +545,10 @@ public final class Rec {
             }
             ThreadRecorder r = me();
             ArrayShadow a = foreign(array);
-            lock(a);
+            r.room();
+            if (!lock(a)) {
+                return null;
+            }
             r.pend(a, loc(a.oid, index), index, site);
             return r;
         } catch (Throwable t) {
@@ -482,7 +618,7 @@ public final class Rec {
 
     public static Object writeA(Object o, Object v, int fieldId, int site) {
         if (!on || !(o instanceof KernelObject)) {
-            return null;
+            return write(o, 0, fieldId, site); // not recording: only the scheduling point, if any
         }
         long value;
         try {
@@ -495,7 +631,13 @@ public final class Rec {
     }
 
     private static Object write(Object o, long v, int fieldId, int site) {
-        if (!on || !(o instanceof KernelObject)) {
+        if (!(o instanceof KernelObject)) {
+            return null;
+        }
+        if (!on) {
+            if (keepPoints) {
+                Sched.point();
+            }
             return null;
         }
         if (pointsOnPlain) {
@@ -504,7 +646,10 @@ public final class Rec {
         KernelObject k = (KernelObject) o;
         try {
             ThreadRecorder r = me();
-            lock(k);
+            r.room();
+            if (!lock(k)) {
+                return null;
+            }
             try {
                 write(r, EventKind.W_PLAIN, site, loc(k.oid, fieldId), shadow(k, fieldId), fieldId, v);
             } catch (Throwable t) {
@@ -528,6 +673,9 @@ public final class Rec {
     /** Long/double fields: before PUTFIELD, a scheduling point; the value and the lock come with writeValue*. */
     public static void preWrite(Object o, int fieldId, int site) {
         if (!on) {
+            if (keepPoints && o instanceof KernelObject) {
+                Sched.point();
+            }
             return;
         }
         if (pointsOnPlain && o instanceof KernelObject) {
@@ -548,7 +696,13 @@ public final class Rec {
 
     /** Array stores: as preWrite, for element {@code index}. */
     public static void preArrayWrite(Object array, int index, int site) {
-        if (!on || array == null) {
+        if (array == null) {
+            return;
+        }
+        if (!on) {
+            if (keepPoints) {
+                Sched.point();
+            }
             return;
         }
         if (pointsOnPlain) {
@@ -609,10 +763,10 @@ public final class Rec {
             return;
         }
         Object o = r.pendObj;
-        if (o instanceof KernelObject) {
-            lock((KernelObject) o);
-        } else {
-            lock((ArrayShadow) o);
+        r.room();
+        if (!(o instanceof KernelObject ? lock((KernelObject) o) : lock((ArrayShadow) o))) {
+            r.pending = false;
+            return;
         }
         r.pendLockOwner = o;
         try {
@@ -654,8 +808,13 @@ public final class Rec {
             return null;
         }
         KernelObject k = (KernelObject) p;
-        lock(k);
-        return k;
+        try {
+            me().room(); // a full block is handed off before the lock, not while others wait for it
+        } catch (Throwable t) {
+            fail(t);
+            return null;
+        }
+        return lock(k) ? k : null;
     }
 
     static void release(KernelObject k) {

@@ -10,9 +10,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One recording thread's block buffer. Only the owner encodes into it. A full block goes to the
  * background writer and the owner continues in its second buffer (two per thread, recycled: no
- * allocation in steady state). A flush from another thread (shutdown, agent failure) takes the
- * lock and hands off only the events the owner had finished ({@link #committed}), so no
- * half-written event ever reaches the trace.
+ * allocation in steady state).
+ *
+ * <p>Another thread (the periodic flusher, shutdown, a failure) can hand off what the owner has
+ * finished without stopping it: under this object's lock it copies the events published in
+ * {@link #committed} that were not handed off yet ({@link #cut()}), so a thread that stops
+ * recording (parked, waiting, killed) still has its events in the trace within one flush period,
+ * and no half-written event ever reaches the trace. The owner's next flush sends only the rest.
  */
 final class ThreadRecorder extends BlockEncoder {
     private static final VarHandle COMMITTED;
@@ -29,11 +33,14 @@ final class ThreadRecorder extends BlockEncoder {
     private final BlockPipe pipe;
     /** The buffer the writer handed back; null while both are in use. */
     private volatile byte[] spare = new byte[BLOCK];
-    private Thread ownerThread;
+    private final Thread ownerThread;
     /** (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. */
     private long committed;
     private int count;
     private long firstSeq;
+    /** Events and bytes at the start of buf already handed off by cut(); guarded by this. */
+    private int sentEvents;
+    private int sentBytes;
     private boolean closed;
 
     // the access in progress, between a pre* call and its post* call
@@ -68,8 +75,15 @@ final class ThreadRecorder extends BlockEncoder {
         LockSupport.unpark(ownerThread);
     }
 
-    /** Flushes first if the next event might not fit (owner thread only). */
+    /** Where the last complete event ends in buf (owner only). */
+    private int lastEnd;
+
+    /**
+     * Before an event (owner thread only): drops whatever an event left half-encoded (an error
+     * thrown inside the encoder, a StackOverflowError) and flushes first if the next might not fit.
+     */
     void room() {
+        pos = lastEnd;
         if (full()) {
             flush();
         }
@@ -78,6 +92,7 @@ final class ThreadRecorder extends BlockEncoder {
     /** Marks the event just encoded as complete. */
     void end() {
         count++;
+        lastEnd = pos;
         COMMITTED.setRelease(this, ((long) count << 32) | pos);
     }
 
@@ -92,34 +107,51 @@ final class ThreadRecorder extends BlockEncoder {
         if (FAIL_AFTER_BLOCKS >= 0 && FLUSHES.incrementAndGet() > FAIL_AFTER_BLOCKS) {
             throw new IllegalStateException("injected recorder failure (smptrace.test.failAfterBlocks)");
         }
-        if (!closed && pipe != null && count > 0) {
+        if (!closed && pipe != null && count > sentEvents) {
             byte[] full = buf;
             byte[] next;
             while ((next = spare) == null) {
-                LockSupport.parkNanos(this, 50_000); // the writer is behind: wait, never drop
+                if (!pipe.alive()) {
+                    next = new byte[BLOCK]; // the writer is gone: it will not hand a buffer back
+                    break;
+                }
+                if (!pipe.writeOne()) { // the writer is behind: help it, or wait; never drop
+                    LockSupport.parkNanos(this, 50_000);
+                }
             }
             spare = null;
-            pipe.submit(new BlockPipe.Block(this, tid, firstSeq, count, full, pos));
+            pipe.submit(new BlockPipe.Block(this, tid, firstSeq + sentEvents, count - sentEvents, full, sentBytes, pos - sentBytes));
             buf = next;
         }
         firstSeq += count;
         count = 0;
         pos = 0;
+        lastEnd = 0;
+        sentEvents = 0;
+        sentBytes = 0;
         COMMITTED.setRelease(this, 0L);
     }
 
-    /** Any thread: write what the owner has finished, and stop recording this thread. */
-    synchronized void closeFromAnyThread() {
-        if (closed) {
+    /** Any thread: hand off the events the owner has finished and that were not handed off yet. */
+    synchronized void cut() {
+        if (closed || pipe == null) {
             return;
         }
         long state = (long) COMMITTED.getAcquire(this);
         int events = (int) (state >>> 32);
         int upTo = (int) state;
-        if (events > 0 && pipe != null) {
+        if (events > sentEvents) {
             // a copy: the owner may still be encoding into buf past upTo
-            pipe.submit(new BlockPipe.Block(null, tid, firstSeq, events, Arrays.copyOf(buf, upTo), upTo));
+            byte[] part = Arrays.copyOfRange(buf, sentBytes, upTo);
+            pipe.submit(new BlockPipe.Block(null, tid, firstSeq + sentEvents, events - sentEvents, part, 0, part.length));
+            sentEvents = events;
+            sentBytes = upTo;
         }
+    }
+
+    /** Any thread: write what the owner has finished, and stop recording this thread. */
+    synchronized void closeFromAnyThread() {
+        cut();
         closed = true;
     }
 }

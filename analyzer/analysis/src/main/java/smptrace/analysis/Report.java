@@ -13,11 +13,17 @@ public final class Report {
     private Report() { }
 
     public static void text(AnalysisResult r, String trace, PrintStream out) {
+        boolean incomplete = r.end() != null && !r.end().complete();
+        if (incomplete) {
+            // first, so nobody takes what follows for the whole recording
+            out.println("INCOMPLETE TRACE: " + r.end().detail());
+        }
         out.println("# " + trace + ": patch " + nz(r.patch()) + " variant " + nz(r.variant()) + ", " + r.events() + " events, "
                 + r.contexts() + " contexts, " + r.locations() + " locations"
                 + (r.end() != null && !r.end().complete() ? " (" + r.end().detail() + ")" : ""));
         if (r.findings().isEmpty()) {
-            out.println("clean: no findings");
+            out.println(incomplete ? "no findings in the " + r.events() + " events that were read; the trace is incomplete, so this is not a clean verdict"
+                    : "clean: no findings");
             return;
         }
         int i = 0;

@@ -25,7 +25,9 @@ final class AnalyzeCommand implements Command {
     @Override
     public String footer() {
         return "\nArgument: TRACE (a trace directory). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
-                + "missing, corrupt, truncated or wrong-version trace. JSON: one object per finding (docs/analyzer.md).";
+                + "missing, corrupt or wrong-version trace, 3 no findings in an incomplete trace (cut short, its recorder\n"
+                + "failed, or damaged with --salvage: the report's first line says what is missing). JSON: one object per\n"
+                + "finding (docs/analyzer.md).";
     }
 
     @Override
@@ -35,6 +37,7 @@ final class AnalyzeCommand implements Command {
                 Main.opt("assume-plain-writes-atomic", null,
                         "KCSAN's CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC: plain aligned writes do not race (default off)"),
                 Main.opt("stats", null, "print events, time and rate to stderr"),
+                Main.opt("salvage", null, "analyse the intact part of a trace with damaged event blocks instead of refusing it (exit 3 or 1)"),
                 Main.opt("litmus-out", "DIR", "write each ordering-violation finding as a litmus test into DIR (check with smptrace litmus or herd7)"));
     }
 
@@ -51,7 +54,7 @@ final class AnalyzeCommand implements Command {
         smptrace.analysis.Options opt = smptrace.analysis.Options.defaults()
                 .withAssumePlainWritesAtomic(cl.hasOption("assume-plain-writes-atomic"));
         AnalysisResult r;
-        try (TraceReader reader = TraceReader.open(Paths.get(trace))) {
+        try (TraceReader reader = TraceReader.open(Paths.get(trace), cl.hasOption("salvage"))) {
             r = new Analyzer(opt).analyze(reader);
         }
         if (format.equals("json")) {
@@ -77,6 +80,12 @@ final class AnalyzeCommand implements Command {
         if (cl.hasOption("stats")) {
             err.printf("analyzed %d events in %.1f ms (%.1f M events/s), %d contexts, %d locations%n", r.events(),
                     r.nanos() / 1e6, r.events() / (r.nanos() / 1e3), r.contexts(), r.locations());
+        }
+        if (r.end() != null && !r.end().complete()) {
+            if (format.equals("json")) {
+                err.println("smptrace analyze: incomplete trace: " + r.end().detail());
+            }
+            return r.clean() ? Exit.INCOMPLETE : Exit.FINDINGS;
         }
         return r.clean() ? Exit.OK : Exit.FINDINGS;
     }

@@ -27,7 +27,8 @@ final class DumpCommand implements Command {
     @Override
     public String footer() {
         return "\nArgument: TRACE (a trace directory written by smptrace record or the agent).\n"
-                + "Columns: thread.seq, context, cpu, preempt count, event, source site.";
+                + "Columns: thread.seq, context, cpu, preempt count, event, source site.\n"
+                + "Exit 0 for a complete trace, 3 for an incomplete one (the last line says what is missing), 2 bad input.";
     }
 
     @Override
@@ -35,7 +36,8 @@ final class DumpCommand implements Command {
         return Main.options(
                 Main.opt("limit", "N", "print at most N events (default 100; 0 = all)"),
                 Main.opt("thread", "T", "only events of recording thread T"),
-                Main.opt("no-header", null, "do not print the header and dictionaries"));
+                Main.opt("no-header", null, "do not print the header and dictionaries"),
+                Main.opt("salvage", null, "print the intact part of a trace with damaged event blocks instead of refusing it"));
     }
 
     @Override
@@ -45,7 +47,7 @@ final class DumpCommand implements Command {
         }
         long limit = Main.longValue(cl, "limit", 100, 0, Long.MAX_VALUE);
         long thread = Main.longValue(cl, "thread", -1, -1, Integer.MAX_VALUE);
-        try (TraceReader r = TraceReader.open(Paths.get(cl.getArgList().get(0)))) {
+        try (TraceReader r = TraceReader.open(Paths.get(cl.getArgList().get(0)), cl.hasOption("salvage"))) {
             TraceInfo info = r.info();
             if (!cl.hasOption("no-header")) {
                 out.println("# header");
@@ -75,8 +77,8 @@ final class DumpCommand implements Command {
             }
             TraceEnd end = r.end();
             out.println("# " + end.events() + " events replayed; " + (end.complete() ? "trace complete" : end.detail()));
+            return end.complete() ? Exit.OK : Exit.INCOMPLETE;
         }
-        return Exit.OK;
     }
 
     private static String ctx(Event e) {

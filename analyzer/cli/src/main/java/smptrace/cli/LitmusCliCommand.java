@@ -59,6 +59,39 @@ final class LitmusCliCommand implements Command {
             Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"));
     }
 
+    /** A directory must hold *.litmus files; a file must read as a C litmus test (its first line "C NAME"). */
+    static void requireLitmus(Path p) throws UsageException {
+        if (Files.isDirectory(p)) {
+            try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                if (s.noneMatch(f -> f.getFileName().toString().endsWith(".litmus"))) {
+                    throw new UsageException(p + " holds no *.litmus files");
+                }
+            } catch (java.io.IOException e) {
+                throw new UsageException("cannot read directory " + p + ": " + e.getMessage());
+            }
+            return;
+        }
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new UsageException("cannot read " + p + (Files.exists(p) ? " (not a readable regular file)" : " (no such file or directory)"));
+        }
+        String first = "";
+        try (java.io.BufferedReader r = Files.newBufferedReader(p, java.nio.charset.StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null && n++ < 1000) {
+                if (!line.isBlank()) {
+                    first = line.strip();
+                    break;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new UsageException(p + " is not a C litmus test (not readable as UTF-8 text)");
+        }
+        if (!first.startsWith("C ") && !first.equals("C")) {
+            throw new UsageException(p + " is not a C litmus test (its first line must be 'C NAME')");
+        }
+    }
+
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         List<String> args = cl.getArgList();
@@ -90,7 +123,9 @@ final class LitmusCliCommand implements Command {
         }
         List<Path> paths = new ArrayList<>();
         for (String a : args) {
-            paths.add(Paths.get(a));
+            Path p = Paths.get(a);
+            requireLitmus(p);
+            paths.add(p);
         }
         LitmusRunCommand.EngineLauncher launcher = (program, results, traceDir) -> {
             Map<String, String> header = new LinkedHashMap<>();

@@ -65,16 +65,31 @@ public final class Main {
         }
         try {
             CommandLine cl = new DefaultParser().parse(c.options(), rest);
+            refuseRepeats(cl);
             return c.run(cl, out, err);
         } catch (ParseException e) {
             err.println("smptrace " + c.name() + ": " + e.getMessage() + " (see smptrace " + c.name() + " --help)");
             return Exit.USAGE;
         } catch (UsageException | TraceException e) {
-            err.println("smptrace " + c.name() + ": " + e.getMessage());
+            err.println("smptrace " + c.name() + ": " + TraceException.clean(e.getMessage()));
+            return Exit.USAGE;
+        } catch (OutOfMemoryError e) {
+            err.println("smptrace " + c.name() + ": out of memory (" + TraceException.clean(e.getMessage()) + "); give the JVM more heap");
             return Exit.USAGE;
         } catch (Exception | Error e) {
-            err.println("smptrace " + c.name() + ": internal error: " + e);
+            err.println("smptrace " + c.name() + ": internal error: " + TraceException.clean(String.valueOf(e)));
             return Exit.USAGE;
+        }
+    }
+
+    /** An option given twice would silently take one of its values: refuse it. */
+    private static void refuseRepeats(CommandLine cl) throws UsageException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Option o : cl.getOptions()) {
+            String name = o.getLongOpt() != null ? o.getLongOpt() : o.getOpt();
+            if (!seen.add(name)) {
+                throw new UsageException("--" + name + " is given more than once; give it once");
+            }
         }
     }
 
@@ -85,7 +100,8 @@ public final class Main {
             out.printf("  %-10s %s%n", c.name(), c.summary());
         }
         out.println();
-        out.println("Exit codes: 0 ok / clean, 1 findings, mismatches or missed targets, 2 bad usage or bad input.");
+        out.println("Exit codes: 0 ok / clean, 1 findings, mismatches or missed targets, 2 bad usage or bad input,");
+        out.println("3 no findings but the trace is incomplete (cut short, damaged, or its recorder failed).");
     }
 
     static void help(Command c, PrintStream out) {

@@ -55,7 +55,7 @@ final class RecordCommand implements Command {
                 Main.opt("debug", "on|off", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario)"),
                 Main.opt("rounds", "N", "mp-demo: messages to pass (default 1000)"),
                 Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"),
-                Main.opt("compact", null, "small queue file (1 MiB mapping blocks) for traces to archive; slower for long runs"));
+                Main.opt("compact", null, "accepted for older scripts: every trace is compact (its file is cut to its content)"));
     }
 
     @Override
@@ -71,6 +71,10 @@ final class RecordCommand implements Command {
         if (Files.exists(dir) && !isEmptyDir(dir)) {
             throw new UsageException(dir + " already exists and is not empty; give a new directory");
         }
+        requireWritable(dir);
+        // bounds the engine does not set: a run must fit in memory and end (PCT keeps one change point per depth)
+        Main.longValue(cl, "pct-depth", 3, 1, 1000);
+        Main.longValue(cl, "length", 1, 1, 10_000_000);
         String scenario = cl.getOptionValue("scenario", cl.hasOption("patch") ? null : DEMO);
         long seed = Main.longValue(cl, "seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         String points = cl.getOptionValue("points", "all");
@@ -130,7 +134,8 @@ final class RecordCommand implements Command {
         } else {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }
-        List<String> jvm = cl.hasOption("compact") ? List.of("-Dsmptrace.trace.blockSize=1048576") : List.of();
+        // every trace is compact now (1 MiB mapping blocks, cut to its content when closed); --compact stays accepted
+        List<String> jvm = List.of();
         List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, jvm, main, args);
         int rc = Launcher.run(cmd, null);
         if (rc != 0) {
@@ -148,6 +153,18 @@ final class RecordCommand implements Command {
                     + (end.complete() ? "" : " (" + end.detail() + ")"));
         }
         return Exit.OK;
+    }
+
+    /** The trace directory must be creatable and writable here, or the run would go unrecorded. */
+    static void requireWritable(Path dir) throws UsageException {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".smptrace-probe", "");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            throw new UsageException("cannot write a trace to " + dir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
     }
 
     private static boolean isEmptyDir(Path dir) throws IOException {

@@ -55,6 +55,13 @@ final class ReproduceCommand implements Command {
             Path t = Paths.get(a);
             try (TraceReader r = TraceReader.open(t)) {
                 runs.add(runOf(t, r.info()));
+                smptrace.trace.Event e = new smptrace.trace.Event();
+                while (r.next(e)) {
+                    // read it once: a trace that is not whole is no reference to compare a new recording with
+                }
+                if (!r.end().complete()) {
+                    throw new UsageException(t + " is incomplete (" + r.end().detail() + "); nothing to reproduce against");
+                }
             }
             traces.add(t);
         }
