@@ -197,8 +197,7 @@ final class DataRaceDetector implements Detector {
         long key = ((long) li << 42) ^ ((long) (arr[b + F_SITE] & 0xfffff) << 21) ^ (e.site & 0xfffff) ^ ((long) rule.hashCode() << 58);
         boolean curIsRead = e.kind.reads();
         // (2) the diagnostic snapshot
-        String field = fieldName(a, e.loc);
-        if ((field.equals("cur_csd_func") || field.equals("cur_csd_info"))
+        if (a.facts.diagnosticSnapshot(e.loc)
                 && (otherIsWrite && otherPlain && curIsRead && !curPlain || !otherIsWrite && !otherPlain && !curIsRead && curPlain)) {
             if (seenTol.addIfAbsent(key)) {
                 a.report(build(a, e, li, arr, b, rule, true, SNAPSHOT).build());
@@ -248,11 +247,6 @@ final class DataRaceDetector implements Detector {
     private static final String SPIN = "spin-wait re-check (patches.md seed 003 (f), the ABA re-wait): the marked read is "
             + "the loop condition of a busy-wait that re-reads the word after cpu_relax(); the racing plain store only "
             + "makes it wait longer, or comes after the read that ended the wait";
-
-    private static String fieldName(Analysis a, long loc) {
-        smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(loc));
-        return f == null ? "" : f.name();
-    }
 
     private Finding.Builder build(Analysis a, Event e, int li, int[] arr, int b, String rule, boolean tolerated, String why) {
         EventRef cur = a.ref(e);

@@ -41,6 +41,7 @@ import smptrace.engine.sim.Machine;
 import smptrace.engine.sim.Monitor;
 import smptrace.kernel.IntOld;
 import smptrace.kernel.LlistNode;
+import smptrace.kernel.Role;
 import smptrace.kernel.Sched;
 import smptrace.kernel.TraceHooks;
 
@@ -86,6 +87,7 @@ public final class Smp {
         this.g = new smp_globals(nr_cpu_ids);
         TraceHooks.kobj_name(g, "smp_globals");
         TraceHooks.kobj_name(g.cpu_online_mask, "cpu_online_mask");
+        TraceHooks.kobj_role(g.cpu_online_mask, Role.CPU_ONLINE_MASK, -1, -1);
         TraceHooks.kobj_name(g.__num_online_cpus, "__num_online_cpus");
         TraceHooks.kobj_name(g.csd_bug_count, "csd_bug_count");
         TraceHooks.kobj_name(g.n_csd_lock_stuck, "n_csd_lock_stuck");
@@ -93,15 +95,23 @@ public final class Smp {
         for (int cpu = 0; cpu < nr_cpu_ids; cpu++) {
             per_cpu_data p = new per_cpu_data(cpu, nr_cpu_ids);
             TraceHooks.kobj_name(p, "per_cpu(" + cpu + ")");
+            TraceHooks.kobj_role(p, Role.PER_CPU, cpu, -1);
             TraceHooks.kobj_name(p.call_single_queue, "per_cpu(call_single_queue, " + cpu + ")");
+            TraceHooks.kobj_role(p.call_single_queue, Role.CALL_SINGLE_QUEUE, cpu, -1);
             TraceHooks.kobj_name(p.csd_data, "per_cpu(csd_data, " + cpu + ")");
+            TraceHooks.kobj_role(p.csd_data, Role.CSD_DATA, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data, "per_cpu(cfd_data, " + cpu + ")");
+            TraceHooks.kobj_role(p.cfd_data, Role.CFD_DATA, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data.cpumask, "cfd_data[" + cpu + "].cpumask");
+            TraceHooks.kobj_role(p.cfd_data.cpumask, Role.CFD_CPUMASK, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data.cpumask_ipi, "cfd_data[" + cpu + "].cpumask_ipi");
+            TraceHooks.kobj_role(p.cfd_data.cpumask_ipi, Role.CFD_CPUMASK_IPI, cpu, -1);
             for (int d = 0; d < nr_cpu_ids; d++) {
                 TraceHooks.kobj_name(p.cfd_data.csd[d], "cfd_data[" + cpu + "].csd[" + d + "]");
+                TraceHooks.kobj_role(p.cfd_data.csd[d], Role.CFD_CSD, cpu, d);
             }
             TraceHooks.kobj_name(p.trigger_backtrace, "per_cpu(trigger_backtrace, " + cpu + ")");
+            TraceHooks.kobj_role(p.trigger_backtrace, Role.TRIGGER_BACKTRACE, cpu, -1);
             TraceHooks.kobj_name(p.rq_lock, "cpu_rq(" + cpu + ")->__lock");
             cpu_stopper stopper = new cpu_stopper();
             TraceHooks.kobj_name(stopper, "per_cpu(cpu_stopper, " + cpu + ")");
