@@ -88,6 +88,7 @@ public final class Expectations {
                 row("002", "enqueue-on-failed-cas", of(DOUBLE_ENQUEUE), of()),
                 row("003", "before", of(), all()),
                 row("003", "after", of(), all()),
+                row("003", "pre-series", of(), all()),
                 row("003", "put-cpu-before-send", of(PREEMPTION_WINDOW), of()),
                 row("003", "put-cpu-before-lock", of(PREEMPTION_WINDOW, LOCK_OWNERSHIP_RACE), of()),
                 row("003", "wait-on-percpu-mask", of(PREEMPTION_WINDOW), of()),

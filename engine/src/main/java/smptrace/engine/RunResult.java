@@ -72,7 +72,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
         return "patch=" + c.patch().number + " variant=" + c.variant().label + " scenario=" + c.scenario().id
                 + " seed=" + c.seed() + " schedule=" + c.schedule().name().toLowerCase()
                 + (c.schedule() == Schedule.PCT ? " pct-depth=" + c.pctDepth() : "")
-                + " cpus=" + c.cpus() + " length=" + c.length() + " debug=" + (c.csdLockDebug() ? "on" : "off")
+                + " cpus=" + c.cpus() + " length=" + c.length() + " debug=" + c.debugMode()
                 + " | outcome=" + (stuck ? "STUCK" : bad() ? "BAD" : "ok")
                 + " double_enqueue=" + doubleEnqueue + " self_loop=" + selfLoop + " two_owners=" + twoOwners
                 + " lost=" + callbacksLost + " duplicated=" + callbacksDuplicated + " ipi_to_offline=" + ipiToOffline

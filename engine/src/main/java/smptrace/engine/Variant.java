@@ -8,8 +8,9 @@ import java.util.List;
  * code (patches.md). The engine tests {@code cfg.is(Variant.X)} right at the lines a mutant changes.
  */
 public enum Variant {
-    BEFORE(null, "before", "the code without the patch (000/001/002: the 2026 baseline; 003: the pre-series shape, "
-            + "callers keep preemption off and the wait walks cfd->cpumask; 004: same code, comments only)", null, false, null),
+    BEFORE(null, "before", "the code without the patch: the seed's own pre-image (000/001/002: the 2026 baseline; "
+            + "003: the baseline with the seed's three hunks reverted, so the caller pins and the wait runs pinned; "
+            + "004: same code, comments only)", null, false, null),
     AFTER(null, "after", "the code with the patch applied", null, false, null),
 
     M000_PLAIN_PUBLISH(Patch.P000, "plain-publish", "M0a: __csd_lock_record() publishes cur_csd with a plain store, "
@@ -35,6 +36,10 @@ public enum Variant {
     M002_ENQUEUE_ON_FAILED_CAS(Patch.P002, "enqueue-on-failed-cas", "patched _async() that enqueues even when "
             + "the cmpxchg failed", Outcome.DOUBLE_ENQUEUE, true, null),
 
+    M003_PRE_SERIES(Patch.P003, "pre-series", "not a mutant: the linux-next 878b9569 shape before the whole series "
+            + "(smp_call_function()/on_each_cpu_cond_mask() wrap the call in preempt_disable(), no task-local mask so the "
+            + "wait walks cfd->cpumask, smp_call_function_single() waits before put_cpu()); the older 'before'",
+            null, false, null),
     M003_PUT_CPU_BEFORE_SEND(Patch.P003, "put-cpu-before-send", "put_cpu() between the llist_add loop and the "
             + "IPI send (d1): cfd->cpumask_ipi can be rebuilt by another task", Outcome.MASK_OVERWRITTEN, true, null),
     M003_PUT_CPU_BEFORE_LOCK(Patch.P003, "put-cpu-before-lock", "put_cpu() above the csd_lock() loop (d2): "
@@ -67,7 +72,12 @@ public enum Variant {
     }
 
     public boolean isMutant() {
-        return patch != null;
+        return patch != null && !isUnpatched();
+    }
+
+    /** Runs the code without its patch: before, and the older reference shape 003 pre-series (correct code). */
+    public boolean isUnpatched() {
+        return this == BEFORE || this == M003_PRE_SERIES;
     }
 
     /** The variants of one patch: before, after, then its mutants. */

@@ -182,6 +182,12 @@ public final class Monitor {
         return csdDst.get(csd);
     }
 
+    /** The CPU a waiter on {@code csd} waits for (for the watchdog's report), or -1. */
+    public int waitHint(Object csd) {
+        Integer d = dstOf(csd);
+        return d == null ? -1 : d;
+    }
+
     // ---- results
 
     public synchronized long lost() {
