@@ -505,7 +505,7 @@ public final class Smp {
     }
 
     /** __csd_lock_wait(): the debug wait loop, with guard(preempt)() of the 2026 baseline. */
-    @Mirrors(value = "__csd_lock_wait", hunks = {"001:-342,6"})
+    @Mirrors("__csd_lock_wait")
     private void __csd_lock_wait(call_single_data csd) {
         WaitState st = new WaitState();
         long ts0;
@@ -543,7 +543,7 @@ public final class Smp {
     }
 
     /** csd_lock(): seed 001 makes the debug path a try_cmpxchg_acquire loop. */
-    @Mirrors(value = "csd_lock", hunks = {"001:-354,8"})
+    @Mirrors(value = "csd_lock", hunks = {"001:-342,6", "001:-354,8"}) // -342: the !CONFIG __csd_lock_wait() stub its debug branch calls
     private void csd_lock(call_single_data csd) {
         if (Patch.P001.applied(cfg) && CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled
                 && !cfg.is(Variant.M001_PLAIN_RMW_IN_DEBUG)) {
