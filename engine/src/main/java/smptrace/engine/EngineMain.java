@@ -100,7 +100,7 @@ public final class EngineMain {
         }
         Patch p = Patch.parse(patch);
         Variant var = Variant.parse(p, variant);
-        Scenario s = scenario == null ? Scenario.forPatch(p) : Scenario.parse(scenario);
+        Scenario s = scenario == null ? var.scenario(p) : Scenario.parse(scenario);
         Schedule sch;
         try {
             sch = Schedule.parse(schedule);

@@ -42,7 +42,7 @@ public record RunConfig(Patch patch, Variant variant, Scenario scenario, long se
 
     /** Defaults: the patch's own scenario, seed 1, random schedule, PCT depth 3, 4 CPUs, the scenario's length. */
     public static RunConfig of(Patch patch, Variant variant) {
-        Scenario s = Scenario.forPatch(patch);
+        Scenario s = variant.scenario(patch);
         return new RunConfig(patch, variant, s, 1, Schedule.RANDOM, 3, Math.max(4, s.minCpus), s.defaultLength, null, 0, 0, null);
     }
 

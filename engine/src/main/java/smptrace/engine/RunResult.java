@@ -26,7 +26,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
                         long syncReturnedEarly, boolean stuck, int stuckCpu, String stuckReason, long callbacksRun,
                         long requests, long steps, long contextSwitches, long irqs, long migrations,
                         long toolongReports, long toolongPrior, long enxio, long ebusy, long warnings,
-                        long wallMillis, List<String> notes) {
+                        long wallMillis, List<String> notes, java.util.Map<String, Long> paths) {
 
     /** Whether the run showed {@code o}. */
     public boolean has(Outcome o) {
@@ -81,6 +81,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
                 + " enxio=" + enxio + " ebusy=" + ebusy + " warnings=" + warnings
                 + " steps=" + steps + " switches=" + contextSwitches + " irqs=" + irqs + " migrations=" + migrations
                 + " ms=" + wallMillis
+                + (paths == null || paths.isEmpty() ? "" : " paths=\"" + paths + "\"")
                 + (stuck ? " stuck_cpu=" + stuckCpu + " reason=\"" + stuckReason + "\"" : "");
     }
 }

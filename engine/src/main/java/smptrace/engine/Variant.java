@@ -47,6 +47,10 @@ public enum Variant {
     M003_WAIT_ON_PERCPU_MASK(Patch.P003, "wait-on-percpu-mask", "the wait after put_cpu() walks the per-CPU "
             + "cfd->cpumask instead of the task-local mask (d4)", Outcome.MASK_OVERWRITTEN, true, null),
 
+    M003_FREE_CSD_ON_DEAD(Patch.P003, "free-csd-on-dead", "smpcfd_dead_cpu() frees cfd->csd as the pre-series code "
+            + "did (d5): a waiter that migrated off the dying CPU spins on freed CSDs (scenario hotplug-dead)",
+            null, true, null),
+
     M004_ONLINE_CHECK_OUTSIDE_PINNED(Patch.P004, "online-check-outside-pinned", "smp_call_function_single() "
             + "checks cpu_online() before get_cpu(), so stop_machine can offline the CPU between the check and "
             + "the enqueue", Outcome.IPI_TO_OFFLINE, true, null);
@@ -73,6 +77,14 @@ public enum Variant {
 
     public boolean isMutant() {
         return patch != null && !isUnpatched();
+    }
+
+    /** The scenario a variant runs on by default (its patch's, unless the variant's bug needs another path). */
+    public Scenario scenario(Patch p) {
+        if (this == M003_FREE_CSD_ON_DEAD) {
+            return Scenario.HOTPLUG_DEAD;
+        }
+        return Scenario.forPatch(p);
     }
 
     /** Runs the code without its patch: before, and the older reference shape 003 pre-series (correct code). */

@@ -40,6 +40,20 @@ public final class Hotplug {
         return 0;
     }
 
+    /**
+     * cpu_down() of a control task, the parts that touch kernel/smp.c: takedown_cpu() (stop_machine ->
+     * take_cpu_down() -> smpcfd_dying_cpu() on the dying CPU), then the CPUHP_SMPCFD_PREPARE teardown
+     * smpcfd_dead_cpu() here; the scheduler has moved the dead CPU's tasks to online CPUs (sched_cpu_dying).
+     */
+    @Mirrors(value = "cpu_down", file = "kernel/cpu.c")
+    public int cpu_down(int cpu) {
+        int err = takedown_cpu(cpu);
+        if (err != 0) {
+            return err;
+        }
+        return smp.smpcfd_dead_cpu(cpu);
+    }
+
     /** takedown_cpu(): called by the hotplug control task on another CPU; seed 004 v2 commented it (dropped when merged). */
     @Mirrors(value = "takedown_cpu", file = "kernel/cpu.c", hunks = {"004:-1310,6"})
     public int takedown_cpu(int cpu) {

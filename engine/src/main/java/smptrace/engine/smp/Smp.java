@@ -292,6 +292,24 @@ public final class Smp {
         return 0;
     }
 
+    /**
+     * smpcfd_dead_cpu(): the CPUHP_SMPCFD_PREPARE teardown, on a control CPU after the CPU died. The
+     * cpumasks are embedded (no CONFIG_CPUMASK_OFFSTACK), so free_cpumask_var() frees nothing; the 2026
+     * series keeps cfd->csd allocated across offline, the pre-series code freed it (patches.md 003 (d5)).
+     */
+    @Mirrors("smpcfd_dead_cpu")
+    public int smpcfd_dead_cpu(int cpu) {
+        call_function_data cfd = pcpu.get(cpu).cfd_data;    // &per_cpu(cfd_data, cpu)
+
+        // free_cpumask_var(cfd->cpumask); free_cpumask_var(cfd->cpumask_ipi): no-ops
+        if (cfg.is(Variant.M003_FREE_CSD_ON_DEAD)) {
+            for (int d = 0; d < nr_cpu_ids; d++) {
+                TraceHooks.free_percpu(cfd.csd[d]);         // mutant (d5): free_percpu(cfd->csd)
+            }
+        }
+        return 0;
+    }
+
     /** call_function_single_prep_ipi(): false only for a polling idle CPU; the model has none. */
     @Mirrors(value = "call_function_single_prep_ipi", file = "kernel/sched/core.c")
     private boolean call_function_single_prep_ipi(int cpu) {
@@ -1118,6 +1136,9 @@ public final class Smp {
                     mon.maskRead(cpumask, null);
                 }
                 csd = cfd.csd[cpu];                 // per_cpu_ptr(cfd->csd, cpu)
+                if (m.cpuDeadOrFlushed(this_cpu)) {
+                    mon.path("wait on an offline CPU's cfd->csd");
+                }
                 csd_lock_wait(csd);
             }
         }
