@@ -81,6 +81,21 @@ final class DataRaceDetector implements Detector {
         return "data-race";
     }
 
+    /** A dead object's locations start over: no race against accesses from its previous life. */
+    @Override
+    public void onFree(int oid, Analysis a) {
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int li = a.lifetimes.freedLocation(i);
+            if (li < wSlot.length) {
+                wSlot[li] = -1;
+                wCo[li] = 0;
+                reads[li] = null;
+                readsSince[li] = 0;
+                w[li * STRIDE + F_INFO] = 0;
+            }
+        }
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         EventKind k = e.kind;

@@ -6,6 +6,7 @@ import static smptrace.analysis.Finding.Kind.LOCK_OWNERSHIP_RACE;
 import static smptrace.analysis.Finding.Kind.LOST_IPI;
 import static smptrace.analysis.Finding.Kind.ORDERING_VIOLATION;
 import static smptrace.analysis.Finding.Kind.PREEMPTION_WINDOW;
+import static smptrace.analysis.Finding.Kind.USE_AFTER_FREE;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -92,6 +93,7 @@ public final class Expectations {
                 row("003", "put-cpu-before-send", of(PREEMPTION_WINDOW), of()),
                 row("003", "put-cpu-before-lock", of(PREEMPTION_WINDOW, LOCK_OWNERSHIP_RACE), of()),
                 row("003", "wait-on-percpu-mask", of(PREEMPTION_WINDOW), of()),
+                row("003", "free-csd-on-dead", of(USE_AFTER_FREE), of()),
                 row("004", "before", of(), all()),
                 row("004", "after", of(), all()),
                 row("004", "online-check-outside-pinned", of(LOST_IPI), of()));
