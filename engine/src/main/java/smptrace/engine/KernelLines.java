@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import smptrace.engine.smp.Hotplug;
+import smptrace.engine.smp.IrqWork;
 import smptrace.engine.smp.Smp;
 import smptrace.engine.smp.StopMachine;
 import smptrace.kernel.Mirrors;
@@ -28,7 +29,7 @@ public final class KernelLines {
     /** Every annotated member of the kernel model, in declaration order per class. */
     public static List<Row> table() {
         List<Row> rows = new ArrayList<>();
-        for (Class<?> c : new Class<?>[] {Smp.class, Hotplug.class, StopMachine.class}) {
+        for (Class<?> c : new Class<?>[] {Smp.class, Hotplug.class, StopMachine.class, IrqWork.class}) {
             List<AnnotatedElement> els = new ArrayList<>();
             els.addAll(Arrays.asList(c.getDeclaredFields()));
             els.addAll(Arrays.asList(c.getDeclaredConstructors()));

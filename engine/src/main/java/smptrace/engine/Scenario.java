@@ -31,7 +31,10 @@ public enum Scenario {
     HOTPLUG_DEAD("hotplug-dead", null, 4, false, 3,
             "a migratable task on CPU0 waits in smp_call_function_many(wait) on slow callbacks while the hotplug task "
             + "takes CPU0 down (cpu_down: stop_machine, smpcfd_dying_cpu, then smpcfd_dead_cpu); the waiter migrates "
-            + "and keeps waiting on cfd_data[0].csd[*]");
+            + "and keeps waiting on cfd_data[0].csd[*]"),
+    IRQ_WORK("irq-work", null, 3, false, 4,
+            "CSD_TYPE_IRQ_WORK nodes on call_single_queue: CPU0 queues an irq_work on CPU1 (irq_work_queue_on, "
+            + "irq_work_sync) while CPU2 sends smp_call_function_single(1, wait), so CPU1's flush runs both node types");
 
     public final String id;
     /** The patch the scenario is about (null for standard). */
@@ -65,7 +68,7 @@ public enum Scenario {
                 return x;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + s + "' (000..004, standard, sync-result, async-rearm, hotplug-dead)");
+        throw new IllegalArgumentException("unknown scenario '" + s + "' (000..004, standard, sync-result, async-rearm, hotplug-dead, irq-work)");
     }
 
     /** The controlled watchdog's default bound (scheduling steps). */

@@ -65,6 +65,19 @@ class CallerPatternScenariosTest {
     }
 
     @Test
+    void irqWorkNodesAreRunByTheFlushNextToSynchronousCsds() {
+        for (long seed = 1; seed <= 12; seed++) {
+            RunResult r = run(Variant.AFTER, Scenario.IRQ_WORK, seed);
+            assertFalse(r.bad(), r.summary());
+            assertEquals(0, r.warnings(), r.summary());
+            int n = r.config().length();
+            assertEquals(n, path(r, "irq_work queued"), r.summary());
+            assertEquals(n, path(r, "irq_work ran"), r.summary());
+            assertEquals(n, path(r, "result read back"), r.summary());
+        }
+    }
+
+    @Test
     void theFreeCsdOnDeadMutantRunsOnHotplugDeadByDefault() {
         assertEquals(Scenario.HOTPLUG_DEAD, RunConfig.of(Patch.P003, Variant.M003_FREE_CSD_ON_DEAD).scenario());
         assertEquals(Scenario.S003, RunConfig.of(Patch.P003, Variant.AFTER).scenario());

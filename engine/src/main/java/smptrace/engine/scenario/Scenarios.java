@@ -7,6 +7,8 @@ import smptrace.engine.smp.Smp;
 import smptrace.engine.smp.call_single_data;
 import smptrace.engine.smp.cpumask;
 import smptrace.engine.sim.Machine;
+import smptrace.engine.smp.IrqWork;
+import smptrace.engine.smp.irq_work;
 import smptrace.engine.smp.kick_dev;
 import smptrace.engine.smp.rearm_dev;
 import smptrace.engine.smp.rearm_req;
@@ -37,6 +39,8 @@ public final class Scenarios {
             asyncRearm(w);
         } else if (s == Scenario.HOTPLUG_DEAD) {
             hotplugDead(w);
+        } else if (s == Scenario.IRQ_WORK) {
+            irqWork(w);
         } else {
             standard(w);
         }
@@ -275,6 +279,32 @@ public final class Scenarios {
         w.task("cpuhp/3", 3, false, () -> {
             if (w.hp.cpu_down(0) == 0) {
                 w.m.mon.path("cpu0 down");
+            }
+        });
+    }
+
+    /** irq-work: an irq_work and synchronous CSDs share CPU1's call_single_queue. */
+    private static void irqWork(Workload w) {
+        int len = w.cfg.length();
+        IrqWork iw = new IrqWork(w.k, w.m);
+        irq_work work = new irq_work();
+        scf_result counter = new scf_result();
+        TraceHooks.kobj_name(work, "irq_work");
+        TraceHooks.kobj_role(work, Role.IRQ_WORK, -1, -1);
+        TraceHooks.kobj_name(counter, "irq_work.owner");
+        work.func = Callbacks.IRQ_WORK_COUNT;      // init_irq_work(&work, func)
+        work.owner = counter;
+        w.task("irq-worker", 0, false, () -> {
+            for (int i = 0; i < len; i++) {
+                if (iw.irq_work_queue_on(work, 1)) {
+                    w.m.mon.path("irq_work queued");
+                }
+                iw.irq_work_sync(work);
+            }
+        });
+        w.task("sync-sender", 2, false, () -> {
+            for (int i = 0; i < len; i++) {
+                readResult(w, 1, i);
             }
         });
     }

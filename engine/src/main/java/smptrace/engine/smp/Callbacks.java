@@ -104,6 +104,19 @@ public final class Callbacks {
         }
     }
 
+    /** irq_work_count(): an irq_work's func (called with the work): bumps its owner's counter. */
+    public static final class irq_work_count implements smp_call_func_t {
+        @Override
+        public void call(Object work) {
+            scf_result r = (scf_result) ((irq_work) work).owner;
+            atomic_inc(r.count);
+            Ctx me = Machine.current();
+            if (me != null) {
+                me.machine().mon.path("irq_work ran");
+            }
+        }
+    }
+
     /** cond_even(): an smp_cond_func_t selecting even CPUs. */
     public static final class cond_even implements smp_cond_func_t {
         @Override
@@ -120,4 +133,5 @@ public final class Callbacks {
     public static final smp_call_func_t COUNT_HANDLER = new count_handler();
     public static final smp_call_func_t REARM_EVEN = new rearm_handler(0);
     public static final smp_call_func_t REARM_ODD = new rearm_handler(1);
+    public static final smp_call_func_t IRQ_WORK_COUNT = new irq_work_count();
 }

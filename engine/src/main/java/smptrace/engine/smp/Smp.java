@@ -266,7 +266,7 @@ public final class Smp {
     }
 
     @Mirrors("CSD_TYPE")
-    private static int CSD_TYPE(call_single_data csd) {
+    private static int CSD_TYPE(__call_single_node csd) {
         return csd.u_flags & CSD_FLAG_TYPE_MASK;
     }
 
@@ -620,7 +620,7 @@ public final class Smp {
 
     /** __smp_call_single_queue(). */
     @Mirrors("__smp_call_single_queue")
-    public void __smp_call_single_queue(int cpu, call_single_data node) {
+    public void __smp_call_single_queue(int cpu, __call_single_node node) {
         /*
          * The list addition should be visible to the target CPU when it pops
          * the head of the list to pull the entry off it in the IPI handler
@@ -684,8 +684,8 @@ public final class Smp {
     /** __flush_smp_call_function_queue(): SYNC pass, then the rest (ASYNC unlocks before the call). */
     @Mirrors(value = "__flush_smp_call_function_queue", hunks = {"002:-297,6"})
     private void __flush_smp_call_function_queue(boolean warn_cpu_offline) {
-        call_single_data csd;
-        call_single_data csd_next;
+        __call_single_node csd;                     // llist_for_each_entry_safe(csd, ...): SYNC/ASYNC are call_single_data
+        __call_single_node csd_next;
         LlistNode entry;
         LlistNode prev;
         int cpu = smp_processor_id();
@@ -712,10 +712,10 @@ public final class Smp {
             for (LlistNode n = entry; n != null; n = n.next) {
                 m.flushIteration(cpu);
                 Sched.point();
-                call_single_data c = (call_single_data) n;
+                __call_single_node c = (__call_single_node) n;
                 int type = CSD_TYPE(c);
                 if (type == CSD_TYPE_ASYNC || type == CSD_TYPE_SYNC) {
-                    smp_call_func_t f = c.func;     // pr_warn("IPI callback %pS sent to offline CPU\n", csd->func)
+                    smp_call_func_t f = ((call_single_data) c).func;     // pr_warn("IPI callback %pS sent to offline CPU\n", csd->func)
                     if (f == null) {
                         mon.warn("NULL callback");
                     }
@@ -727,14 +727,15 @@ public final class Smp {
          * First; run all SYNC callbacks, people are waiting for us.
          */
         prev = null;
-        for (csd = (call_single_data) entry; csd != null; csd = csd_next) {
-            csd_next = (call_single_data) csd.next;        // llist_for_each_entry_safe
+        for (csd = (__call_single_node) entry; csd != null; csd = csd_next) {
+            csd_next = (__call_single_node) csd.next;        // llist_for_each_entry_safe
             m.flushIteration(cpu);
             Sched.point();
             /* Do we wait until *after* callback? */
             if (CSD_TYPE(csd) == CSD_TYPE_SYNC) {
-                smp_call_func_t func = csd.func;
-                Object info = csd.info;
+                call_single_data sync = (call_single_data) csd;
+                smp_call_func_t func = sync.func;
+                Object info = sync.info;
 
                 if (prev != null) {
                     prev.next = csd_next;
@@ -742,9 +743,9 @@ public final class Smp {
                     entry = csd_next;
                 }
 
-                csd_lock_record(csd);
-                csd_do_func(func, info, csd);
-                csd_unlock(csd);
+                csd_lock_record(sync);
+                csd_do_func(func, info, sync);
+                csd_unlock(sync);
                 csd_lock_record(null);
             } else {
                 prev = csd;
@@ -760,8 +761,8 @@ public final class Smp {
          * Second; run all !SYNC callbacks.
          */
         prev = null;
-        for (csd = (call_single_data) entry; csd != null; csd = csd_next) {
-            csd_next = (call_single_data) csd.next;
+        for (csd = (__call_single_node) entry; csd != null; csd = csd_next) {
+            csd_next = (__call_single_node) csd.next;
             m.flushIteration(cpu);
             Sched.point();
             int type = CSD_TYPE(csd);
@@ -774,11 +775,12 @@ public final class Smp {
                 }
 
                 if (type == CSD_TYPE_ASYNC) {
-                    smp_call_func_t func = csd.func;
-                    Object info = csd.info;
+                    call_single_data async = (call_single_data) csd;
+                    smp_call_func_t func = async.func;
+                    Object info = async.info;
 
-                    csd_lock_record(csd);
-                    csd_unlock(csd);
+                    csd_lock_record(async);
+                    csd_unlock(async);
                     if (Patch.P002.applied(cfg) && !cfg.is(Variant.M002_NO_MB_IN_FLUSH)) {
                         /*
                          * Ensures any LOAD of func() will be after
@@ -788,10 +790,10 @@ public final class Smp {
                          */
                         smp_mb();
                     }
-                    csd_do_func(func, info, csd);
+                    csd_do_func(func, info, async);
                     csd_lock_record(null);
                 } else if (type == CSD_TYPE_IRQ_WORK) {
-                    mon.warn("irq_work node on call_single_queue (not modelled)");
+                    IrqWork.irq_work_single((irq_work) csd);
                 }
             } else {
                 prev = csd;
