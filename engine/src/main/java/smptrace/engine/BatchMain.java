@@ -66,6 +66,12 @@ public final class BatchMain {
         return "scenario=" + cfg.scenario().id + "\npatch=" + cfg.patch().number + "\nvariant=" + cfg.variant().label
                 + "\nseed=" + cfg.seed() + "\nschedule=" + cfg.schedule().name().toLowerCase(Locale.ROOT)
                 + "\npct.depth=" + cfg.pctDepth() + "\ncpus=" + cfg.cpus() + "\nlength=" + cfg.length()
-                + "\ncsd.lock.wait.debug=" + cfg.csdLockDebug() + "\n";
+                + "\ncsd.lock.wait.debug=" + debugHeader(cfg) + "\n";
+    }
+
+    /** The header's csd.lock.wait.debug: true / false, or "config" (CONFIG_CSD_LOCK_WAIT_DEBUG=y, csdlock_debug=0). */
+    public static String debugHeader(RunConfig cfg) {
+        String m = cfg.debugMode();
+        return m.equals("config") ? m : String.valueOf(m.equals("on"));
     }
 }

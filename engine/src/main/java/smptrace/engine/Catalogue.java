@@ -47,6 +47,8 @@ public final class Catalogue {
                 Outcome o = expectedBad(p, v);
                 if (o != null) {
                     sb.append("  (shows ").append(o).append(")");
+                } else if (v.isUnpatched() && v.isMutant() == false && v.patch != null) {
+                    sb.append("  (reference shape, correct)");
                 } else if (v.isMutant()) {
                     sb.append("  (weak-memory only: no interleaving outcome)");
                 }

@@ -51,6 +51,6 @@ public final class Engine {
                 mon.syncReturnedEarly(), stuck, m.stuckCpu(), m.stuckReason(), mon.callbacksRun(), mon.requests(),
                 m.steps(), m.contextSwitches(), m.irqCount(), m.migrationCount(), mon.toolongReports(),
                 mon.toolongPrior(), mon.enxioCount(), mon.ebusyCount(), mon.warnings(),
-                (System.nanoTime() - t0) / 1_000_000, mon.notes());
+                (System.nanoTime() - t0) / 1_000_000, mon.notes(), mon.paths());
     }
 }

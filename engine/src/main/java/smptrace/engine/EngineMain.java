@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>
  * EngineMain --patch 000..004 --variant before|after|MUTANT [--scenario 000..004|standard] [--seed N]
  *            [--schedule random|pct|free] [--pct-depth D] [--cpus N] [--length N]
- *            [--debug on|off] [--max-steps N] [--timeout-ms N]
+ *            [--debug on|off|config] [--max-steps N] [--timeout-ms N]
  * EngineMain --list
  * </pre>
  * Exit 0 after a run (also a stuck one: that is a result), 2 on bad arguments.
@@ -20,7 +20,7 @@ public final class EngineMain {
 
     public static final String USAGE = "usage: EngineMain --patch 000..004 --variant before|after|<mutant> "
             + "[--scenario 000..004|standard] [--seed N] [--schedule random|pct|free] [--pct-depth D] [--cpus N] "
-            + "[--length N] [--debug on|off] [--max-steps N] [--timeout-ms N] | --list";
+            + "[--length N] [--debug on|off|config] [--max-steps N] [--timeout-ms N] | --list";
 
     public static void main(String[] args) {
         RunConfig cfg;
@@ -55,6 +55,7 @@ public final class EngineMain {
         Integer cpus = null;
         Integer length = null;
         Boolean debug = null;
+        Boolean debugKey = null;
         long maxSteps = 0;
         long timeout = 0;
         Iterator<String> it = args.iterator();
@@ -80,10 +81,11 @@ public final class EngineMain {
                     case "--cpus": cpus = Integer.parseInt(v); break;
                     case "--length": length = Integer.parseInt(v); break;
                     case "--debug":
-                        if (!v.equals("on") && !v.equals("off")) {
-                            throw new IllegalArgumentException("--debug takes on|off");
+                        if (!v.equals("on") && !v.equals("off") && !v.equals("config")) {
+                            throw new IllegalArgumentException("--debug takes on|off|config");
                         }
-                        debug = v.equals("on");
+                        debug = !v.equals("off");
+                        debugKey = v.equals("config") ? Boolean.FALSE : null;
                         break;
                     case "--max-steps": maxSteps = Long.parseLong(v); break;
                     case "--timeout-ms": timeout = Long.parseLong(v); break;
@@ -98,7 +100,7 @@ public final class EngineMain {
         }
         Patch p = Patch.parse(patch);
         Variant var = Variant.parse(p, variant);
-        Scenario s = scenario == null ? Scenario.forPatch(p) : Scenario.parse(scenario);
+        Scenario s = scenario == null ? var.scenario(p) : Scenario.parse(scenario);
         Schedule sch;
         try {
             sch = Schedule.parse(schedule);
@@ -106,6 +108,6 @@ public final class EngineMain {
             throw new IllegalArgumentException("unknown schedule '" + schedule + "' (random|pct|free)");
         }
         return new RunConfig(p, var, s, seed, sch, depth, cpus == null ? Math.max(4, s.minCpus) : cpus,
-                length == null ? s.defaultLength : length, debug, maxSteps, timeout);
+                length == null ? s.defaultLength : length, debug, maxSteps, timeout, debugKey);
     }
 }

@@ -38,17 +38,39 @@ public enum Patch {
     /** The #ifdef: is this patch's code in effect for the run? */
     public boolean applied(RunConfig cfg) {
         if (cfg.patch() == this) {
-            return cfg.variant() != Variant.BEFORE;
+            return !cfg.variant().isUnpatched();
         }
         return inBaseline;
     }
 
+    /**
+     * "000".."004" (also "0".."4", "00".."04": the number), "P000", or a prefix of at least 8 hex
+     * digits of the seed's hash; anything else (a short or ambiguous hash prefix) is refused rather
+     * than guessed ("1" once silently meant 004, whose hash starts with 1).
+     */
     public static Patch parse(String s) {
+        if (s.matches("[0-9]{1,3}")) {
+            int n = Integer.parseInt(s);
+            if (n < values().length) {
+                return values()[n];
+            }
+            throw new IllegalArgumentException("unknown patch '" + s + "' (000..004)");
+        }
+        Patch found = null;
         for (Patch p : values()) {
-            if (p.number.equals(s) || p.name().equalsIgnoreCase(s) || p.hash.startsWith(s.toLowerCase())) {
+            if (p.number.equals(s) || p.name().equalsIgnoreCase(s)) {
                 return p;
             }
+            if (s.length() >= 8 && p.hash.startsWith(s.toLowerCase())) {
+                if (found != null) {
+                    throw new IllegalArgumentException("ambiguous patch '" + s + "'");
+                }
+                found = p;
+            }
         }
-        throw new IllegalArgumentException("unknown patch '" + s + "' (000..004)");
+        if (found != null) {
+            return found;
+        }
+        throw new IllegalArgumentException("unknown patch '" + s + "' (000..004, or 8+ hex digits of a seed's hash)");
     }
 }

@@ -12,12 +12,15 @@ package smptrace.engine;
  * @param pctDepth  PCT's bug depth d (d-1 priority change points)
  * @param cpus      number of CPUs (at least the scenario's minimum, at most 32)
  * @param length    iterations per task (the scenario's unit of work)
- * @param debug     CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug_enabled; null: scenario/variant default
+ * @param debug     CONFIG_CSD_LOCK_WAIT_DEBUG (the build option); null: scenario/variant default
  * @param maxSteps  controlled watchdog bound in scheduling steps; 0: derived from the scenario and length
  * @param freeTimeoutMillis free-mode watchdog bound; 0: default (5 s)
+ * @param debugKey  the csdlock_debug_enabled static key (boot option csdlock_debug=), meaningful only with
+ *                  the config on; null: on whenever the config is
  */
 public record RunConfig(Patch patch, Variant variant, Scenario scenario, long seed, Schedule schedule,
-                        int pctDepth, int cpus, int length, Boolean debug, long maxSteps, long freeTimeoutMillis) {
+                        int pctDepth, int cpus, int length, Boolean debug, long maxSteps, long freeTimeoutMillis,
+                        Boolean debugKey) {
 
     public RunConfig {
         if (patch == null || variant == null || scenario == null || schedule == null) {
@@ -39,45 +42,45 @@ public record RunConfig(Patch patch, Variant variant, Scenario scenario, long se
 
     /** Defaults: the patch's own scenario, seed 1, random schedule, PCT depth 3, 4 CPUs, the scenario's length. */
     public static RunConfig of(Patch patch, Variant variant) {
-        Scenario s = Scenario.forPatch(patch);
-        return new RunConfig(patch, variant, s, 1, Schedule.RANDOM, 3, Math.max(4, s.minCpus), s.defaultLength, null, 0, 0);
+        Scenario s = variant.scenario(patch);
+        return new RunConfig(patch, variant, s, 1, Schedule.RANDOM, 3, Math.max(4, s.minCpus), s.defaultLength, null, 0, 0, null);
     }
 
     public static RunConfig of(Patch patch, Variant variant, Scenario scenario) {
         return new RunConfig(patch, variant, scenario, 1, Schedule.RANDOM, 3, Math.max(4, scenario.minCpus),
-                scenario.defaultLength, null, 0, 0);
+                scenario.defaultLength, null, 0, 0, null);
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(patch, variant, scenario, s, schedule, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, s, schedule, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withSchedule(Schedule s) {
-        return new RunConfig(patch, variant, scenario, seed, s, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, s, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withPctDepth(int d) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, d, cpus, length, debug, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, schedule, d, cpus, length, debug, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withCpus(int n) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, n, length, debug, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, n, length, debug, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withLength(int n) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, n, debug, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, n, debug, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withDebug(Boolean d) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, d, maxSteps, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, d, maxSteps, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withMaxSteps(long n) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, n, freeTimeoutMillis);
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, n, freeTimeoutMillis, debugKey);
     }
 
     public RunConfig withFreeTimeoutMillis(long n) {
-        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, maxSteps, n);
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, maxSteps, n, debugKey);
     }
 
     /** The mutant switch: {@code if (cfg.is(Variant.M001_SINGLE_CAS_ATTEMPT))}. */
@@ -85,8 +88,13 @@ public record RunConfig(Patch patch, Variant variant, Scenario scenario, long se
         return variant == v;
     }
 
-    /** CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled for this run. */
-    public boolean csdLockDebug() {
+    /** The csdlock_debug_enabled key on or off (null: with the config). */
+    public RunConfig withDebugKey(Boolean k) {
+        return new RunConfig(patch, variant, scenario, seed, schedule, pctDepth, cpus, length, debug, maxSteps, freeTimeoutMillis, k);
+    }
+
+    /** CONFIG_CSD_LOCK_WAIT_DEBUG (the build option: src/dst are filled, the debug functions exist). */
+    public boolean configCsdLockWaitDebug() {
         if (debug != null) {
             return debug;
         }
@@ -94,6 +102,21 @@ public record RunConfig(Patch patch, Variant variant, Scenario scenario, long se
             return variant.debugOverride;
         }
         return scenario.defaultDebug;
+    }
+
+    /** static_branch_unlikely(&csdlock_debug_enabled): the key; only ever on with the config. */
+    public boolean csdlockDebugEnabled() {
+        return configCsdLockWaitDebug() && (debugKey == null || debugKey);
+    }
+
+    /** CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled for this run: the debug paths run. */
+    public boolean csdLockDebug() {
+        return csdlockDebugEnabled();
+    }
+
+    /** "on" (config and key), "config" (config on, key off), "off": the --debug value of this run. */
+    public String debugMode() {
+        return csdlockDebugEnabled() ? "on" : configCsdLockWaitDebug() ? "config" : "off";
     }
 
     public long effectiveMaxSteps() {

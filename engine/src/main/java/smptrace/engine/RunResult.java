@@ -26,7 +26,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
                         long syncReturnedEarly, boolean stuck, int stuckCpu, String stuckReason, long callbacksRun,
                         long requests, long steps, long contextSwitches, long irqs, long migrations,
                         long toolongReports, long toolongPrior, long enxio, long ebusy, long warnings,
-                        long wallMillis, List<String> notes) {
+                        long wallMillis, List<String> notes, java.util.Map<String, Long> paths) {
 
     /** Whether the run showed {@code o}. */
     public boolean has(Outcome o) {
@@ -72,7 +72,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
         return "patch=" + c.patch().number + " variant=" + c.variant().label + " scenario=" + c.scenario().id
                 + " seed=" + c.seed() + " schedule=" + c.schedule().name().toLowerCase()
                 + (c.schedule() == Schedule.PCT ? " pct-depth=" + c.pctDepth() : "")
-                + " cpus=" + c.cpus() + " length=" + c.length() + " debug=" + (c.csdLockDebug() ? "on" : "off")
+                + " cpus=" + c.cpus() + " length=" + c.length() + " debug=" + c.debugMode()
                 + " | outcome=" + (stuck ? "STUCK" : bad() ? "BAD" : "ok")
                 + " double_enqueue=" + doubleEnqueue + " self_loop=" + selfLoop + " two_owners=" + twoOwners
                 + " lost=" + callbacksLost + " duplicated=" + callbacksDuplicated + " ipi_to_offline=" + ipiToOffline
@@ -81,6 +81,7 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
                 + " enxio=" + enxio + " ebusy=" + ebusy + " warnings=" + warnings
                 + " steps=" + steps + " switches=" + contextSwitches + " irqs=" + irqs + " migrations=" + migrations
                 + " ms=" + wallMillis
+                + (paths == null || paths.isEmpty() ? "" : " paths=\"" + paths + "\"")
                 + (stuck ? " stuck_cpu=" + stuckCpu + " reason=\"" + stuckReason + "\"" : "");
     }
 }

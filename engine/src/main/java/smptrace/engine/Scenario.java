@@ -19,7 +19,22 @@ public enum Scenario {
             + "CPU3 takes CPU2 down: takedown_cpu -> stop_machine -> take_cpu_down -> smpcfd_dying_cpu"),
     STANDARD("standard", null, 4, false, 10,
             "mixed benchmark workload, one task per CPU: single sync/async, many, on_each_cpu_cond_mask, "
-            + "smp_call_function, _async on a private CSD; length = iterations per task");
+            + "smp_call_function, _async on a private CSD; length = iterations per task"),
+    SYNC_RESULT("sync-result", null, 3, false, 3,
+            "callers that read a result back: smp_call_function_single(cpu, func, &r, 1) with r on the waiter's stack "
+            + "(the callback writes r.result, the waiter reads it; r dies when the caller returns), and on_each_cpu() "
+            + "whose callbacks atomic_inc() the waiter's counter"),
+    ASYNC_REARM("async-rearm", null, 3, false, 4,
+            "a driver re-arms one CSD with a new func/info per request (INIT_CSD, smp_call_function_single_async()), "
+            + "reusing it only after the previous callback signalled done (release/acquire); a second driver kicks "
+            + "a heap request whose callback-side owner kfree()s it after the done signal"),
+    HOTPLUG_DEAD("hotplug-dead", null, 4, false, 3,
+            "a migratable task on CPU0 waits in smp_call_function_many(wait) on slow callbacks while the hotplug task "
+            + "takes CPU0 down (cpu_down: stop_machine, smpcfd_dying_cpu, then smpcfd_dead_cpu); the waiter migrates "
+            + "and keeps waiting on cfd_data[0].csd[*]"),
+    IRQ_WORK("irq-work", null, 3, false, 4,
+            "CSD_TYPE_IRQ_WORK nodes on call_single_queue: CPU0 queues an irq_work on CPU1 (irq_work_queue_on, "
+            + "irq_work_sync) while CPU2 sends smp_call_function_single(1, wait), so CPU1's flush runs both node types");
 
     public final String id;
     /** The patch the scenario is about (null for standard). */
@@ -53,12 +68,12 @@ public enum Scenario {
                 return x;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + s + "' (000..004, standard)");
+        throw new IllegalArgumentException("unknown scenario '" + s + "' (000..004, standard, sync-result, async-rearm, hotplug-dead, irq-work)");
     }
 
     /** The controlled watchdog's default bound (scheduling steps). */
     long stepBudget(RunConfig cfg) {
-        int tasks = this == STANDARD ? cfg.cpus() : 3;
+        int tasks = this == STANDARD ? cfg.cpus() : this == HOTPLUG_DEAD ? 6 : 3;
         return 1500L + 300L * cfg.length() * tasks;
     }
 }

@@ -8,8 +8,9 @@ import java.util.List;
  * code (patches.md). The engine tests {@code cfg.is(Variant.X)} right at the lines a mutant changes.
  */
 public enum Variant {
-    BEFORE(null, "before", "the code without the patch (000/001/002: the 2026 baseline; 003: the pre-series shape, "
-            + "callers keep preemption off and the wait walks cfd->cpumask; 004: same code, comments only)", null, false, null),
+    BEFORE(null, "before", "the code without the patch: the seed's own pre-image (000/001/002: the 2026 baseline; "
+            + "003: the baseline with the seed's three hunks reverted, so the caller pins and the wait runs pinned; "
+            + "004: same code, comments only)", null, false, null),
     AFTER(null, "after", "the code with the patch applied", null, false, null),
 
     M000_PLAIN_PUBLISH(Patch.P000, "plain-publish", "M0a: __csd_lock_record() publishes cur_csd with a plain store, "
@@ -35,12 +36,20 @@ public enum Variant {
     M002_ENQUEUE_ON_FAILED_CAS(Patch.P002, "enqueue-on-failed-cas", "patched _async() that enqueues even when "
             + "the cmpxchg failed", Outcome.DOUBLE_ENQUEUE, true, null),
 
+    M003_PRE_SERIES(Patch.P003, "pre-series", "not a mutant: the linux-next 878b9569 shape before the whole series "
+            + "(smp_call_function()/on_each_cpu_cond_mask() wrap the call in preempt_disable(), no task-local mask so the "
+            + "wait walks cfd->cpumask, smp_call_function_single() waits before put_cpu()); the older 'before'",
+            null, false, null),
     M003_PUT_CPU_BEFORE_SEND(Patch.P003, "put-cpu-before-send", "put_cpu() between the llist_add loop and the "
             + "IPI send (d1): cfd->cpumask_ipi can be rebuilt by another task", Outcome.MASK_OVERWRITTEN, true, null),
     M003_PUT_CPU_BEFORE_LOCK(Patch.P003, "put-cpu-before-lock", "put_cpu() above the csd_lock() loop (d2): "
             + "preemptible plain-RMW acquisition of cfd->csd[]", Outcome.TWO_OWNERS, true, null),
     M003_WAIT_ON_PERCPU_MASK(Patch.P003, "wait-on-percpu-mask", "the wait after put_cpu() walks the per-CPU "
             + "cfd->cpumask instead of the task-local mask (d4)", Outcome.MASK_OVERWRITTEN, true, null),
+
+    M003_FREE_CSD_ON_DEAD(Patch.P003, "free-csd-on-dead", "smpcfd_dead_cpu() frees cfd->csd as the pre-series code "
+            + "did (d5): a waiter that migrated off the dying CPU spins on freed CSDs (scenario hotplug-dead)",
+            null, true, null),
 
     M004_ONLINE_CHECK_OUTSIDE_PINNED(Patch.P004, "online-check-outside-pinned", "smp_call_function_single() "
             + "checks cpu_online() before get_cpu(), so stop_machine can offline the CPU between the check and "
@@ -67,7 +76,20 @@ public enum Variant {
     }
 
     public boolean isMutant() {
-        return patch != null;
+        return patch != null && !isUnpatched();
+    }
+
+    /** The scenario a variant runs on by default (its patch's, unless the variant's bug needs another path). */
+    public Scenario scenario(Patch p) {
+        if (this == M003_FREE_CSD_ON_DEAD) {
+            return Scenario.HOTPLUG_DEAD;
+        }
+        return Scenario.forPatch(p);
+    }
+
+    /** Runs the code without its patch: before, and the older reference shape 003 pre-series (correct code). */
+    public boolean isUnpatched() {
+        return this == BEFORE || this == M003_PRE_SERIES;
     }
 
     /** The variants of one patch: before, after, then its mutants. */

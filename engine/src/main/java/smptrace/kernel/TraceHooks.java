@@ -15,6 +15,25 @@ public final class TraceHooks {
     /** Gives an object its kernel name for reports, e.g. "per_cpu(csd_data, 2)". */
     public static void kobj_name(KernelObject o, String name) { }
 
+    /**
+     * Declares what {@code o} is to kernel/smp.c ({@link Role}), the CPU it belongs to and an index
+     * (a cfd CSD's destination, a task's pid; -1 when none). Analyses find queues, scratch masks and
+     * CSDs by this, never by name.
+     */
+    public static void kobj_role(KernelObject o, Role role, int cpu, int index) { }
+
+    /** kfree(o): a heap object (a request's info, a driver's CSD) dies; any later access is a use after free. */
+    public static void kfree(KernelObject o) { }
+
+    /** free_percpu(): a per-CPU allocation dies (cfd->csd in the pre-series smpcfd_dead_cpu()). */
+    public static void free_percpu(KernelObject o) { }
+
+    /**
+     * The function whose stack frame holds {@code o} returns: an on-stack CSD or an on-stack info is
+     * dead from here on (KASAN's stack-out-of-scope).
+     */
+    public static void kobj_returned(KernelObject o) { }
+
     /** The calling thread now runs task {@code task} on {@code cpu} (switch-in or after migration). */
     public static void task_on_cpu(int task, int cpu) { }
 

@@ -28,8 +28,26 @@ class CatalogueTest {
             assertTrue(p.seedFile.startsWith(p.number + "_"));
             assertTrue(p.subject.contains("smp:"));
         }
-        assertEquals(6, Catalogue.scenarios().size());
+        assertEquals(10, Catalogue.scenarios().size(), "000..004, standard, and the callers' patterns");
         assertTrue(Catalogue.describe().contains("Use release stores for csd_lock_record() state"));
+    }
+
+    @Test
+    void patchNumbersParseAsNumbersAndShortHashPrefixesAreRefused() {
+        assertEquals(Patch.P001, Patch.parse("1"));
+        assertEquals(Patch.P004, Patch.parse("004"));
+        assertEquals(Patch.P004, Patch.parse("1ae7edd9"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Patch.parse("1ae7"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Patch.parse("5"));
+    }
+
+    @Test
+    void debugConfigTurnsTheKeyOffWithTheOptionBuiltIn() {
+        RunConfig c = EngineMain.parse(List.of("--patch", "001", "--variant", "after", "--debug", "config"));
+        assertTrue(c.configCsdLockWaitDebug());
+        assertTrue(!c.csdlockDebugEnabled());
+        assertEquals("config", c.debugMode());
+        assertEquals("on", EngineMain.parse(List.of("--patch", "001", "--variant", "after", "--debug", "on")).debugMode());
     }
 
     @Test

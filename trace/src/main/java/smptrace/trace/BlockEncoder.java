@@ -111,9 +111,22 @@ public class BlockEncoder {
             case LOC:
                 u(a);
                 break;
+            case OID_ONE:
+                u(a);
+                s(b);
+                break;
             default:
-                throw new IllegalArgumentException(k + " carries a text: use controlText");
+                throw new IllegalArgumentException(k + " carries a text or a role: use controlText / role");
         }
+    }
+
+    /** ROLE: the object's structural role, with the CPU it belongs to and an index (-1: none). */
+    public final void role(int site, long oid, int role, int cpu, int index) {
+        head(EventKind.ROLE, site);
+        u(oid);
+        u(role);
+        s(cpu);
+        s(index);
     }
 
     /** NAME (oid, text) and STUCK (cpu, text). */

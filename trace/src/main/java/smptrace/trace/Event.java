@@ -23,7 +23,10 @@ public final class Event {
      * appearance), so consumers can keep per-location state in arrays without hashing; -1 otherwise.
      */
     public int locIndex = -1;
-    /** Value read (reads, RMWs, failed RMWs) or written (writes). Pointers are object ids, NULL is 0. */
+    /**
+     * Value read (reads, RMWs, failed RMWs) or written (writes). Pointers are object ids, NULL is 0.
+     * ROLE: the role's cpu (and {@link #value2} its index).
+     */
     public long value;
     /** RMW: the value written. Failed RMW: the expected value. */
     public long value2;

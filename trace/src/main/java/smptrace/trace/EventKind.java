@@ -104,7 +104,24 @@ public enum EventKind {
     /** site, loc. */
     ASSERT_EXCLUSIVE_ACCESS(70, Shape.CONTROL, Order.NONE, Args.LOC),
     /** code, arg. */
-    MARK(71, Shape.CONTROL, Order.NONE, Args.TWO);
+    MARK(71, Shape.CONTROL, Order.NONE, Args.TWO),
+    /**
+     * oid, how ({@link #FREE_KFREE}, {@link #FREE_RETURNED}, {@link #FREE_PERCPU}): the kernel object died
+     * (format version 4). Any later access to it is an access to freed memory.
+     */
+    KFREE(80, Shape.CONTROL, Order.NONE, Args.OID_ONE),
+    /**
+     * oid, role ({@link ObjectRole} code), cpu, index: what the object is to kernel/smp.c, declared by the
+     * engine when it creates it (format version 4). The reader puts it in {@link TraceInfo#objectRole}.
+     */
+    ROLE(81, Shape.CONTROL, Order.NONE, Args.OID_ROLE);
+
+    /** KFREE how: kfree() / the owner freed a heap object. */
+    public static final int FREE_KFREE = 0;
+    /** KFREE how: the function whose stack frame held the object returned (an on-stack CSD, an on-stack info). */
+    public static final int FREE_RETURNED = 1;
+    /** KFREE how: free_percpu() of a per-CPU allocation (cfd->csd in the old smpcfd_dead_cpu()). */
+    public static final int FREE_PERCPU = 2;
 
     /** The arguments of a control event, in payload order (docs/trace-format.md, "Control events"). */
     public enum Args {
@@ -121,7 +138,11 @@ public enum EventKind {
         /** A signed varint and a text. */
         ONE_TEXT,
         /** A location (unsigned). */
-        LOC
+        LOC,
+        /** An object id (unsigned) and a signed varint (KFREE: how). */
+        OID_ONE,
+        /** An object id, a role code (unsigned), a cpu and an index (signed): ROLE. */
+        OID_ROLE
     }
 
     /** How the payload is laid out, and what the event is to the memory model. */

@@ -49,6 +49,14 @@ public final class EventText {
                 return "ALLOC " + info.objectName((int) e.a) + " : " + info.className((int) e.b);
             case NAME:
                 return "NAME #" + e.a + " \"" + e.text + "\"";
+            case KFREE:
+                return "KFREE " + info.objectName((int) e.a) + (e.b == EventKind.FREE_RETURNED ? " (its function returned)"
+                        : e.b == EventKind.FREE_PERCPU ? " (free_percpu)" : " (kfree)");
+            case ROLE: {
+                ObjectRole r = ObjectRole.ofCode((int) e.b);
+                return "ROLE " + info.objectName((int) e.a) + " " + (r == null ? "role" + e.b : r.name())
+                        + (e.value >= 0 ? " cpu " + e.value : "") + (e.value2 >= 0 ? " index " + e.value2 : "");
+            }
             case TASK_ON_CPU:
                 return "TASK_ON_CPU task " + e.a + " on cpu " + e.b;
             case TASK_OFF_CPU:

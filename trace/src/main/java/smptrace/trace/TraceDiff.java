@@ -100,6 +100,11 @@ public final class TraceDiff {
                 default:
                     if (e.kind == EventKind.ALLOC || e.kind == EventKind.NAME) {
                         s.append(' ').append(obj(e.a, info));
+                    } else if (e.kind == EventKind.KFREE) {
+                        s.append(' ').append(obj(e.a, info)).append(' ').append(e.b);
+                    } else if (e.kind == EventKind.ROLE) {
+                        s.append(' ').append(obj(e.a, info)).append(' ').append(e.b).append(' ').append(e.value)
+                                .append(' ').append(e.value2);
                     } else if (e.kind.args == EventKind.Args.LOC) {
                         s.append(' ').append(loc(e.loc, info));
                     } else {

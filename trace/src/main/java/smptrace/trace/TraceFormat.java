@@ -5,8 +5,11 @@ public final class TraceFormat {
     private TraceFormat() { }
 
     /** Bump on any incompatible change, and document it (docs/trace-format.md, "Version history"). */
-    public static final int VERSION = 3;
-    /** The oldest version this reader still reads (version 1 is version 2 without R_COND). */
+    public static final int VERSION = 4;
+    /**
+     * The oldest version this reader still reads (version 1 is version 2 without R_COND; version 2 is
+     * version 3 without checksums; version 3 is version 4 without KFREE and ROLE).
+     */
     public static final int OLDEST_READABLE = 1;
     /**
      * From this version on every record ends with a CRC32C of its bytes and the end record counts

@@ -28,6 +28,10 @@ public final class TraceInfo {
     private final Map<Integer, Integer> sparseClass = new HashMap<>();
     private static final int DENSE_OIDS = 1 << 20;
     private final Map<Integer, String> objectName = new HashMap<>();
+    /** Per object id: role code (0: none declared), the role's CPU and index (ROLE events, format 3). */
+    private byte[] objectRole = new byte[1024];
+    private int[] roleCpu = new int[1024];
+    private int[] roleIndex = new int[1024];
 
     public Map<String, String> header() {
         return Collections.unmodifiableMap(header);
@@ -79,6 +83,22 @@ public final class TraceInfo {
     /** Whether a NAME event gave this object a kernel name (cheap: no string is built). */
     public boolean isNamed(int oid) {
         return objectName.containsKey(oid);
+    }
+
+    /** The structural role the engine declared for this object (a ROLE event), or null if none (yet). */
+    public ObjectRole objectRole(int oid) {
+        int r = oid >= 0 && oid < objectRole.length ? objectRole[oid] : 0;
+        return r == 0 ? null : ObjectRole.ofCode(r);
+    }
+
+    /** The CPU of the object's role (the queue's CPU, the cfd's source CPU), or -1. */
+    public int roleCpu(int oid) {
+        return oid >= 0 && oid < roleCpu.length && objectRole[oid] != 0 ? roleCpu[oid] : -1;
+    }
+
+    /** The index of the object's role (a cfd CSD's destination, a task's pid), or -1. */
+    public int roleIndex(int oid) {
+        return oid >= 0 && oid < roleIndex.length && objectRole[oid] != 0 ? roleIndex[oid] : -1;
     }
 
     /** The kernel name of an object, falling back to Class#oid. */
@@ -144,6 +164,21 @@ public final class TraceInfo {
 
     public void objectNamed(int oid, String name) {
         objectName.put(oid, name);
+    }
+
+    public void objectRole(int oid, int role, int cpu, int index) {
+        if (oid < 0 || role <= 0 || role > 127) {
+            return;
+        }
+        if (oid >= objectRole.length) {
+            int n = Math.max(oid + 1, objectRole.length * 2);
+            objectRole = java.util.Arrays.copyOf(objectRole, n);
+            roleCpu = java.util.Arrays.copyOf(roleCpu, n);
+            roleIndex = java.util.Arrays.copyOf(roleIndex, n);
+        }
+        objectRole[oid] = (byte) role;
+        roleCpu[oid] = cpu;
+        roleIndex[oid] = index;
     }
 
     private static <T> void put(List<T> list, int id, T v) {

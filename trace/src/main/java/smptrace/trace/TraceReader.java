@@ -602,6 +602,9 @@ public final class TraceReader implements EventSource {
             case NAME:
                 info.objectNamed((int) ev.a, ev.text);
                 break;
+            case ROLE:
+                info.objectRole((int) ev.a, (int) ev.b, (int) ev.value, (int) ev.value2);
+                break;
             case TASK_ON_CPU:
                 ev.task = (int) ev.a;
                 ev.cpu = (int) ev.b;
@@ -896,6 +899,16 @@ public final class TraceReader implements EventSource {
                     break;
                 case LOC:
                     e.loc = u();
+                    break;
+                case OID_ONE:
+                    e.a = u();
+                    e.b = s();
+                    break;
+                case OID_ROLE:
+                    e.a = u();
+                    e.b = u();
+                    e.value = s();
+                    e.value2 = s();
                     break;
                 default:
                     throw new TraceException("corrupt trace " + dir + ": no layout for " + k);

@@ -67,9 +67,11 @@ class TraceRoundTripTest {
                             b.control(k, site, 5, cls);
                         } else if (k == EventKind.ASSERT_EXCLUSIVE_ACCESS || k == EventKind.ASSERT_EXCLUSIVE_WRITER) {
                             b.control(k, site, loc, 0);
+                        } else if (k == EventKind.ROLE) {
+                            b.role(site, 5, ObjectRole.CFD_CSD.code, 2, 3);
                         } else {
-                            // CPU arguments are bounded by the format (-1..MAX_CPUS-1); MARK's are any signed value
-                            b.control(k, site, 3, k == EventKind.MARK ? -4 : 1);
+                            // CPU arguments are bounded by the format (-1..MAX_CPUS-1); MARK and KFREE take any signed value
+                            b.control(k, site, 3, k == EventKind.MARK || k == EventKind.KFREE ? -4 : 1);
                         }
                 }
                 b.count++;
@@ -118,6 +120,13 @@ class TraceRoundTripTest {
                             assertEquals("per_cpu(csd_data, 2) \u2713", r.info().objectName(5));
                         } else if (e.kind == EventKind.ALLOC) {
                             assertEquals("smptrace.engine.smp.call_single_data", r.info().objectClass(5));
+                        } else if (e.kind == EventKind.ROLE) {
+                            assertEquals(ObjectRole.CFD_CSD, r.info().objectRole(5));
+                            assertEquals(2, r.info().roleCpu(5));
+                            assertEquals(3, r.info().roleIndex(5));
+                        } else if (e.kind == EventKind.KFREE) {
+                            assertEquals(3, e.a, "the freed object's id");
+                            assertEquals(-4, e.b, "how it was freed");
                         } else if (e.kind == EventKind.TASK_ON_CPU || e.kind == EventKind.IPI_SEND || e.kind == EventKind.MARK) {
                             assertEquals(3, e.a);
                             assertEquals(e.kind == EventKind.MARK ? -4 : 1, e.b);

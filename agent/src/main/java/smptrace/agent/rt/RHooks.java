@@ -18,6 +18,22 @@ public final class RHooks {
         Rec.recName(o, name);
     }
 
+    public static void kobj_role(KernelObject o, smptrace.kernel.Role role, int cpu, int index, int site) {
+        Rec.recRole(o, role.code, cpu, index, site);
+    }
+
+    public static void kfree(KernelObject o, int site) {
+        Rec.recFree(o, EventKind.FREE_KFREE, site);
+    }
+
+    public static void free_percpu(KernelObject o, int site) {
+        Rec.recFree(o, EventKind.FREE_PERCPU, site);
+    }
+
+    public static void kobj_returned(KernelObject o, int site) {
+        Rec.recFree(o, EventKind.FREE_RETURNED, site);
+    }
+
     public static void task_on_cpu(int task, int cpu, int site) {
         Rec.recArgs(EventKind.TASK_ON_CPU, site, task, cpu, 2);
     }

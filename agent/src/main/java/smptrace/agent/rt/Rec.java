@@ -960,4 +960,34 @@ public final class Rec {
             fail(t);
         }
     }
+
+    /** ROLE: what the object is to kernel/smp.c (declared by the engine when it creates it). */
+    static void recRole(KernelObject o, int role, int cpu, int index, int site) {
+        if (!on || o == null) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.room();
+            r.role(site, o.oid, role, cpu, index);
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** KFREE: the object died (kfree, free_percpu, or the end of the stack frame that held it). */
+    static void recFree(KernelObject o, int how, int site) {
+        if (!on || o == null) {
+            return;
+        }
+        try {
+            ThreadRecorder r = me();
+            r.room();
+            r.control(EventKind.KFREE, site, o.oid, how);
+            r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
 }

@@ -18,6 +18,8 @@ public final class Analysis {
     final Options options;
     final Hb hb = new Hb();
     final KernelFacts facts;
+    /** Which objects are dead (KFREE events), and the locations of the one that died last. */
+    final Lifetimes lifetimes = new Lifetimes();
     /** Dense location indices: the trace reader's own table when the source is one (no second lookup per event). */
     final LocationTable locs;
     private final Map<String, Finding> findings = new LinkedHashMap<>();

@@ -37,6 +37,7 @@ public final class Analyzer {
         l.add(new HotplugDetector());
         l.add(new PreemptionWindowDetector());
         l.add(new OrderingDetector());
+        l.add(new UseAfterFreeDetector());
         return l;
     }
 
@@ -44,6 +45,16 @@ public final class Analyzer {
     private static void feed(Event e, Analysis a, Hb hb, Detector[] d, LocationTable shared) {
         int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
         a.locIndex = li;
+        if (e.kind == smptrace.trace.EventKind.KFREE) {
+            // the object dies: every per-location and per-object state kept for it goes
+            a.lifetimes.free(e, a);
+            for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+                hb.forget(a.lifetimes.freedLocation(i));
+            }
+            for (Detector x : d) {
+                x.onFree((int) e.a, a);
+            }
+        }
         hb.before(e, li);
         for (Detector x : d) {
             x.onEvent(e, a);

@@ -86,6 +86,33 @@ final class CsdOwnershipDetector implements Detector {
         return "csd-ownership";
     }
 
+    /** A dead CSD's ownership history goes, and its dense index is reused by the next CSD. */
+    @Override
+    public void onFree(int o, Analysis a) {
+        int c = csdIndex.get(o);
+        if (c < 0) {
+            return;
+        }
+        csdIndex.remove(o);
+        attempts[c] = null;
+        oid[c] = 0;
+        owner[c] = -1;
+        dequeuer[c] = -1;
+        onList[c] = false;
+        shadowNext[c] = 0;
+        enqueuedAfterPlain[c] = false;
+        plainAcquired[c] = false;
+        for (int s = 0; s < checkCsd.length; s++) {
+            if (checkCsd[s] == c) {
+                checkCsd[s] = -1;
+            }
+        }
+        if (nFree == freeIdx.length) {
+            freeIdx = Arrays.copyOf(freeIdx, nFree * 2);
+        }
+        freeIdx[nFree++] = c;
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         EventKind k = e.kind;
@@ -442,12 +469,15 @@ final class CsdOwnershipDetector implements Detector {
                 site == null ? null : site.method(), site == null ? null : site.file(), site == null ? 0 : site.line());
     }
 
+    private int[] freeIdx = new int[16];
+    private int nFree;
+
     private int csd(int o) {
         int c = csdIndex.get(o);
         if (c >= 0) {
             return c;
         }
-        c = ncsd++;
+        c = nFree > 0 ? freeIdx[--nFree] : ncsd++;
         if (c >= oid.length) {
             int n = oid.length * 2;
             oid = Arrays.copyOf(oid, n);

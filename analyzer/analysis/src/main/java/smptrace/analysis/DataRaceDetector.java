@@ -81,6 +81,21 @@ final class DataRaceDetector implements Detector {
         return "data-race";
     }
 
+    /** A dead object's locations start over: no race against accesses from its previous life. */
+    @Override
+    public void onFree(int oid, Analysis a) {
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int li = a.lifetimes.freedLocation(i);
+            if (li < wSlot.length) {
+                wSlot[li] = -1;
+                wCo[li] = 0;
+                reads[li] = null;
+                readsSince[li] = 0;
+                w[li * STRIDE + F_INFO] = 0;
+            }
+        }
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         EventKind k = e.kind;
@@ -197,8 +212,7 @@ final class DataRaceDetector implements Detector {
         long key = ((long) li << 42) ^ ((long) (arr[b + F_SITE] & 0xfffff) << 21) ^ (e.site & 0xfffff) ^ ((long) rule.hashCode() << 58);
         boolean curIsRead = e.kind.reads();
         // (2) the diagnostic snapshot
-        String field = fieldName(a, e.loc);
-        if ((field.equals("cur_csd_func") || field.equals("cur_csd_info"))
+        if (a.facts.diagnosticSnapshot(e.loc)
                 && (otherIsWrite && otherPlain && curIsRead && !curPlain || !otherIsWrite && !otherPlain && !curIsRead && curPlain)) {
             if (seenTol.addIfAbsent(key)) {
                 a.report(build(a, e, li, arr, b, rule, true, SNAPSHOT).build());
@@ -248,11 +262,6 @@ final class DataRaceDetector implements Detector {
     private static final String SPIN = "spin-wait re-check (patches.md seed 003 (f), the ABA re-wait): the marked read is "
             + "the loop condition of a busy-wait that re-reads the word after cpu_relax(); the racing plain store only "
             + "makes it wait longer, or comes after the read that ended the wait";
-
-    private static String fieldName(Analysis a, long loc) {
-        smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(loc));
-        return f == null ? "" : f.name();
-    }
 
     private Finding.Builder build(Analysis a, Event e, int li, int[] arr, int b, String rule, boolean tolerated, String why) {
         EventRef cur = a.ref(e);

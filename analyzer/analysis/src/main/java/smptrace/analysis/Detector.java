@@ -14,6 +14,13 @@ public interface Detector {
 
     void onEvent(Event e, Analysis a);
 
+    /**
+     * An object died (a KFREE, before the event itself is fed): drop what is kept for it. Its live
+     * locations are {@code a.lifetimes.freedLocation(0 .. freedCount()-1)}.
+     */
+    default void onFree(int oid, Analysis a) {
+    }
+
     /** The end of the trace: report what is left (predictions are often decided here). */
     void finish(Analysis a);
 }

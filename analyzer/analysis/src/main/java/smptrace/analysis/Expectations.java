@@ -6,6 +6,7 @@ import static smptrace.analysis.Finding.Kind.LOCK_OWNERSHIP_RACE;
 import static smptrace.analysis.Finding.Kind.LOST_IPI;
 import static smptrace.analysis.Finding.Kind.ORDERING_VIOLATION;
 import static smptrace.analysis.Finding.Kind.PREEMPTION_WINDOW;
+import static smptrace.analysis.Finding.Kind.USE_AFTER_FREE;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -88,9 +89,11 @@ public final class Expectations {
                 row("002", "enqueue-on-failed-cas", of(DOUBLE_ENQUEUE), of()),
                 row("003", "before", of(), all()),
                 row("003", "after", of(), all()),
+                row("003", "pre-series", of(), all()),
                 row("003", "put-cpu-before-send", of(PREEMPTION_WINDOW), of()),
                 row("003", "put-cpu-before-lock", of(PREEMPTION_WINDOW, LOCK_OWNERSHIP_RACE), of()),
                 row("003", "wait-on-percpu-mask", of(PREEMPTION_WINDOW), of()),
+                row("003", "free-csd-on-dead", of(USE_AFTER_FREE), of()),
                 row("004", "before", of(), all()),
                 row("004", "after", of(), all()),
                 row("004", "online-check-outside-pinned", of(LOST_IPI), of()));

@@ -16,7 +16,9 @@ public final class Finding {
         DOUBLE_ENQUEUE("double-enqueue"),
         LOCK_OWNERSHIP_RACE("lock-ownership-race"),
         LOST_IPI("lost-ipi"),
-        PREEMPTION_WINDOW("preemption-window");
+        PREEMPTION_WINDOW("preemption-window"),
+        /** An access to an object after it died (KFREE): use after free, or after the function holding it returned. */
+        USE_AFTER_FREE("use-after-free");
 
         public final String id;
 

@@ -402,6 +402,17 @@ public final class Hb {
 
     // ---- clocks -----------------------------------------------------------------------------------
 
+    /** The location's object died: drop its release clock and lock state. */
+    void forget(int li) {
+        if (li >= 0 && li < sync.length) {
+            sync[li] = null;
+        }
+        if (li >= 0 && li < lockHolder.length) {
+            lockHolder[li] = 0;
+            lockClock[li] = null;
+        }
+    }
+
     private int[] syncOf(int li) {
         if (li < 0 || li >= sync.length) {
             return null;

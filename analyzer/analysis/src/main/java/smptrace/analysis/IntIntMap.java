@@ -40,6 +40,44 @@ final class IntIntMap {
         size++;
     }
 
+    /** Removes k (backward-shift deletion: no tombstones, so a map of live keys stays as small as they are). */
+    void remove(int k) {
+        int m = keys.length - 1;
+        int i = mix(k) & m;
+        while (used[i]) {
+            if (keys[i] == k) {
+                break;
+            }
+            i = (i + 1) & m;
+        }
+        if (!used[i]) {
+            return;
+        }
+        used[i] = false;
+        size--;
+        int j = i;
+        while (true) {
+            j = (j + 1) & m;
+            if (!used[j]) {
+                return;
+            }
+            int home = mix(keys[j]) & m;
+            // move j back to the hole at i unless its home lies cyclically in (i, j]
+            boolean stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+            if (!stays) {
+                keys[i] = keys[j];
+                vals[i] = vals[j];
+                used[i] = true;
+                used[j] = false;
+                i = j;
+            }
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
     private void grow() {
         int[] ok = keys;
         int[] ov = vals;

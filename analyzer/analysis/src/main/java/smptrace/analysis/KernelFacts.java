@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import smptrace.trace.Event;
 import smptrace.trace.FieldInfo;
+import smptrace.trace.ObjectRole;
 import smptrace.trace.TraceInfo;
 
 /**
@@ -33,8 +34,13 @@ final class KernelFacts {
     private final IntIntMap objectCpu = new IntIntMap();   // oid -> owner CPU + 1 (queue or scratch), 0 = none
     private final IntIntMap objectKind = new IntIntMap();  // oid -> 1 queue, 2 scratch mask, 3 cfd csd, 4 online mask, 0 other
 
+    /** Traces older than format 3 declare no roles: use the names that engine gave. */
+    private final boolean legacyNames;
+
     KernelFacts(TraceInfo info) {
         this.info = info;
+        int v = info.formatVersion();
+        this.legacyNames = v > 0 && v < 3;
     }
 
     private byte[] locRole = new byte[4096];
@@ -99,13 +105,36 @@ final class KernelFacts {
         return OTHER;
     }
 
-    /** 1 call_single_queue, 2 cfd scratch cpumask, 3 cfd csd, 4 cpu_online_mask, 0 other; -1 not named yet. */
+    /**
+     * 1 call_single_queue, 2 cfd scratch cpumask, 3 cfd csd, 4 cpu_online_mask, 0 other; -1 not declared yet.
+     * From the object's ROLE (declared by the engine when it creates the object), never from its name;
+     * traces older than format 3 carry no ROLE events and fall back to the names that engine gave.
+     */
     int objectKind(int oid) {
+        ObjectRole r = info.objectRole(oid);
+        if (r != null) {
+            switch (r) {
+                case CALL_SINGLE_QUEUE:
+                    return 1;
+                case CFD_CPUMASK:
+                case CFD_CPUMASK_IPI:
+                    return 2;
+                case CFD_CSD:
+                    return 3;
+                case CPU_ONLINE_MASK:
+                    return 4;
+                default:
+                    return 0;
+            }
+        }
+        if (!legacyNames) {
+            return info.isNamed(oid) ? 0 : -1;
+        }
         int k = objectKind.get(oid);
         if (k >= 0) {
             return k;
         }
-        classify(oid);
+        classifyByLegacyName(oid);
         return objectKind.get(oid);
     }
 
@@ -114,10 +143,19 @@ final class KernelFacts {
         if (objectKind(oid) <= 0) {
             return -1;
         }
+        if (info.objectRole(oid) != null) {
+            return info.roleCpu(oid);
+        }
         return objectCpu.get(oid) - 1;
     }
 
-    private void classify(int oid) {
+    /** The structural role of an object (null: none declared). */
+    ObjectRole objectRole(int oid) {
+        return info.objectRole(oid);
+    }
+
+    /** Format 1 and 2 traces: the roles are the names that engine gave (docs/engine.md of that version). */
+    private void classifyByLegacyName(int oid) {
         if (!info.isNamed(oid)) {
             return; // not named (yet): look again next time
         }
@@ -141,6 +179,29 @@ final class KernelFacts {
         }
         objectKind.put(oid, 0);
         objectCpu.put(oid, 0);
+    }
+
+    private byte[] snapshot = new byte[64];
+
+    /**
+     * The CSD-lock diagnostic snapshot (per-CPU {@code cur_csd_func}/{@code cur_csd_info}, written by
+     * __csd_lock_record() and printed best-effort by csd_lock_wait_toolong(); patches.md seed 000 (f)):
+     * by struct member, like every field role here.
+     */
+    boolean diagnosticSnapshot(long loc) {
+        int slot = Event.slotOf(loc);
+        if (slot >= snapshot.length) {
+            snapshot = Arrays.copyOf(snapshot, Math.max(slot + 1, snapshot.length * 2));
+        }
+        byte b = snapshot[slot];
+        if (b == 0) {
+            FieldInfo f = info.field(slot);
+            String owner = f == null ? "" : f.owner().substring(f.owner().lastIndexOf('.') + 1);
+            b = (byte) (f != null && owner.equals("per_cpu_data")
+                    && (f.name().equals("cur_csd_func") || f.name().equals("cur_csd_info")) ? 2 : 1);
+            snapshot[slot] = b;
+        }
+        return b == 2;
     }
 
     /** A location's name for fingerprints: the kernel name of its object, or its struct and field when unnamed. */

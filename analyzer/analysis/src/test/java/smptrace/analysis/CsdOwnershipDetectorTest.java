@@ -8,11 +8,12 @@ import static smptrace.analysis.DetectorTestSupport.counted;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import smptrace.trace.EventKind;
+import smptrace.trace.ObjectRole;
 
 class CsdOwnershipDetectorTest {
     private static TraceBuilder csdTrace() {
         return new TraceBuilder().object("X", "smptrace.engine.smp.call_single_data")
-                .object("per_cpu(call_single_queue, 1)", "smptrace.kernel.LlistHead");
+                .object("per_cpu(call_single_queue, 1)", "smptrace.kernel.LlistHead", ObjectRole.CALL_SINGLE_QUEUE, 1, -1);
     }
 
     /** check-then-act + enqueue, pinned. */

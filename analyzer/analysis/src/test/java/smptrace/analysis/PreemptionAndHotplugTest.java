@@ -7,12 +7,13 @@ import static smptrace.analysis.DetectorTestSupport.counted;
 
 import org.junit.jupiter.api.Test;
 import smptrace.trace.EventKind;
+import smptrace.trace.ObjectRole;
 
 class PreemptionAndHotplugTest {
     private static TraceBuilder scratch() {
-        return new TraceBuilder().object("cfd_data[0].cpumask_ipi", "smptrace.engine.smp.cpumask")
-                .object("cfd_data[0].cpumask", "smptrace.engine.smp.cpumask")
-                .object("cfd_data[0].csd[1]", "smptrace.engine.smp.call_single_data");
+        return new TraceBuilder().object("cfd_data[0].cpumask_ipi", "smptrace.engine.smp.cpumask", ObjectRole.CFD_CPUMASK_IPI, 0, -1)
+                .object("cfd_data[0].cpumask", "smptrace.engine.smp.cpumask", ObjectRole.CFD_CPUMASK, 0, -1)
+                .object("cfd_data[0].csd[1]", "smptrace.engine.smp.call_single_data", ObjectRole.CFD_CSD, 0, 1);
     }
 
     @Test
@@ -58,8 +59,8 @@ class PreemptionAndHotplugTest {
     }
 
     private static TraceBuilder hotplug() {
-        return new TraceBuilder().object("cpu_online_mask", "smptrace.engine.smp.cpumask")
-                .object("per_cpu(call_single_queue, 2)", "smptrace.kernel.LlistHead")
+        return new TraceBuilder().object("cpu_online_mask", "smptrace.engine.smp.cpumask", ObjectRole.CPU_ONLINE_MASK, -1, -1)
+                .object("per_cpu(call_single_queue, 2)", "smptrace.kernel.LlistHead", ObjectRole.CALL_SINGLE_QUEUE, 2, -1)
                 .object("X", "smptrace.engine.smp.call_single_data");
     }
 

@@ -183,6 +183,13 @@ final class TraceBuilder {
         return this;
     }
 
+    /** A kernel object with the structural role the engine would declare for it (a ROLE event). */
+    TraceBuilder object(String name, String cls, smptrace.trace.ObjectRole role, int cpu, int index) {
+        object(name, cls);
+        info.objectRole(objects.get(name), role.code, cpu, index);
+        return this;
+    }
+
     long loc(String obj, String field) {
         Integer oid = objects.get(obj);
         if (oid == null) {
@@ -217,6 +224,10 @@ final class TraceBuilder {
                 return "smptrace.kernel.LlistHead";
             case "bits":
                 return "smptrace.engine.smp.cpumask";
+            case "cur_csd_func":
+            case "cur_csd_info":
+            case "cur_csd":
+                return "smptrace.engine.smp.per_cpu_data";
             default:
                 return "smptrace.test.Obj";
         }

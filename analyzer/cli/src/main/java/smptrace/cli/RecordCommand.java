@@ -52,7 +52,7 @@ final class RecordCommand implements Command {
                 Main.opt("pct-depth", "D", "PCT bug depth (default 3)"),
                 Main.opt("cpus", "N", "simulated CPUs (default: 4, or more if the scenario needs)"),
                 Main.opt("length", "N", "scenario length (requests per task; default per scenario)"),
-                Main.opt("debug", "on|off", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario)"),
+                Main.opt("debug", "on|off|config", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario); config: the option built in, the csdlock_debug key off"),
                 Main.opt("rounds", "N", "mp-demo: messages to pass (default 1000)"),
                 Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"),
                 Main.opt("compact", null, "accepted for older scripts: every trace is compact (its file is cut to its content)"));
@@ -130,7 +130,7 @@ final class RecordCommand implements Command {
             header.put("pct.depth", String.valueOf(cfg.pctDepth()));
             header.put("cpus", String.valueOf(cfg.cpus()));
             header.put("length", String.valueOf(cfg.length()));
-            header.put("csd.lock.wait.debug", String.valueOf(cfg.csdLockDebug()));
+            header.put("csd.lock.wait.debug", smptrace.engine.BatchMain.debugHeader(cfg));
         } else {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }

@@ -105,7 +105,7 @@ final class ReproduceCommand implements Command {
         String debug = info.header("csd.lock.wait.debug");
         if (debug != null) {
             run.add("--debug");
-            run.add(Boolean.parseBoolean(debug) ? "on" : "off");
+            run.add(debug.equals("config") ? "config" : Boolean.parseBoolean(debug) ? "on" : "off");
         }
         return run;
     }

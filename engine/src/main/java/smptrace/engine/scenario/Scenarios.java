@@ -6,9 +6,16 @@ import smptrace.engine.smp.Callbacks;
 import smptrace.engine.smp.Smp;
 import smptrace.engine.smp.call_single_data;
 import smptrace.engine.smp.cpumask;
+import smptrace.engine.sim.Machine;
+import smptrace.engine.smp.IrqWork;
+import smptrace.engine.smp.irq_work;
 import smptrace.engine.smp.kick_dev;
+import smptrace.engine.smp.rearm_dev;
+import smptrace.engine.smp.rearm_req;
+import smptrace.engine.smp.scf_result;
 import smptrace.engine.smp.scf_check;
 import smptrace.kernel.Kernel;
+import smptrace.kernel.Role;
 import smptrace.kernel.TraceHooks;
 
 /** The workloads of {@link Scenario}. Task bodies are kernel callers (driver code), run as tasks of the machine. */
@@ -26,6 +33,14 @@ public final class Scenarios {
             s003(w);
         } else if (s == Scenario.S004) {
             s004(w);
+        } else if (s == Scenario.SYNC_RESULT) {
+            syncResult(w);
+        } else if (s == Scenario.ASYNC_REARM) {
+            asyncRearm(w);
+        } else if (s == Scenario.HOTPLUG_DEAD) {
+            hotplugDead(w);
+        } else if (s == Scenario.IRQ_WORK) {
+            irqWork(w);
         } else {
             standard(w);
         }
@@ -89,6 +104,7 @@ public final class Scenarios {
         kick_dev dev = new kick_dev();
         TraceHooks.kobj_name(dev, "kick_dev");
         TraceHooks.kobj_name(dev.csd, "kick_dev.csd");
+        TraceHooks.kobj_role(dev.csd, Role.CALLER_CSD, -1, -1);
         dev.csd.func = Callbacks.KICK_HANDLER;      // INIT_CSD(&dev->csd, kick_handler, dev)
         dev.csd.info = dev;
         for (int cpu : new int[] {0, 2}) {
@@ -146,6 +162,153 @@ public final class Scenarios {
         w.task("cpuhp/3", 3, false, () -> w.hp.takedown_cpu(2));
     }
 
+    /** The pid of the running task (current->pid). */
+    private static int pid() {
+        return Machine.current().ts.pid;
+    }
+
+    /** sync-result: callers that read a result back from the callback, with the info on their stack. */
+    private static void syncResult(Workload w) {
+        int len = w.cfg.length();
+        cpumask every = w.mask("mask(all)", range(w.cfg.cpus()));
+        cpumask to12 = w.mask("mask{1,2}", 1, 2);
+        for (int cpu : new int[] {0, 2}) {
+            w.task("reader" + cpu, cpu, false, () -> {
+                for (int i = 0; i < len; i++) {
+                    readResult(w, 1, 10 * cpu + i);
+                    countOnEachCpu(w, every);
+                    heapRequest(w, to12, i);
+                }
+            });
+        }
+    }
+
+    /** A caller like rdmsr_on_cpu(): its info {@code r} lives in this frame and dies when it returns. */
+    private static void readResult(Workload w, int cpu, int arg) {
+        scf_result r = new scf_result();
+        TraceHooks.kobj_role(r, Role.REQUEST_INFO, -1, pid());
+        r.arg = arg;
+        if (w.k.smp_call_function_single(cpu, Callbacks.SCF_RESULT_HANDLER, r, true) == 0) {
+            w.m.mon.checkSyncComplete(r);
+            if (r.result == arg * 2 + 1) {
+                w.m.mon.path("result read back");
+            } else {
+                w.m.mon.warn("sync-result: the wait returned before the callback wrote the result");
+            }
+        }
+        TraceHooks.kobj_returned(r);
+    }
+
+    /** on_each_cpu(func, &r, 1): every online CPU, this one included, bumps r.count before the call returns. */
+    private static void countOnEachCpu(Workload w, cpumask every) {
+        scf_result r = new scf_result();
+        TraceHooks.kobj_role(r, Role.REQUEST_INFO, -1, pid());
+        w.k.on_each_cpu_cond_mask(null, Callbacks.COUNT_HANDLER, r, true, every);
+        w.m.mon.checkSyncComplete(r);
+        if (Kernel.atomic_read(r.count) == w.k.num_online_cpus()) {
+            w.m.mon.path("count read back");
+        } else {
+            w.m.mon.warn("sync-result: on_each_cpu() returned before every callback ran");
+        }
+        TraceHooks.kobj_returned(r);
+    }
+
+    /** A kmalloc()ed request: kfree()d after smp_call_function_many(wait) returned, when no callback can touch it. */
+    private static void heapRequest(Workload w, cpumask to, int i) {
+        scf_check h = req(i);
+        TraceHooks.kobj_role(h, Role.REQUEST_INFO, -1, pid());
+        w.k.smp_call_function_many(to, Callbacks.SCF_HANDLER, h, true);
+        w.m.mon.checkSyncComplete(h);
+        TraceHooks.kfree(h);
+        w.m.mon.path("heap info freed");
+    }
+
+    /** async-rearm: two drivers each re-arm their own CSD with alternating func/info, serialised by a done flag. */
+    private static void asyncRearm(Workload w) {
+        int len = w.cfg.length();
+        for (int cpu : new int[] {0, 2}) {
+            rearm_dev dev = new rearm_dev();
+            TraceHooks.kobj_name(dev, "rearm_dev" + cpu);
+            TraceHooks.kobj_name(dev.csd, "rearm_dev" + cpu + ".csd");
+            TraceHooks.kobj_role(dev.csd, Role.CALLER_CSD, -1, -1);
+            TraceHooks.kobj_name(dev.even, "rearm_dev" + cpu + ".even");
+            TraceHooks.kobj_role(dev.even, Role.REQUEST_INFO, -1, -1);
+            TraceHooks.kobj_name(dev.odd, "rearm_dev" + cpu + ".odd");
+            TraceHooks.kobj_role(dev.odd, Role.REQUEST_INFO, -1, -1);
+            w.task("rearm" + cpu, cpu, false, () -> {
+                for (int i = 0; i < len; i++) {
+                    final int seq = i;
+                    // wait until the previous request's callback said done (it ran after csd_unlock())
+                    Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> v == seq);
+                    rearm_req r = (seq & 1) == 0 ? dev.even : dev.odd;
+                    r.seq = seq;
+                    dev.csd.func = (seq & 1) == 0 ? Callbacks.REARM_EVEN : Callbacks.REARM_ODD; // INIT_CSD(&dev->csd, f, r)
+                    dev.csd.info = r;
+                    if (w.k.smp_call_function_single_async(1, dev.csd) == 0) {
+                        w.m.mon.expect(r);
+                        w.m.mon.path("csd re-armed");
+                    } else {
+                        w.m.mon.warn("async-rearm: -EBUSY on a CSD whose callback had signalled done");
+                    }
+                }
+                Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> v == len);
+            });
+        }
+    }
+
+    /** hotplug-dead: a waiter on cfd_data[0].csd[*] outlives CPU0, which cpu_down() takes away mid-wait. */
+    private static void hotplugDead(Workload w) {
+        int len = w.cfg.length();
+        boolean pinnedCaller = !Patch.P003.applied(w.cfg);
+        cpumask to12 = w.mask("mask{1,2}", 1, 2);
+        w.task("waiter", 0, true, () -> {
+            for (int i = 0; i < len; i++) {
+                scf_check r = req(i);
+                TraceHooks.kobj_role(r, Role.REQUEST_INFO, -1, pid());
+                if (pinnedCaller) {
+                    w.k.preempt_disable();
+                }
+                w.k.smp_call_function_many(to12, Callbacks.SLOW_HANDLER, r, true);
+                if (pinnedCaller) {
+                    w.k.preempt_enable();
+                }
+                w.m.mon.checkSyncComplete(r);
+                TraceHooks.kfree(r);
+            }
+        });
+        w.task("cpuhp/3", 3, false, () -> {
+            if (w.hp.cpu_down(0) == 0) {
+                w.m.mon.path("cpu0 down");
+            }
+        });
+    }
+
+    /** irq-work: an irq_work and synchronous CSDs share CPU1's call_single_queue. */
+    private static void irqWork(Workload w) {
+        int len = w.cfg.length();
+        IrqWork iw = new IrqWork(w.k, w.m);
+        irq_work work = new irq_work();
+        scf_result counter = new scf_result();
+        TraceHooks.kobj_name(work, "irq_work");
+        TraceHooks.kobj_role(work, Role.IRQ_WORK, -1, -1);
+        TraceHooks.kobj_name(counter, "irq_work.owner");
+        work.func = Callbacks.IRQ_WORK_COUNT;      // init_irq_work(&work, func)
+        work.owner = counter;
+        w.task("irq-worker", 0, false, () -> {
+            for (int i = 0; i < len; i++) {
+                if (iw.irq_work_queue_on(work, 1)) {
+                    w.m.mon.path("irq_work queued");
+                }
+                iw.irq_work_sync(work);
+            }
+        });
+        w.task("sync-sender", 2, false, () -> {
+            for (int i = 0; i < len; i++) {
+                readResult(w, 1, i);
+            }
+        });
+    }
+
     /** standard: one mixed task per CPU. */
     private static void standard(Workload w) {
         Smp k = w.k;
@@ -164,6 +327,7 @@ public final class Scenarios {
             cpumask every = w.mask("mask(all)", range(n));
             call_single_data own = new call_single_data();
             TraceHooks.kobj_name(own, "task" + me + ".csd");
+            TraceHooks.kobj_role(own, Role.CALLER_CSD, me, -1);
             own.func = Callbacks.SCF_HANDLER;
             scf_check ownInfo = req(me);
             own.info = ownInfo;

@@ -7,6 +7,7 @@ import smptrace.engine.smp.Smp;
 import smptrace.engine.smp.StopMachine;
 import smptrace.engine.smp.cpumask;
 import smptrace.engine.smp.task_struct;
+import smptrace.kernel.Role;
 import smptrace.kernel.TraceHooks;
 
 /** What a scenario builds with: the run's config, the machine, and the kernel model. */
@@ -31,6 +32,7 @@ public final class Workload {
         task_struct ts = new task_struct(pid, true);
         TraceHooks.kobj_name(ts, "task(" + name + ")");
         TraceHooks.kobj_name(ts.ipi_mask_ptr, "task(" + name + ")->ipi_mask");
+        TraceHooks.kobj_role(ts.ipi_mask_ptr, Role.TASK_IPI_MASK, -1, pid);
         m.addTask(name, cpu, migratable, ts, body);
     }
 

@@ -678,10 +678,34 @@ public final class Machine {
         cpus.get(cpu).dyingFlushed = true;
     }
 
-    /** The dying CPU's stopper is done: the CPU runs nothing from now on. */
+    /**
+     * The dying CPU's stopper is done: the CPU runs nothing from now on. Its tasks move to an online CPU
+     * (sched_cpu_dying() -> migrate_tasks(): select_fallback_rq() breaks affinity if it must), so a task
+     * preempted there, e.g. in a preemptible csd_lock_wait(), keeps running elsewhere.
+     */
     public synchronized void cpuDead(int cpu) {
-        cpus.get(cpu).dead = true;
-        cpus.get(cpu).ipiPending = false;
+        Cpu c = cpus.get(cpu);
+        c.dead = true;
+        c.ipiPending = false;
+        Cpu to = null;
+        for (Cpu d : cpus) {
+            if (d != c && !d.dead && !d.dyingFlushed) {
+                to = d;
+                break;
+            }
+        }
+        while (to != null && !c.runq.isEmpty()) {
+            Ctx x = c.runq.pollFirst();
+            if (x.kind != Ctx.Kind.TASK) {
+                continue;
+            }
+            x.cpu = to;
+            to.runq.addLast(x);
+            migrations++;
+            if (!controlled && to.current != null) {
+                LockSupport.unpark(to.current.thread);
+            }
+        }
     }
 
     public boolean cpuDeadOrFlushed(int cpu) {

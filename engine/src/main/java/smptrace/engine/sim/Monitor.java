@@ -39,6 +39,7 @@ public final class Monitor {
     private final Map<Object, Ctx> maskWriter = new IdentityHashMap<>();
     private final Map<Object, Integer> csdDst = new IdentityHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final java.util.TreeMap<String, Long> paths = new java.util.TreeMap<>();
 
     long doubleEnqueue;
     long selfLoop;
@@ -182,6 +183,12 @@ public final class Monitor {
         return csdDst.get(csd);
     }
 
+    /** The CPU a waiter on {@code csd} waits for (for the watchdog's report), or -1. */
+    public int waitHint(Object csd) {
+        Integer d = dstOf(csd);
+        return d == null ? -1 : d;
+    }
+
     // ---- results
 
     public synchronized long lost() {
@@ -214,6 +221,15 @@ public final class Monitor {
     public long enxioCount() { return enxio; }
     public long ebusyCount() { return ebusy; }
     public long warnings() { return warnings; }
+
+    /** A scenario went down one of the paths it exists to exercise (counted, for tests and the summary). */
+    public synchronized void path(String name) {
+        paths.merge(name, 1L, Long::sum);
+    }
+
+    public synchronized java.util.Map<String, Long> paths() {
+        return new java.util.TreeMap<>(paths);
+    }
 
     public synchronized List<String> notes() {
         return new ArrayList<>(notes);

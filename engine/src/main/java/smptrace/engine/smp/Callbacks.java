@@ -2,7 +2,9 @@ package smptrace.engine.smp;
 
 import static smptrace.kernel.Kernel.READ_ONCE;
 import static smptrace.kernel.Kernel.WRITE_ONCE;
+import static smptrace.kernel.Kernel.atomic_inc;
 import static smptrace.kernel.Kernel.cpu_relax;
+import static smptrace.kernel.Kernel.smp_store_release;
 
 import smptrace.engine.sim.Ctx;
 import smptrace.engine.sim.Machine;
@@ -62,6 +64,59 @@ public final class Callbacks {
         }
     }
 
+    /** scf_result_handler(): computes a result from the waiter's on-stack info (plain read of arg, plain write of result). */
+    public static final class scf_result_handler implements smp_call_func_t {
+        @Override
+        public void call(Object info) {
+            scf_result r = (scf_result) info;
+            r.result = r.arg * 2 + 1;
+            report(info);
+        }
+    }
+
+    /** count_handler(): every CPU of an on_each_cpu() call bumps the waiter's counter. */
+    public static final class count_handler implements smp_call_func_t {
+        @Override
+        public void call(Object info) {
+            scf_result r = (scf_result) info;
+            atomic_inc(r.count);
+            report(info);
+        }
+    }
+
+    /** rearm_even() / rearm_odd(): the two callbacks a rearm_dev's CSD alternates between; each signals done. */
+    public static final class rearm_handler implements smp_call_func_t {
+        private final int parity;
+
+        rearm_handler(int parity) {
+            this.parity = parity;
+        }
+
+        @Override
+        public void call(Object info) {
+            rearm_req r = (rearm_req) info;
+            int seq = r.seq;
+            if ((seq & 1) != parity) {
+                throw new IllegalStateException("rearm: callback of parity " + parity + " ran request " + seq);
+            }
+            report(info);
+            smp_store_release(r.dev, rearm_dev.DONE, seq + 1);
+        }
+    }
+
+    /** irq_work_count(): an irq_work's func (called with the work): bumps its owner's counter. */
+    public static final class irq_work_count implements smp_call_func_t {
+        @Override
+        public void call(Object work) {
+            scf_result r = (scf_result) ((irq_work) work).owner;
+            atomic_inc(r.count);
+            Ctx me = Machine.current();
+            if (me != null) {
+                me.machine().mon.path("irq_work ran");
+            }
+        }
+    }
+
     /** cond_even(): an smp_cond_func_t selecting even CPUs. */
     public static final class cond_even implements smp_cond_func_t {
         @Override
@@ -74,4 +129,9 @@ public final class Callbacks {
     public static final smp_call_func_t SLOW_HANDLER = new slow_handler();
     public static final smp_call_func_t KICK_HANDLER = new kick_handler();
     public static final smp_cond_func_t COND_EVEN = new cond_even();
+    public static final smp_call_func_t SCF_RESULT_HANDLER = new scf_result_handler();
+    public static final smp_call_func_t COUNT_HANDLER = new count_handler();
+    public static final smp_call_func_t REARM_EVEN = new rearm_handler(0);
+    public static final smp_call_func_t REARM_ODD = new rearm_handler(1);
+    public static final smp_call_func_t IRQ_WORK_COUNT = new irq_work_count();
 }

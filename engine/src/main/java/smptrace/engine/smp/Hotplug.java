@@ -1,5 +1,6 @@
 package smptrace.engine.smp;
 
+import smptrace.kernel.Mirrors;
 import smptrace.kernel.TraceHooks;
 
 /** kernel/cpu.c: the CPU-offline path takedown_cpu() -> stop_machine -> take_cpu_down() -> smpcfd_dying_cpu(). */
@@ -13,6 +14,7 @@ public final class Hotplug {
     }
 
     /** __cpu_disable(): the arch removes the CPU from cpu_online_mask. */
+    @Mirrors(value = "__cpu_disable", file = "arch/x86/kernel/smpboot.c")
     private int __cpu_disable() {
         int cpu = smp.smp_processor_id();
         smp.set_cpu_online(cpu, false);
@@ -20,6 +22,7 @@ public final class Hotplug {
     }
 
     /** take_cpu_down(): runs in the dying CPU's stopper, IRQs off, inside stop_machine. */
+    @Mirrors(value = "take_cpu_down", file = "kernel/cpu.c")
     public int take_cpu_down(Object _param) {
         int cpu = smp.smp_processor_id();
         int err;
@@ -37,7 +40,22 @@ public final class Hotplug {
         return 0;
     }
 
-    /** takedown_cpu(): called by the hotplug control task on another CPU. */
+    /**
+     * cpu_down() of a control task, the parts that touch kernel/smp.c: takedown_cpu() (stop_machine ->
+     * take_cpu_down() -> smpcfd_dying_cpu() on the dying CPU), then the CPUHP_SMPCFD_PREPARE teardown
+     * smpcfd_dead_cpu() here; the scheduler has moved the dead CPU's tasks to online CPUs (sched_cpu_dying).
+     */
+    @Mirrors(value = "cpu_down", file = "kernel/cpu.c")
+    public int cpu_down(int cpu) {
+        int err = takedown_cpu(cpu);
+        if (err != 0) {
+            return err;
+        }
+        return smp.smpcfd_dead_cpu(cpu);
+    }
+
+    /** takedown_cpu(): called by the hotplug control task on another CPU; seed 004 v2 commented it (dropped when merged). */
+    @Mirrors(value = "takedown_cpu", file = "kernel/cpu.c", hunks = {"004:-1310,6"})
     public int takedown_cpu(int cpu) {
         int err;
         cpumask target = new cpumask();

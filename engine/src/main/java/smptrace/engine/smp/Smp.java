@@ -41,6 +41,8 @@ import smptrace.engine.sim.Machine;
 import smptrace.engine.sim.Monitor;
 import smptrace.kernel.IntOld;
 import smptrace.kernel.LlistNode;
+import smptrace.kernel.Mirrors;
+import smptrace.kernel.Role;
 import smptrace.kernel.Sched;
 import smptrace.kernel.TraceHooks;
 
@@ -69,15 +71,24 @@ public final class Smp {
     public final smp_globals g;
     private final List<per_cpu_data> pcpu;
     public final int nr_cpu_ids;
-    /** CONFIG_CSD_LOCK_WAIT_DEBUG (build option). */
+    /** CONFIG_CSD_LOCK_WAIT_DEBUG (build option): src/dst are filled and the debug functions exist. */
+    @Mirrors("CONFIG_CSD_LOCK_WAIT_DEBUG")
     public final boolean CONFIG_CSD_LOCK_WAIT_DEBUG;
-    /** static_branch_unlikely(&csdlock_debug_enabled) (boot option csdlock_debug=). */
+    /**
+     * static_branch_unlikely(&csdlock_debug_enabled) (boot option csdlock_debug=); a key only ever on with
+     * the config. Seed 001 moves its definition out of the #ifdef (the model's key is always defined).
+     */
+    @Mirrors(value = "csdlock_debug_enabled", hunks = {"001:-137,10"})
     public final boolean csdlock_debug_enabled;
     /** csd_lock_timeout in ms (module parameter); logical ms (scheduling steps) in controlled runs. */
     public final long csd_lock_timeout;
     /** panic_on_ipistall: 0, never panic. */
+    @Mirrors("panic_on_ipistall")
     public final int panic_on_ipistall = 0;
+    /** The once-flag of csd_lock_wait_toolong()'s WARN_ONCE (a static in .data..once; not modelled as kernel memory). */
+    private boolean toolong_cpu_warned;
 
+    @Mirrors("call_function_init")
     public Smp(RunConfig cfg, Machine m, long csdLockTimeoutMs) {
         this.cfg = cfg;
         this.m = m;
@@ -86,6 +97,7 @@ public final class Smp {
         this.g = new smp_globals(nr_cpu_ids);
         TraceHooks.kobj_name(g, "smp_globals");
         TraceHooks.kobj_name(g.cpu_online_mask, "cpu_online_mask");
+        TraceHooks.kobj_role(g.cpu_online_mask, Role.CPU_ONLINE_MASK, -1, -1);
         TraceHooks.kobj_name(g.__num_online_cpus, "__num_online_cpus");
         TraceHooks.kobj_name(g.csd_bug_count, "csd_bug_count");
         TraceHooks.kobj_name(g.n_csd_lock_stuck, "n_csd_lock_stuck");
@@ -93,15 +105,23 @@ public final class Smp {
         for (int cpu = 0; cpu < nr_cpu_ids; cpu++) {
             per_cpu_data p = new per_cpu_data(cpu, nr_cpu_ids);
             TraceHooks.kobj_name(p, "per_cpu(" + cpu + ")");
+            TraceHooks.kobj_role(p, Role.PER_CPU, cpu, -1);
             TraceHooks.kobj_name(p.call_single_queue, "per_cpu(call_single_queue, " + cpu + ")");
+            TraceHooks.kobj_role(p.call_single_queue, Role.CALL_SINGLE_QUEUE, cpu, -1);
             TraceHooks.kobj_name(p.csd_data, "per_cpu(csd_data, " + cpu + ")");
+            TraceHooks.kobj_role(p.csd_data, Role.CSD_DATA, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data, "per_cpu(cfd_data, " + cpu + ")");
+            TraceHooks.kobj_role(p.cfd_data, Role.CFD_DATA, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data.cpumask, "cfd_data[" + cpu + "].cpumask");
+            TraceHooks.kobj_role(p.cfd_data.cpumask, Role.CFD_CPUMASK, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data.cpumask_ipi, "cfd_data[" + cpu + "].cpumask_ipi");
+            TraceHooks.kobj_role(p.cfd_data.cpumask_ipi, Role.CFD_CPUMASK_IPI, cpu, -1);
             for (int d = 0; d < nr_cpu_ids; d++) {
                 TraceHooks.kobj_name(p.cfd_data.csd[d], "cfd_data[" + cpu + "].csd[" + d + "]");
+                TraceHooks.kobj_role(p.cfd_data.csd[d], Role.CFD_CSD, cpu, d);
             }
             TraceHooks.kobj_name(p.trigger_backtrace, "per_cpu(trigger_backtrace, " + cpu + ")");
+            TraceHooks.kobj_role(p.trigger_backtrace, Role.TRIGGER_BACKTRACE, cpu, -1);
             TraceHooks.kobj_name(p.rq_lock, "cpu_rq(" + cpu + ")->__lock");
             cpu_stopper stopper = new cpu_stopper();
             TraceHooks.kobj_name(stopper, "per_cpu(cpu_stopper, " + cpu + ")");
@@ -110,17 +130,18 @@ public final class Smp {
             l.add(p);
         }
         this.pcpu = Collections.unmodifiableList(l);
-        boolean dbg = cfg.csdLockDebug();
-        this.CONFIG_CSD_LOCK_WAIT_DEBUG = dbg;
-        this.csdlock_debug_enabled = dbg;
+        this.CONFIG_CSD_LOCK_WAIT_DEBUG = cfg.configCsdLockWaitDebug();
+        this.csdlock_debug_enabled = cfg.csdlockDebugEnabled();
         this.csd_lock_timeout = csdLockTimeoutMs;
         m.setHandlers(this::generic_smp_call_function_single_interrupt, this::flush_smp_call_function_queue);
     }
 
+    @Mirrors(value = "per_cpu", file = "include/linux/percpu-defs.h")
     public per_cpu_data per_cpu(int cpu) {
         return pcpu.get(cpu);
     }
 
+    @Mirrors(value = "this_cpu_ptr", file = "include/linux/percpu-defs.h")
     private per_cpu_data this_cpu_ptr() {
         return pcpu.get(smp_processor_id());
     }
@@ -128,50 +149,60 @@ public final class Smp {
     // ---- preemption, IRQs, CPU identity (include/linux/preempt.h, irqflags.h, smp.h) -----------
 
     /** smp_processor_id(). */
+    @Mirrors(value = "smp_processor_id", file = "include/linux/smp.h")
     public int smp_processor_id() {
         return m.smpProcessorId();
     }
 
     /** preempt_disable(). */
+    @Mirrors(value = "preempt_disable", file = "include/linux/preempt.h")
     public void preempt_disable() {
         m.preemptDisable();
     }
 
     /** preempt_enable(): may reschedule here. */
+    @Mirrors(value = "preempt_enable", file = "include/linux/preempt.h")
     public void preempt_enable() {
         m.preemptEnable();
     }
 
     /** get_cpu(): preempt_disable(); smp_processor_id(). */
+    @Mirrors(value = "get_cpu", file = "include/linux/smp.h")
     public int get_cpu() {
         m.preemptDisable();
         return m.smpProcessorId();
     }
 
     /** put_cpu(): preempt_enable(). */
+    @Mirrors(value = "put_cpu", file = "include/linux/smp.h")
     public void put_cpu() {
         m.preemptEnable();
     }
 
     /** local_irq_save(): returns the flags (true: IRQs were already off). */
+    @Mirrors(value = "local_irq_save", file = "include/linux/irqflags.h")
     public boolean local_irq_save() {
         return m.irqSave();
     }
 
     /** local_irq_restore(). */
+    @Mirrors(value = "local_irq_restore", file = "include/linux/irqflags.h")
     public void local_irq_restore(boolean flags) {
         m.irqRestore(flags);
     }
 
+    @Mirrors(value = "irqs_disabled", file = "include/linux/irqflags.h")
     public boolean irqs_disabled() {
         return m.irqsDisabled();
     }
 
+    @Mirrors(value = "in_task", file = "include/linux/preempt.h")
     public boolean in_task() {
         return m.inTask();
     }
 
     /** lockdep_assert_preemption_disabled(). */
+    @Mirrors(value = "lockdep_assert_preemption_disabled", file = "include/linux/lockdep.h")
     private void lockdep_assert_preemption_disabled() {
         Ctx me = Machine.current();
         if (me.preemptCount() == 0 && !me.inIrq()) {
@@ -179,7 +210,16 @@ public final class Smp {
         }
     }
 
+    /** lockdep_assert_irqs_enabled(). */
+    @Mirrors(value = "lockdep_assert_irqs_enabled", file = "include/linux/lockdep.h")
+    private void lockdep_assert_irqs_enabled() {
+        if (irqs_disabled()) {
+            mon.warn("lockdep: IRQs disabled in " + Machine.current().name);
+        }
+    }
+
     /** WARN_ON_ONCE(!in_task()). */
+    @Mirrors(value = "WARN_ON_ONCE", file = "include/asm-generic/bug.h")
     private void warn_on_not_in_task() {
         if (!in_task()) {
             mon.warn("!in_task()");
@@ -187,16 +227,19 @@ public final class Smp {
     }
 
     /** cpu_online(cpu): test_bit on cpu_online_mask (a marked read). */
+    @Mirrors(value = "cpu_online", file = "include/linux/cpumask.h")
     public boolean cpu_online(int cpu) {
         return ((READ_ONCE(g.cpu_online_mask, cpumask.BITS) >>> cpu) & 1) != 0;
     }
 
     /** num_online_cpus(): atomic_read(&__num_online_cpus). */
+    @Mirrors(value = "num_online_cpus", file = "include/linux/cpumask.h")
     public int num_online_cpus() {
         return atomic_read(g.__num_online_cpus);
     }
 
     /** set_cpu_online(cpu, online): cpumask_test_and_set/clear_cpu (fully ordered RMW) + atomic_inc/dec. */
+    @Mirrors(value = "set_cpu_online", file = "kernel/cpu.c")
     public void set_cpu_online(int cpu, boolean online) {
         int bit = 1 << cpu;
         int old = READ_ONCE(g.cpu_online_mask, cpumask.BITS);
@@ -217,14 +260,17 @@ public final class Smp {
     }
 
     /** ktime_get_mono_fast_ns(). */
+    @Mirrors(value = "ktime_get_mono_fast_ns", file = "kernel/time/timekeeping.c")
     private long ktime_get_mono_fast_ns() {
         return m.nowNanos();
     }
 
-    private static int CSD_TYPE(call_single_data csd) {
+    @Mirrors("CSD_TYPE")
+    private static int CSD_TYPE(__call_single_node csd) {
         return csd.u_flags & CSD_FLAG_TYPE_MASK;
     }
 
+    @Mirrors(value = "for_each_cpu", file = "include/linux/cpumask.h")
     private int for_each_cpu_next(int cpu, cpumask mask) {
         return cpumask_next(cpu, mask, nr_cpu_ids);
     }
@@ -232,6 +278,7 @@ public final class Smp {
     // ---- kernel/smp.c ---------------------------------------------------------------------------
 
     /** smpcfd_dying_cpu(): runs in the dying CPU's stopper (take_cpu_down), IRQs off. */
+    @Mirrors(value = "smpcfd_dying_cpu", hunks = {"004:-93,6"})
     public int smpcfd_dying_cpu(int cpu) {
         /*
          * This runs with interrupts disabled inside the stopper task invoked by
@@ -245,12 +292,32 @@ public final class Smp {
         return 0;
     }
 
+    /**
+     * smpcfd_dead_cpu(): the CPUHP_SMPCFD_PREPARE teardown, on a control CPU after the CPU died. The
+     * cpumasks are embedded (no CONFIG_CPUMASK_OFFSTACK), so free_cpumask_var() frees nothing; the 2026
+     * series keeps cfd->csd allocated across offline, the pre-series code freed it (patches.md 003 (d5)).
+     */
+    @Mirrors("smpcfd_dead_cpu")
+    public int smpcfd_dead_cpu(int cpu) {
+        call_function_data cfd = pcpu.get(cpu).cfd_data;    // &per_cpu(cfd_data, cpu)
+
+        // free_cpumask_var(cfd->cpumask); free_cpumask_var(cfd->cpumask_ipi): no-ops
+        if (cfg.is(Variant.M003_FREE_CSD_ON_DEAD)) {
+            for (int d = 0; d < nr_cpu_ids; d++) {
+                TraceHooks.free_percpu(cfd.csd[d]);         // mutant (d5): free_percpu(cfd->csd)
+            }
+        }
+        return 0;
+    }
+
     /** call_function_single_prep_ipi(): false only for a polling idle CPU; the model has none. */
+    @Mirrors(value = "call_function_single_prep_ipi", file = "kernel/sched/core.c")
     private boolean call_function_single_prep_ipi(int cpu) {
         return true;
     }
 
     /** send_call_function_single_ipi(). */
+    @Mirrors("send_call_function_single_ipi")
     private void send_call_function_single_ipi(int cpu) {
         if (call_function_single_prep_ipi(cpu)) {
             arch_send_call_function_single_ipi(cpu);
@@ -258,16 +325,19 @@ public final class Smp {
     }
 
     /** arch_send_call_function_single_ipi(): the doorbell; no ordering. */
+    @Mirrors(value = "arch_send_call_function_single_ipi", file = "arch/x86/include/asm/smp.h")
     private void arch_send_call_function_single_ipi(int cpu) {
         m.sendIpi(smp_processor_id(), cpu);
     }
 
     /** send_call_function_ipi_mask(). */
+    @Mirrors("send_call_function_ipi_mask")
     private void send_call_function_ipi_mask(cpumask mask) {
         arch_send_call_function_ipi_mask(mask);
     }
 
     /** arch_send_call_function_ipi_mask(): one IPI per CPU in the mask (plain reads of the mask). */
+    @Mirrors(value = "arch_send_call_function_ipi_mask", file = "arch/x86/include/asm/smp.h")
     private void arch_send_call_function_ipi_mask(cpumask mask) {
         for (int cpu = for_each_cpu_next(-1, mask); cpu < nr_cpu_ids; cpu = for_each_cpu_next(cpu, mask)) {
             m.sendIpi(smp_processor_id(), cpu);
@@ -275,48 +345,46 @@ public final class Smp {
     }
 
     /** csd_do_func(). */
+    @Mirrors("csd_do_func")
     private void csd_do_func(smp_call_func_t func, Object info, call_single_data csd) {
         func.call(info);
     }
 
-    /** __csd_lock_record(): CSD_LOCK_WAIT_DEBUG diagnostics; seed 000 switches its barriers. */
+    /** __csd_lock_record(): CSD_LOCK_WAIT_DEBUG diagnostics; seed 000 makes both stores of cur_csd releases. */
+    @Mirrors(value = "__csd_lock_record", hunks = {"000:-182,16"})
     private void __csd_lock_record(call_single_data csd) {
         per_cpu_data p = this_cpu_ptr();
         if (csd == null) {
-            if (Patch.P000.applied(cfg) && !cfg.is(Variant.M000_PLAIN_CLEAR)) {
-                /* Pairs with smp_load_acquire() of cur_csd in csd_lock_wait_toolong(). */
-                smp_store_release(p, per_cpu_data.CUR_CSD, null);
+            if (!Patch.P000.applied(cfg)) {
+                smp_mb(); /* NULL cur_csd after unlock. */
+                p.cur_csd = null;                   // __this_cpu_write(cur_csd, NULL)
             } else if (cfg.is(Variant.M000_PLAIN_CLEAR)) {
                 p.cur_csd = null;                   // M0b: plain store, no barrier
             } else {
-                smp_mb(); /* NULL cur_csd after unlock. */
-                p.cur_csd = null;                   // __this_cpu_write(cur_csd, NULL)
+                /* Pairs with smp_load_acquire() of cur_csd in csd_lock_wait_toolong(). */
+                smp_store_release(p, per_cpu_data.CUR_CSD, null);
             }
             return;
         }
         if (cfg.is(Variant.M000_FUNC_AFTER_RELEASE)) {
             smp_store_release(p, per_cpu_data.CUR_CSD, csd);  // M0d: published before func/info
-            p.cur_csd_func = csd.func;
-            p.cur_csd_info = csd.info;
-            return;
         }
         p.cur_csd_func = csd.func;                  // __this_cpu_write(cur_csd_func, csd->func)
         p.cur_csd_info = csd.info;                  // __this_cpu_write(cur_csd_info, csd->info)
-        if (Patch.P000.applied(cfg)) {
-            if (cfg.is(Variant.M000_PLAIN_PUBLISH)) {
-                p.cur_csd = csd;                    // M0a: plain store, no smp_wmb()/release
-            } else {
-                /* Pairs with smp_load_acquire() of cur_csd in csd_lock_wait_toolong(). */
-                smp_store_release(p, per_cpu_data.CUR_CSD, csd);
-            }
-        } else {
+        if (!Patch.P000.applied(cfg)) {
             smp_wmb(); /* func and info before csd. */
             p.cur_csd = csd;                        // __this_cpu_write(cur_csd, csd)
             smp_mb(); /* Update cur_csd before function call. Or before unlock, as the case may be. */
+        } else if (cfg.is(Variant.M000_PLAIN_PUBLISH)) {
+            p.cur_csd = csd;                        // M0a: plain store, no smp_wmb()/release
+        } else if (!cfg.is(Variant.M000_FUNC_AFTER_RELEASE)) {
+            /* Pairs with smp_load_acquire() of cur_csd in csd_lock_wait_toolong(). */
+            smp_store_release(p, per_cpu_data.CUR_CSD, csd);
         }
     }
 
     /** csd_lock_record(). */
+    @Mirrors("csd_lock_record")
     private void csd_lock_record(call_single_data csd) {
         if (CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) {
             __csd_lock_record(csd);
@@ -324,6 +392,7 @@ public final class Smp {
     }
 
     /** csd_lock_wait_getcpu(). */
+    @Mirrors("csd_lock_wait_getcpu")
     private int csd_lock_wait_getcpu(call_single_data csd) {
         int csd_type = CSD_TYPE(csd);
         if (csd_type == CSD_TYPE_ASYNC || csd_type == CSD_TYPE_SYNC) {
@@ -332,7 +401,8 @@ public final class Smp {
         return -1;
     }
 
-    /** csd_lock_wait_toolong(): one spin of the debug wait; bug_id/ts1/nmessages live in {@code st}. */
+    /** csd_lock_wait_toolong(): one spin of the debug wait; seed 000 comments the acquire of cur_csd. */
+    @Mirrors(value = "csd_lock_wait_toolong", hunks = {"000:-272,7"})
     private boolean csd_lock_wait_toolong(call_single_data csd, long ts0, WaitState st) {
         int cpu = -1;
         int cpux;
@@ -348,7 +418,7 @@ public final class Smp {
                 return true;
             }
             cpu = csd_lock_wait_getcpu(csd);
-            // pr_alert("csd: CSD lock (#%d) got unstuck on CPU#%02d, CPU#%02d released the lock.\n")
+            // pr_alert("csd: CSD lock (#%d) got unstuck on CPU#%02d, CPU#%02d released the lock.\n", ..., cpu)
             atomic_dec(g.n_csd_lock_stuck);
             return true;
         }
@@ -356,9 +426,17 @@ public final class Smp {
         ts2 = ktime_get_mono_fast_ns();
         /* How long since we last checked for a stuck CSD lock.*/
         ts_delta = ts2 - st.ts1;
-        long ilog2 = 31 - Integer.numberOfLeadingZeros(Math.max(1, num_online_cpus()));
-        if (ts_delta <= csd_lock_timeout_ns * (st.nmessages + 1) * (st.nmessages == 0 ? 1 : (ilog2 / 2 + 1))
+        if (ts_delta <= csd_lock_timeout_ns * (st.nmessages + 1)
+                * (st.nmessages == 0 ? 1 : (ilog2(num_online_cpus()) / 2 + 1))
                 || csd_lock_timeout_ns == 0) {
+            return false;
+        }
+
+        if (ts0 > ts2) {
+            /* Our own sched_clock went backward; don't blame another CPU. */
+            ts_delta = ts0 - ts2;
+            // pr_alert("sched_clock on CPU %d went backward by %llu ns\n", raw_smp_processor_id(), ts_delta)
+            st.ts1 = ts2;
             return false;
         }
 
@@ -367,8 +445,7 @@ public final class Smp {
             st.bug_id = atomic_inc_return(g.csd_bug_count);
         }
         cpu = csd_lock_wait_getcpu(csd);
-        if (cpu < 0 || cpu >= nr_cpu_ids) {
-            mon.warn("csd_lock_wait_toolong: cpu = " + cpu);
+        if (WARN_ONCE(cpu < 0 || cpu >= nr_cpu_ids, "csd_lock_wait_toolong: cpu = ", cpu)) {
             cpux = 0;
         } else {
             cpux = cpu;
@@ -377,13 +454,16 @@ public final class Smp {
         if (cfg.is(Variant.M000_READER_ONCE)) {
             cpu_cur_csd = READ_ONCE(t, per_cpu_data.CUR_CSD);          // M0c: no acquire
         } else {
-            /* Pairs with smp_store_release() of cur_csd in __csd_lock_record() (seed 000). */
+            /*
+             * Pairs with smp_store_release() of cur_csd in __csd_lock_record() (seed 000; before it,
+             * "Before func and info."): a non-NULL cur_csd implies the matching cur_csd_func/info.
+             */
             cpu_cur_csd = smp_load_acquire(t, per_cpu_data.CUR_CSD);
         }
         /* How long since this CSD lock was stuck. */
         ts_delta = ts2 - ts0;
         // pr_alert("csd: %s non-responsive CSD lock (#%d) on CPU#%d, waiting %lld ns for CPU#%02d %pS(%ps).\n",
-        //          ..., csd->func, csd->info)
+        //          ..., cpu, csd->func, csd->info): the plain reads of the print
         smp_call_func_t pf = csd.func;
         Object pi = csd.info;
         st.nmessages++;
@@ -393,11 +473,10 @@ public final class Smp {
         // BUG_ON(panic_on_ipistall > 0 && ...): panic_on_ipistall is 0
         boolean prior = cpu_cur_csd != null && csd != cpu_cur_csd;
         if (prior) {
-            // pr_alert("\tcsd: CSD lock (#%d) handling prior %pS(%ps) request.\n", ...)
+            // pr_alert("\tcsd: CSD lock (#%d) handling prior %pS(%ps) request.\n", *bug_id,
+            //          READ_ONCE(per_cpu(cur_csd_func, cpux)), READ_ONCE(per_cpu(cur_csd_info, cpux)))
             smp_call_func_t cf = READ_ONCE(t, per_cpu_data.CUR_CSD_FUNC);
             Object ci = READ_ONCE(t, per_cpu_data.CUR_CSD_INFO);
-            st.lastPrior = cf;
-            st.lastPriorInfo = ci;
         }
         // else pr_alert("\tcsd: CSD lock (#%d) %s.\n", !cpu_cur_csd ? "unresponsive" : "handling this request")
         mon.toolong(prior);
@@ -415,20 +494,36 @@ public final class Smp {
         return false;
     }
 
+    /** WARN_ONCE(cond, "%s: cpu = %d\n", __func__, cpu): warns the first time cond holds; returns cond. */
+    @Mirrors(value = "WARN_ONCE", file = "include/asm-generic/bug.h")
+    private boolean WARN_ONCE(boolean cond, String fmt, int arg) {
+        if (cond && !toolong_cpu_warned) {
+            toolong_cpu_warned = true;
+            mon.warn(fmt + arg);
+        }
+        return cond;
+    }
+
+    /** ilog2(). */
+    @Mirrors(value = "ilog2", file = "include/linux/log2.h")
+    private static long ilog2(int n) {
+        return 31 - Integer.numberOfLeadingZeros(n);
+    }
+
     /** dump_cpu_task(): prints the target's stack (no memory traffic in this model). */
+    @Mirrors(value = "dump_cpu_task", file = "kernel/sched/core.c")
     private void dump_cpu_task(int cpu) {
     }
 
-    /** The locals of __csd_lock_wait() that csd_lock_wait_toolong() updates through pointers. */
+    /** The locals of __csd_lock_wait() that csd_lock_wait_toolong() updates through pointers (ts1, bug_id, nmessages). */
     private static final class WaitState {
         long nmessages;
         int bug_id;
         long ts1;
-        smp_call_func_t lastPrior;
-        Object lastPriorInfo;
     }
 
     /** __csd_lock_wait(): the debug wait loop, with guard(preempt)() of the 2026 baseline. */
+    @Mirrors("__csd_lock_wait")
     private void __csd_lock_wait(call_single_data csd) {
         WaitState st = new WaitState();
         long ts0;
@@ -440,7 +535,7 @@ public final class Smp {
             if (csd_lock_wait_toolong(csd, ts0, st)) {
                 break;
             }
-            m.spin("__csd_lock_wait", dstHint(csd));
+            m.spin("__csd_lock_wait", mon.waitHint(csd));
             cpu_relax();
         }
         m.spinDone();
@@ -448,12 +543,8 @@ public final class Smp {
         preempt_enable();                           // end of guard(preempt)()
     }
 
-    private int dstHint(call_single_data csd) {
-        Integer d = mon.dstOf(csd);
-        return d == null ? -1 : d;
-    }
-
     /** csd_lock_wait(). */
+    @Mirrors("csd_lock_wait")
     private void csd_lock_wait(call_single_data csd) {
         if (CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) {
             __csd_lock_wait(csd);
@@ -463,13 +554,14 @@ public final class Smp {
             if ((VAL & CSD_FLAG_LOCK) == 0) {
                 return true;
             }
-            m.spin("csd_lock_wait", dstHint(csd)); // simulator bookkeeping: who waits for whom
+            m.spin("csd_lock_wait", mon.waitHint(csd)); // simulator bookkeeping: who waits for whom
             return false;
         });
         m.spinDone();
     }
 
     /** csd_lock(): seed 001 makes the debug path a try_cmpxchg_acquire loop. */
+    @Mirrors(value = "csd_lock", hunks = {"001:-342,6", "001:-354,8"}) // -342: the !CONFIG __csd_lock_wait() stub its debug branch calls
     private void csd_lock(call_single_data csd) {
         if (Patch.P001.applied(cfg) && CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled
                 && !cfg.is(Variant.M001_PLAIN_RMW_IN_DEBUG)) {
@@ -500,6 +592,7 @@ public final class Smp {
     }
 
     /** csd_unlock(). */
+    @Mirrors("csd_unlock")
     private void csd_unlock(call_single_data csd) {
         if ((csd.u_flags & CSD_FLAG_LOCK) == 0) {   // WARN_ON(!(csd->node.u_flags & CSD_FLAG_LOCK))
             mon.warn("csd_unlock of an unlocked CSD");
@@ -511,16 +604,23 @@ public final class Smp {
         smp_store_release(csd, __call_single_node.U_FLAGS, 0);
     }
 
-    /** get_single_csd_data() of b0473dcd4b1d. */
+    /** get_single_csd_data() of b0473dcd4b1d: the destination's CSD with the debug key on. */
+    @Mirrors("get_single_csd_data")
     private call_single_data get_single_csd_data(int cpu) {
         if ((CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) || cfg.is(Variant.M001_DEST_CSD_NONDEBUG)) {
+            if (cpu < 0 || cpu >= nr_cpu_ids) {
+                // per_cpu_ptr(&csd_data, cpu) past nr_cpu_ids is out of bounds in the kernel: the model says so
+                mon.warn("get_single_csd_data: per_cpu_ptr(&csd_data, " + cpu + ") past nr_cpu_ids");
+                return this_cpu_ptr().csd_data;
+            }
             return pcpu.get(cpu).csd_data;          // per_cpu_ptr(&csd_data, cpu)
         }
         return this_cpu_ptr().csd_data;             // this_cpu_ptr(&csd_data)
     }
 
     /** __smp_call_single_queue(). */
-    public void __smp_call_single_queue(int cpu, call_single_data node) {
+    @Mirrors("__smp_call_single_queue")
+    public void __smp_call_single_queue(int cpu, __call_single_node node) {
         /*
          * The list addition should be visible to the target CPU when it pops
          * the head of the list to pull the entry off it in the IPI handler
@@ -535,16 +635,9 @@ public final class Smp {
         }
     }
 
-    /** generic_exec_single(). */
+    /** generic_exec_single(): the caller has preemption disabled; seed 004 comments why. */
+    @Mirrors(value = "generic_exec_single", hunks = {"004:-418,6"})
     private int generic_exec_single(int cpu, call_single_data csd) {
-        return generic_exec_single(cpu, csd, true);
-    }
-
-    /**
-     * generic_exec_single(); {@code check_online} is false only for the 004 mutant whose caller did
-     * its cpu_online() test before get_cpu().
-     */
-    private int generic_exec_single(int cpu, call_single_data csd, boolean check_online) {
         /*
          * Preemption already disabled here so stopper cannot run on this CPU,
          * ensuring mutually exclusive CPU offlining and last IPI flush.
@@ -567,7 +660,8 @@ public final class Smp {
             return 0;
         }
 
-        if (cpu < 0 || cpu >= nr_cpu_ids || (check_online && !cpu_online(cpu))) {
+        if (cpu < 0 || cpu >= nr_cpu_ids
+                || !cfg.is(Variant.M004_ONLINE_CHECK_OUTSIDE_PINNED) && !cpu_online(cpu)) { // 004 mutant: the caller checked, preemptible
             csd_unlock(csd);
             mon.enxio();
             return -ENXIO;
@@ -579,6 +673,7 @@ public final class Smp {
     }
 
     /** generic_smp_call_function_single_interrupt(): the IPI handler. */
+    @Mirrors("generic_smp_call_function_single_interrupt")
     public void generic_smp_call_function_single_interrupt() {
         int cpu = smp_processor_id();
         TraceHooks.flush_begin(cpu, 0);
@@ -587,9 +682,10 @@ public final class Smp {
     }
 
     /** __flush_smp_call_function_queue(): SYNC pass, then the rest (ASYNC unlocks before the call). */
+    @Mirrors(value = "__flush_smp_call_function_queue", hunks = {"002:-297,6"})
     private void __flush_smp_call_function_queue(boolean warn_cpu_offline) {
-        call_single_data csd;
-        call_single_data csd_next;
+        __call_single_node csd;                     // llist_for_each_entry_safe(csd, ...): SYNC/ASYNC are call_single_data
+        __call_single_node csd_next;
         LlistNode entry;
         LlistNode prev;
         int cpu = smp_processor_id();
@@ -616,10 +712,10 @@ public final class Smp {
             for (LlistNode n = entry; n != null; n = n.next) {
                 m.flushIteration(cpu);
                 Sched.point();
-                call_single_data c = (call_single_data) n;
+                __call_single_node c = (__call_single_node) n;
                 int type = CSD_TYPE(c);
                 if (type == CSD_TYPE_ASYNC || type == CSD_TYPE_SYNC) {
-                    smp_call_func_t f = c.func;     // pr_warn("IPI callback %pS sent to offline CPU\n", csd->func)
+                    smp_call_func_t f = ((call_single_data) c).func;     // pr_warn("IPI callback %pS sent to offline CPU\n", csd->func)
                     if (f == null) {
                         mon.warn("NULL callback");
                     }
@@ -631,14 +727,15 @@ public final class Smp {
          * First; run all SYNC callbacks, people are waiting for us.
          */
         prev = null;
-        for (csd = (call_single_data) entry; csd != null; csd = csd_next) {
-            csd_next = (call_single_data) csd.next;        // llist_for_each_entry_safe
+        for (csd = (__call_single_node) entry; csd != null; csd = csd_next) {
+            csd_next = (__call_single_node) csd.next;        // llist_for_each_entry_safe
             m.flushIteration(cpu);
             Sched.point();
             /* Do we wait until *after* callback? */
             if (CSD_TYPE(csd) == CSD_TYPE_SYNC) {
-                smp_call_func_t func = csd.func;
-                Object info = csd.info;
+                call_single_data sync = (call_single_data) csd;
+                smp_call_func_t func = sync.func;
+                Object info = sync.info;
 
                 if (prev != null) {
                     prev.next = csd_next;
@@ -646,9 +743,9 @@ public final class Smp {
                     entry = csd_next;
                 }
 
-                csd_lock_record(csd);
-                csd_do_func(func, info, csd);
-                csd_unlock(csd);
+                csd_lock_record(sync);
+                csd_do_func(func, info, sync);
+                csd_unlock(sync);
                 csd_lock_record(null);
             } else {
                 prev = csd;
@@ -664,8 +761,8 @@ public final class Smp {
          * Second; run all !SYNC callbacks.
          */
         prev = null;
-        for (csd = (call_single_data) entry; csd != null; csd = csd_next) {
-            csd_next = (call_single_data) csd.next;
+        for (csd = (__call_single_node) entry; csd != null; csd = csd_next) {
+            csd_next = (__call_single_node) csd.next;
             m.flushIteration(cpu);
             Sched.point();
             int type = CSD_TYPE(csd);
@@ -678,11 +775,12 @@ public final class Smp {
                 }
 
                 if (type == CSD_TYPE_ASYNC) {
-                    smp_call_func_t func = csd.func;
-                    Object info = csd.info;
+                    call_single_data async = (call_single_data) csd;
+                    smp_call_func_t func = async.func;
+                    Object info = async.info;
 
-                    csd_lock_record(csd);
-                    csd_unlock(csd);
+                    csd_lock_record(async);
+                    csd_unlock(async);
                     if (Patch.P002.applied(cfg) && !cfg.is(Variant.M002_NO_MB_IN_FLUSH)) {
                         /*
                          * Ensures any LOAD of func() will be after
@@ -692,10 +790,10 @@ public final class Smp {
                          */
                         smp_mb();
                     }
-                    csd_do_func(func, info, csd);
+                    csd_do_func(func, info, async);
                     csd_lock_record(null);
                 } else if (type == CSD_TYPE_IRQ_WORK) {
-                    mon.warn("irq_work node on call_single_queue (not modelled)");
+                    IrqWork.irq_work_single((irq_work) csd);
                 }
             } else {
                 prev = csd;
@@ -712,6 +810,7 @@ public final class Smp {
     }
 
     /** flush_smp_call_function_queue(): idle / migration-thread path. */
+    @Mirrors("flush_smp_call_function_queue")
     public void flush_smp_call_function_queue() {
         boolean flags;
 
@@ -728,17 +827,24 @@ public final class Smp {
         local_irq_restore(flags);
     }
 
-    /** __smp_call_function_single() (smp_call_function_single / smp_call_function_any). */
+    /**
+     * __smp_call_function_single() of the 2026 baseline: smp_call_function_single() and, with a mask,
+     * smp_call_function_any(). Seed 004 comments the get_cpu(); the pre-series shape (003 pre-series)
+     * waits before put_cpu().
+     */
+    @Mirrors(value = "smp_call_function_single", hunks = {"004:-640,6"})
     private int __smp_call_function_single(int cpu, smp_call_func_t func, Object info, cpumask mask, boolean wait) {
         call_single_data csd;
         call_single_data csd_stack = new call_single_data(CSD_FLAG_LOCK | CSD_TYPE_SYNC);
         int this_cpu;
         int err;
 
+        TraceHooks.kobj_role(csd_stack, Role.STACK_CSD, -1, current().pid);
         if (cfg.is(Variant.M004_ONLINE_CHECK_OUTSIDE_PINNED)) {
             // mutant: the online check is done while still preemptible
             if (cpu != smp_processor_id() && !cpu_online(cpu)) {
                 mon.enxio();
+                TraceHooks.kobj_returned(csd_stack);
                 return -ENXIO;
             }
         }
@@ -754,13 +860,20 @@ public final class Smp {
         if (mask != null) {
             /* Try for same CPU (cheapest) */
             if (!cpumask_test_cpu(this_cpu, mask)) {
-                cpu = cpumask.cpumask_first(mask, nr_cpu_ids); // sched_numa_find_nth_cpu(mask, 0, node)
+                // sched_numa_find_nth_cpu(mask, 0, cpu_to_node(this_cpu)), !NUMA: the first online CPU of mask
+                cpu = cpumask.cpumask_nth_and(0, mask, g.cpu_online_mask, nr_cpu_ids);
             } else {
                 cpu = this_cpu;
             }
         }
 
-        if (cpu_online(this_cpu) && irqs_disabled()) {
+        /*
+         * Can deadlock when called with interrupts disabled.
+         * We allow cpu's that are not yet online though, as no one else can
+         * send smp call function interrupt to this cpu and as such deadlocks
+         * can't happen.
+         */
+        if (cpu_online(this_cpu) && irqs_disabled()) {   // WARN_ON_ONCE(... && !oops_in_progress)
             mon.warn("smp_call_function_single with IRQs off");
         }
         warn_on_not_in_task();
@@ -780,12 +893,12 @@ public final class Smp {
             csd.dst = cpu;
         }
 
-        err = generic_exec_single(cpu, csd, !cfg.is(Variant.M004_ONLINE_CHECK_OUTSIDE_PINNED));
+        err = generic_exec_single(cpu, csd);
         if (err == 0) {
             mon.expect(info);
         }
 
-        if (Patch.P003.applied(cfg)) {
+        if (!cfg.is(Variant.M003_PRE_SERIES)) {
             /*
              * @csd is stack-allocated when @wait is true. No concurrent access
              * except from the IPI completion path, so we can re-enable preemption
@@ -796,27 +909,31 @@ public final class Smp {
                 csd_lock_wait(csd);
             }
         } else {
-            // pre-series: wait with preemption still disabled
+            // 003 pre-series: wait with preemption still disabled
             if (wait) {
                 csd_lock_wait(csd);
             }
             put_cpu();
         }
 
+        TraceHooks.kobj_returned(csd_stack);        // the frame holding csd_stack returns
         return err;
     }
 
     /** smp_call_function_single(). */
+    @Mirrors("smp_call_function_single")
     public int smp_call_function_single(int cpu, smp_call_func_t func, Object info, boolean wait) {
         return __smp_call_function_single(cpu, func, info, null, wait);
     }
 
     /** smp_call_function_any(). */
+    @Mirrors("smp_call_function_any")
     public int smp_call_function_any(cpumask mask, smp_call_func_t func, Object info, boolean wait) {
         return __smp_call_function_single(-1, func, info, mask, wait);
     }
 
     /** smp_call_function_single_async(): seed 002 makes the test-and-set a cmpxchg. */
+    @Mirrors(value = "smp_call_function_single_async", hunks = {"002:-397,16", "002:-414,13"})
     public int smp_call_function_single_async(int cpu, call_single_data csd) {
         int err = 0;
 
@@ -860,19 +977,22 @@ public final class Smp {
     }
 
     /** smp_task_ipi_mask(): the task-local wait mask (CONFIG_PREEMPTION), NULL for init/idle tasks. */
+    @Mirrors("smp_task_ipi_mask")
     private cpumask smp_task_ipi_mask(task_struct cur) {
-        if (cfg.is(Variant.M003_WAIT_ON_PERCPU_MASK)) {
-            return null;                            // mutant: wait over the per-CPU cfd->cpumask
+        if (cfg.is(Variant.M003_WAIT_ON_PERCPU_MASK) || cfg.is(Variant.M003_PRE_SERIES)) {
+            return null;                            // mutant / pre-series: wait over the per-CPU cfd->cpumask
         }
         return cur.ipi_mask_ptr;
     }
 
     /** current. */
+    @Mirrors(value = "current", file = "arch/x86/include/asm/current.h")
     private task_struct current() {
         return Machine.current().ts;
     }
 
     /** smp_call_function_many_cond(): seed 003 moves preemption control inside and re-enables it before the wait. */
+    @Mirrors(value = "smp_call_function_many_cond", hunks = {"003:-858,15", "003:-952,6"})
     private void smp_call_function_many_cond(cpumask mask, smp_call_func_t func, Object info, int scf_flags,
                                              smp_cond_func_t cond_func) {
         cpumask cpumask;
@@ -884,27 +1004,37 @@ public final class Smp {
         int this_cpu;
         boolean run_remote = false;
         int nr_cpus = 0;
-        boolean p003 = Patch.P003.applied(cfg);
 
-        if (p003) {
+        if (Patch.P003.applied(cfg)) {
             this_cpu = get_cpu();
         } else {
-            this_cpu = smp_processor_id();
+            this_cpu = smp_processor_id();          // seed 003's pre-image: the caller pins
             lockdep_assert_preemption_disabled();
         }
         cfd = pcpu.get(this_cpu).cfd_data;          // this_cpu_ptr(&cfd_data)
-        task_mask = p003 ? smp_task_ipi_mask(current()) : null;
+        task_mask = smp_task_ipi_mask(current());
         if (task_mask != null) {
             cpumask = task_mask;
         } else {
             cpumask = cfd.cpumask;
         }
 
-        if (cpu_online(this_cpu) && !irqs_disabled()) {
-            // lockdep_assert_irqs_enabled(): holds
-        } else if (cpu_online(this_cpu)) {
-            mon.warn("smp_call_function_many_cond with IRQs off");
+        /*
+         * Can deadlock when called with interrupts disabled.
+         * We allow cpu's that are not yet online though, as no one else can
+         * send smp call function interrupt to this cpu and as such deadlocks
+         * can't happen.
+         */
+        if (cpu_online(this_cpu)) {                 // && !oops_in_progress && !early_boot_irqs_disabled
+            lockdep_assert_irqs_enabled();
         }
+
+        /*
+         * When @wait we can deadlock when we interrupt between llist_add() and
+         * arch_send_call_function_ipi*(); when !@wait we can deadlock due to
+         * csd_lock() on because the interrupt context uses the same csd
+         * storage.
+         */
         warn_on_not_in_task();
 
         /* Check if we need remote execution, i.e., any CPU excluding this one. */
@@ -988,7 +1118,7 @@ public final class Smp {
             local_irq_restore(flags);
         }
 
-        if (p003 && !cfg.is(Variant.M003_PUT_CPU_BEFORE_LOCK) && !cfg.is(Variant.M003_PUT_CPU_BEFORE_SEND)) {
+        if (Patch.P003.applied(cfg) && !cfg.is(Variant.M003_PUT_CPU_BEFORE_LOCK) && !cfg.is(Variant.M003_PUT_CPU_BEFORE_SEND)) {
             /*
              * The IPI work has been queued and dispatched. On PREEMPT kernels,
              * tasks created through dup_task_struct() have task-local wait masks.
@@ -1008,29 +1138,36 @@ public final class Smp {
                     mon.maskRead(cpumask, null);
                 }
                 csd = cfd.csd[cpu];                 // per_cpu_ptr(cfd->csd, cpu)
+                if (m.cpuDeadOrFlushed(this_cpu)) {
+                    mon.path("wait on an offline CPU's cfd->csd");
+                }
                 csd_lock_wait(csd);
             }
         }
         // Seed 003's shape: one get_cpu(), one put_cpu() (not the baseline's extra "if (!task_mask) put_cpu()").
+        // cfd_data[this_cpu].csd[*] stay allocated: the 2026 smpcfd_dead_cpu() no longer frees them (see there).
     }
 
-    /** smp_call_function_many(). */
+    /** smp_call_function_many(); seed 003 drops "Preemption must be disabled" from its kernel-doc. */
+    @Mirrors(value = "smp_call_function_many", hunks = {"003:-964,15"})
     public void smp_call_function_many(cpumask mask, smp_call_func_t func, Object info, boolean wait) {
         smp_call_function_many_cond(mask, func, info, wait ? SCF_WAIT : 0, null);
     }
 
-    /** smp_call_function(): all other online CPUs (pre-series: wrapped in preempt_disable/enable). */
+    /** smp_call_function(): all other online CPUs (003 pre-series: wrapped in preempt_disable/enable). */
+    @Mirrors("smp_call_function")
     public void smp_call_function(smp_call_func_t func, Object info, boolean wait) {
-        if (!Patch.P003.applied(cfg)) {
+        if (cfg.is(Variant.M003_PRE_SERIES)) {
             preempt_disable();
         }
         smp_call_function_many_cond(g.cpu_online_mask, func, info, wait ? SCF_WAIT : 0, null);
-        if (!Patch.P003.applied(cfg)) {
+        if (cfg.is(Variant.M003_PRE_SERIES)) {
             preempt_enable();
         }
     }
 
-    /** on_each_cpu_cond_mask() (pre-series: wrapped in preempt_disable/enable). */
+    /** on_each_cpu_cond_mask() (003 pre-series: wrapped in preempt_disable/enable). */
+    @Mirrors("on_each_cpu_cond_mask")
     public void on_each_cpu_cond_mask(smp_cond_func_t cond_func, smp_call_func_t func, Object info, boolean wait,
                                       cpumask mask) {
         int scf_flags = SCF_RUN_LOCAL;
@@ -1039,11 +1176,11 @@ public final class Smp {
             scf_flags |= SCF_WAIT;
         }
 
-        if (!Patch.P003.applied(cfg)) {
+        if (cfg.is(Variant.M003_PRE_SERIES)) {
             preempt_disable();
         }
         smp_call_function_many_cond(mask, func, info, scf_flags, cond_func);
-        if (!Patch.P003.applied(cfg)) {
+        if (cfg.is(Variant.M003_PRE_SERIES)) {
             preempt_enable();
         }
     }

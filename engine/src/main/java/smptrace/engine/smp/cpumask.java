@@ -63,6 +63,17 @@ public final class cpumask extends smptrace.kernel.KernelObject {
         return cpumask_next(-1, m, nr_cpu_ids);
     }
 
+    /** cpumask_nth_and(n, a, b): the n-th CPU (from 0) in a &amp; b, or nr_cpu_ids (plain reads of both masks). */
+    public static int cpumask_nth_and(int n, cpumask a, cpumask b, int nr_cpu_ids) {
+        int w = a.bits & b.bits;
+        for (int c = 0; c < nr_cpu_ids; c++) {
+            if (((w >>> c) & 1) != 0 && n-- == 0) {
+                return c;
+            }
+        }
+        return nr_cpu_ids;
+    }
+
     /** cpumask_any_and_but(mask, and, but): a CPU in mask & and other than but, or nr_cpu_ids. */
     public static int cpumask_any_and_but(cpumask mask, cpumask and, int but, int nr_cpu_ids) {
         int w = mask.bits & and.bits & ~(1 << but);
