@@ -130,7 +130,11 @@ final class RecordCommand implements Command {
         } else {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }
-        List<String> jvm = cl.hasOption("compact") ? List.of("-Dsmptrace.trace.blockSize=1048576") : List.of();
+        List<String> jvm = new ArrayList<>(cl.hasOption("compact") ? List.of("-Dsmptrace.trace.blockSize=1048576") : List.of());
+        if (main.equals("smptrace.engine.EngineMain")) {
+            // the run's schedule beside its events, so that smptrace replay can re-execute it (free runs too)
+            jvm.add("-Dsmptrace.schedule.out=" + dir.toAbsolutePath().resolve(smptrace.engine.BatchMain.SCHEDULE_FILE));
+        }
         List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, jvm, main, args);
         int rc = Launcher.run(cmd, null);
         if (rc != 0) {
