@@ -3,6 +3,9 @@ package smptrace.engine;
 import smptrace.kernel.TraceHooks;
 
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import smptrace.engine.sim.ScheduleLog;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,9 +43,18 @@ public final class BatchMain {
             }
         }
         List<RunConfig> runs = new ArrayList<>();
+        List<Path> replays = new ArrayList<>();
         for (String l : lines) {
             try {
-                runs.add(EngineMain.parse(Arrays.asList(l.split("\\s+"))));
+                List<String> words = new ArrayList<>(Arrays.asList(l.split("\\s+")));
+                int r = words.indexOf("--replay");
+                if (r >= 0 && r + 1 < words.size()) {
+                    replays.add(Paths.get(words.get(r + 1)));
+                    words.subList(r, r + 2).clear();
+                } else {
+                    replays.add(null);
+                }
+                runs.add(EngineMain.parse(words));
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage() + " in run '" + l + "'");
                 System.exit(2);
@@ -51,15 +63,38 @@ public final class BatchMain {
         }
         int i = 0;
         for (RunConfig cfg : runs) {
+            Path replay = replays.get(i);
             Path dir = root.resolve(String.format(Locale.ROOT, "%04d-%s-%s-%d", i++, cfg.patch().number, cfg.variant().label, cfg.seed()));
+            Engine.ScheduleIo io = new Engine.ScheduleIo();
+            io.record = true;
+            if (replay != null) {
+                try {
+                    io.replay = ScheduleLog.parse(Files.readString(replay));
+                } catch (IllegalArgumentException | IOException e) {
+                    System.err.println("error: cannot read the schedule " + replay + ": " + e.getMessage());
+                    System.exit(2);
+                    return;
+                }
+            }
             TraceHooks.trace_begin(dir.toString(), header(cfg));
-            RunResult r = Engine.run(cfg);
+            RunResult r = Engine.run(cfg, io);
             TraceHooks.trace_end();
-            System.out.println(dir + "\t" + r.summary());
+            writeSchedule(dir, io);
+            System.out.println(dir + "\t" + r.summary() + (io.replayEnd == null ? "" : " | " + io.replayEnd));
         }
         System.out.flush();
         System.exit(0);
     }
+
+    /** The run's schedule beside its events: TRACE/schedule.txt (smptrace replay re-executes it). */
+    static void writeSchedule(Path dir, Engine.ScheduleIo io) throws IOException {
+        if (io.recorded != null && Files.isDirectory(dir)) {
+            Files.writeString(dir.resolve(SCHEDULE_FILE), io.recorded.text() + "\n");
+        }
+    }
+
+    /** The name of the schedule file in a trace directory. */
+    public static final String SCHEDULE_FILE = "schedule.txt";
 
     /** The trace header of one run: what it was, so a trace names its scenario and seed. */
     public static String header(RunConfig cfg) {

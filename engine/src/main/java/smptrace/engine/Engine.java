@@ -6,6 +6,7 @@ import smptrace.engine.scenario.Scenarios;
 import smptrace.engine.scenario.Workload;
 import smptrace.engine.sim.Machine;
 import smptrace.engine.sim.Monitor;
+import smptrace.engine.sim.ScheduleLog;
 import smptrace.engine.smp.Hotplug;
 import smptrace.engine.smp.Smp;
 import smptrace.engine.smp.StopMachine;
@@ -22,12 +23,36 @@ public final class Engine {
 
     private Engine() { }
 
+    /**
+     * A run's schedule in and out: {@code replay} non-null makes the controlled machine take exactly
+     * those decisions (also for a run recorded free: its recorded interleaving is the schedule);
+     * with {@code record} set the run's own schedule is in {@code recorded} afterwards.
+     */
+    public static final class ScheduleIo {
+        public ScheduleLog replay;
+        public boolean record;
+        public ScheduleLog recorded;
+        /** Why a replay stopped before the run's own end (divergence, end of the recording), or null. */
+        public String replayEnd;
+    }
+
     public static RunResult run(RunConfig cfg) {
+        return run(cfg, null);
+    }
+
+    public static RunResult run(RunConfig cfg, ScheduleIo io) {
         long t0 = System.nanoTime();
-        boolean controlled = cfg.schedule().controlled();
-        long maxSteps = cfg.effectiveMaxSteps();
+        boolean replay = io != null && io.replay != null;
+        boolean controlled = cfg.schedule().controlled() || replay;
+        long maxSteps = cfg.schedule().controlled() ? cfg.effectiveMaxSteps() : replay ? io.replay.size() + 1 : cfg.effectiveMaxSteps();
         Machine m = new Machine(cfg.cpus(), controlled, cfg.seed(), cfg.schedule() == Schedule.PCT, cfg.pctDepth(),
                 maxSteps / 4, maxSteps, cfg.effectiveFreeTimeoutMillis(), controlled, FLUSH_ITERATION_LIMIT);
+        if (replay) {
+            m.replaySchedule(io.replay);
+        }
+        if (io != null && io.record) {
+            m.recordSchedule();
+        }
         Smp k = new Smp(cfg, m, controlled ? CONTROLLED_CSD_LOCK_TIMEOUT_MS : FREE_CSD_LOCK_TIMEOUT_MS);
         StopMachine sm = new StopMachine(k, m);
         Hotplug hp = new Hotplug(k, sm);
@@ -44,6 +69,10 @@ public final class Engine {
         m.addIdleAndStoppers(idle, stoppers);
         Scenarios.build(cfg.scenario(), new Workload(cfg, m, k, sm, hp));
         m.run(controlled ? 60_000 : cfg.effectiveFreeTimeoutMillis());
+        if (io != null) {
+            io.recorded = io.record ? m.recordedSchedule() : null;
+            io.replayEnd = m.replayEnd();
+        }
         Monitor mon = m.mon;
         boolean stuck = m.isStuck();
         return new RunResult(cfg, mon.doubleEnqueue(), mon.selfLoop(), mon.twoOwners(), stuck ? 0 : mon.lost(),

@@ -38,7 +38,17 @@ public final class EngineMain {
             System.exit(2);
             return;
         }
-        RunResult r = Engine.run(cfg);
+        Engine.ScheduleIo io = new Engine.ScheduleIo();
+        String scheduleOut = System.getProperty("smptrace.schedule.out");
+        io.record = scheduleOut != null;
+        RunResult r = Engine.run(cfg, io);
+        if (io.recorded != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Paths.get(scheduleOut), io.recorded.text() + "\n");
+            } catch (java.io.IOException e) {
+                System.err.println("error: cannot write the schedule " + scheduleOut + ": " + e.getMessage());
+            }
+        }
         System.out.println(r.summary());
         System.out.flush();
         System.exit(0);

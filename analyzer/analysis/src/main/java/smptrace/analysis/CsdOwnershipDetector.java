@@ -254,7 +254,7 @@ final class CsdOwnershipDetector implements Detector {
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "owner-only")
                 .summary(a.ref(e).threadName() + " " + what + " without owning " + a.facts.stableObject(oid[c])
                         + (owner[c] >= 0 ? " (another context owns it)" : " (nobody owns it: LOCK is clear)"))
-                .key(a.facts.stableObject(oid[c])).key(a.facts.site(e.site));
+                .key(a.facts.objectKey(oid[c])).key(a.facts.access(e));
         if (owner[c] >= 0) {
             f.event(acqRef(a, c)).witness("1. " + acqRef(a, c).text() + "   -- the owner's acquisition");
         }
@@ -278,7 +278,7 @@ final class CsdOwnershipDetector implements Detector {
                 Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, false, "on-list")
                         .summary("llist_add of " + a.facts.stableObject(oid[c]) + " onto " + a.info.objectName(Event.oidOf(e.loc))
                                 + " while it is still on a list")
-                        .key(a.facts.stableObject(oid[c])).key(a.facts.site(e.site))
+                        .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
                         .event(addRef(a, c)).event(a.ref(e))
                         .witness("1. " + addRef(a, c).text() + "   -- first llist_add")
                         .witness("2. " + a.ref(e).text() + "   -- added again before any llist_del_all returned it");
@@ -312,7 +312,7 @@ final class CsdOwnershipDetector implements Detector {
     private void twoOwners(Event e, Analysis a, int c, int s) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "two-owners")
                 .summary("two contexts own " + a.facts.stableObject(oid[c]) + " at once")
-                .key(a.facts.stableObject(oid[c])).key(a.facts.site(acqSite[c])).key(a.facts.site(e.site))
+                .key(a.facts.objectKey(oid[c])).key(a.facts.fn(acqSite[c])).key(a.facts.access(e))
                 .event(acqRef(a, c)).event(a.ref(e))
                 .witness("1. " + acqRef(a, c).text() + "   -- acquires (sets CSD_FLAG_LOCK)")
                 .witness("2. " + a.ref(e).text() + "   -- acquires again before any csd_unlock()");
@@ -322,7 +322,7 @@ final class CsdOwnershipDetector implements Detector {
     private void nonOwnerUnlock(Event e, Analysis a, int c) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "non-owner-unlock")
                 .summary("csd_unlock of " + a.facts.stableObject(oid[c]) + " by a context that neither owns nor dequeued it")
-                .key(a.facts.stableObject(oid[c])).key(a.facts.site(e.site))
+                .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
                 .event(acqRef(a, c)).event(a.ref(e))
                 .witness("1. " + acqRef(a, c).text() + "   -- the owner's acquisition")
                 .witness("2. " + a.ref(e).text() + "   -- clears CSD_FLAG_LOCK");
@@ -332,7 +332,7 @@ final class CsdOwnershipDetector implements Detector {
     private void selfLoop(Event e, Analysis a, int c) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, false, "self-loop")
                 .summary(a.facts.stableObject(oid[c]) + "->next points at itself (the flush would loop forever)")
-                .key(a.facts.stableObject(oid[c])).key(a.facts.site(e.site))
+                .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
                 .event(a.ref(e)).witness("1. " + a.ref(e).text() + "   -- node->next = node");
         if (onList[c]) {
             f.event(addRef(a, c)).witness("   (the node is on a list since " + addRef(a, c).text() + ")");
@@ -417,7 +417,7 @@ final class CsdOwnershipDetector implements Detector {
             Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, true, "R1")
                     .summary(name + " is acquired by a non-atomic check-then-act on u_flags from contexts that nothing "
                             + "mutually excludes (" + why + ")")
-                    .key(name).key(a.facts.site(Math.min(p.site, q.site))).key(a.facts.site(Math.max(p.site, q.site)));
+                    .key(a.facts.objectKey(oid[c])).key(Fingerprints.unordered(a.facts.fn(p.site), a.facts.fn(q.site)));
             addExample(f, p, a);
             addExample(f, q, a);
             f.witness("predicted: both contexts read u_flags without CSD_FLAG_LOCK before either stores it; both then own "
@@ -427,7 +427,7 @@ final class CsdOwnershipDetector implements Detector {
                 Finding.Builder d = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, true, "value-substitution")
                         .summary(name + " can be llist_add()ed twice: the second acquirer's check can read the unlocked "
                                 + "value the first acquirer read")
-                        .key(name);
+                        .key(a.facts.objectKey(oid[c]));
                 addExample(d, p, a);
                 addExample(d, q, a);
                 d.witness("predicted: A checks (unlocked), B checks (re-bound to the same unlocked write), A sets LOCK and "

@@ -274,14 +274,10 @@ final class DataRaceDetector implements Detector {
                 .event(other).event(cur)
                 .witness("1. " + other.text())
                 .witness("2. " + cur.text() + "   -- no release/acquire, fence or lock orders 1 before 2")
-                .key(locName);
-        String s1 = a.facts.site(arr[b + F_SITE]);
-        String s2 = a.facts.site(e.site);
-        if (s1.compareTo(s2) <= 0) {
-            f.key(s1).key(s2);
-        } else {
-            f.key(s2).key(s1);
-        }
+                .fingerprintRule(rule.equals("ww-race") ? "ww-race" : "rw-race") // which side came first is the run's
+                .key(locName)
+                .key(Fingerprints.unordered(a.facts.fn(arr[b + F_SITE]) + ":" + other.op(),
+                        a.facts.access(e)));
         if (tolerated) {
             f.tolerated(why);
         }

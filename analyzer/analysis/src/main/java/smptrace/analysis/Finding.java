@@ -44,6 +44,8 @@ public final class Finding {
     public final List<EventRef> events;
     public final List<String> witness;
     public final String fingerprint;
+    /** What the fingerprint is the hash of: {@code kind|rule|component...} in the kernel's words (see {@link Fingerprints}). */
+    public final String fingerprintKey;
     /** A real LKMM data race the kernel tolerates by design (not counted as a problem); reason says why. */
     public final boolean tolerated;
     public final String reason;
@@ -52,14 +54,15 @@ public final class Finding {
     int occurrences = 1;
 
     Finding(Kind kind, boolean predicted, String rule, String summary, List<EventRef> events, List<String> witness,
-            String fingerprint, boolean tolerated, String reason, String litmus) {
+            String fingerprintKey, boolean tolerated, String reason, String litmus) {
         this.kind = kind;
         this.predicted = predicted;
         this.rule = rule;
         this.summary = summary;
         this.events = List.copyOf(events);
         this.witness = List.copyOf(witness);
-        this.fingerprint = fingerprint;
+        this.fingerprintKey = fingerprintKey;
+        this.fingerprint = Fingerprints.hash(fingerprintKey);
         this.tolerated = tolerated;
         this.reason = reason;
         this.litmus = litmus;
@@ -79,6 +82,7 @@ public final class Finding {
         private final Kind kind;
         private final boolean predicted;
         private final String rule;
+        private String fingerprintRule;
         private String summary = "";
         private final List<EventRef> events = new ArrayList<>();
         private final List<String> witness = new ArrayList<>();
@@ -91,6 +95,15 @@ public final class Finding {
             this.kind = kind;
             this.predicted = predicted;
             this.rule = rule;
+        }
+
+        /**
+         * The rule as the fingerprint names it, when the shown rule says something a run decides (the order
+         * in which a data race's two accesses happened: rw-race and wr-race are one race).
+         */
+        Builder fingerprintRule(String r) {
+            fingerprintRule = r;
+            return this;
         }
 
         Builder summary(String s) {
@@ -108,7 +121,10 @@ public final class Finding {
             return this;
         }
 
-        /** A fingerprint component: a site ("Smp.java:489"), a location by name, a role. */
+        /**
+         * A fingerprint component, spelled by {@link Fingerprints}: a kernel function with its access kind
+         * ("csd_lock:RMW_ACQUIRE"), an object or field role ("cfd_data[*].csd[*]"); never a file:line, id or number.
+         */
         Builder key(String k) {
             keys.add(k);
             return this;
@@ -127,12 +143,11 @@ public final class Finding {
         }
 
         Finding build() {
-            StringBuilder fp = new StringBuilder(kind.id).append('|').append(rule);
+            StringBuilder fp = new StringBuilder(kind.id).append('|').append(fingerprintRule != null ? fingerprintRule : rule);
             for (String k : keys) {
                 fp.append('|').append(k);
             }
-            return new Finding(kind, predicted, rule, summary, events, witness, Fingerprints.hash(fp.toString()),
-                    tolerated, reason, litmus);
+            return new Finding(kind, predicted, rule, summary, events, witness, fp.toString(), tolerated, reason, litmus);
         }
     }
 }

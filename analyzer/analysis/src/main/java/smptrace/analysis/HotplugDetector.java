@@ -102,7 +102,7 @@ final class HotplugDetector implements Detector {
         if (offline[d] && dyingDone[d]) {
             Finding.Builder f = new Finding.Builder(Finding.Kind.LOST_IPI, false, "after-dying-flush")
                     .summary("work queued to CPU" + d + " after its dying flush while it is offline: it never runs")
-                    .key(a.info.objectName(oid)).key(a.facts.site(e.site))
+                    .key(a.facts.objectKey(oid)).key(a.facts.access(e))
                     .event(dyingFlushRef[d]).event(a.ref(e))
                     .witness("1. " + dyingFlushRef[d].text() + "   -- smpcfd_dying_cpu() flushed CPU" + d + "'s queue")
                     .witness("2. " + a.ref(e).text() + "   -- llist_add() onto the dead CPU's queue");
@@ -115,7 +115,7 @@ final class HotplugDetector implements Detector {
                 Finding.Builder f = new Finding.Builder(Finding.Kind.LOST_IPI, true, "L4")
                         .summary("the cpu_online() check that admitted CPU" + d + " and the llist_add() onto its queue are "
                                 + "not in one preemption-disabled section")
-                        .key(a.facts.site(firstOnlineSite[s])).key(a.facts.site(e.site))
+                        .key(a.facts.fn(firstOnlineSite[s])).key(a.facts.access(e))
                         .event(check).event(a.ref(e))
                         .witness("1. " + check.text() + "   -- CPU" + d + " online" + (firstOnlinePin[s] == 0 ? ", preemptible" : ""))
                         .witness("   predicted: the stopper runs here; take_cpu_down() clears CPU" + d

@@ -204,8 +204,13 @@ final class KernelFacts {
         return b == 2;
     }
 
-    /** A location's name for fingerprints: the kernel name of its object, or its struct and field when unnamed. */
+    /** A fingerprint component: a location's role (see {@link Fingerprints#locationRole}). */
     String stableLocation(long loc) {
+        return Fingerprints.locationRole(info, loc);
+    }
+
+    /** A location's name for text: the kernel name of its object, or its struct and field when unnamed. */
+    String locationText(long loc) {
         int oid = Event.oidOf(loc);
         String name = info.objectName(oid);
         if (name.indexOf('#') >= 0 && !name.contains("(")) {
@@ -226,7 +231,22 @@ final class KernelFacts {
         return name;
     }
 
-    /** "Smp.java:489" for fingerprints. */
+    /** A fingerprint component: an object's role (see {@link Fingerprints#objectRole}). */
+    String objectKey(int oid) {
+        return Fingerprints.objectRole(info, oid);
+    }
+
+    /** A fingerprint component: the kernel function of a site (see {@link Fingerprints#function}). */
+    String fn(int site) {
+        return Fingerprints.function(info, site);
+    }
+
+    /** A fingerprint component: "function:KIND" of an access. */
+    String access(Event e) {
+        return Fingerprints.access(info, e.site, e.kind);
+    }
+
+    /** "Smp.java:489": a site for the detectors' own de-duplication keys (never a fingerprint: lines move). */
     String site(int site) {
         smptrace.trace.Site s = info.site(site);
         return s == null ? "-" : s.file() + ":" + s.line();

@@ -251,8 +251,8 @@ final class OrderingDetector implements Detector {
                 Finding.Builder f = new Finding.Builder(Finding.Kind.ORDERING_VIOLATION, true, "MP")
                         .summary("message passing without the ordering it relies on: a reader that sees the new "
                                 + fName + " can see a stale " + xName + " (LKMM: " + d.verdict().word + ")")
-                        .key(a.facts.site(site(t, wx))).key(a.facts.site(site(t, wf))).key(a.facts.site(site(r, rf)))
-                        .key(a.facts.site(site(r, rx))).key(stable(a, t, wf)).key(stable(a, t, wx));
+                        .key(acc(a, t, wx)).key(acc(a, t, wf)).key(acc(a, r, rf))
+                        .key(acc(a, r, rx)).key(stable(a, t, wf)).key(stable(a, t, wx));
                 EventRef ewx = ref(a, t, wx);
                 EventRef ewf = ref(a, t, wf);
                 EventRef erf = ref(a, r, rf);
@@ -394,8 +394,8 @@ final class OrderingDetector implements Detector {
                 .summary("store buffering, a lost update: " + ewa.threadName() + " writes " + aName + " then reads "
                         + bName + ", " + ewb.threadName() + " writes " + bName + " then reads " + aName
                         + "; both reads can miss the other's write (LKMM: " + d.verdict().word + ")")
-                .key(a.facts.site(site(p, wa))).key(a.facts.site(site(p, rb))).key(a.facts.site(site(q, wb)))
-                .key(a.facts.site(cur.site)).key(stable(a, p, wa)).key(stable(a, q, wb))
+                .key(Fingerprints.unordered(acc(a, p, wa) + "," + acc(a, p, rb) + "," + stable(a, p, wa),
+                        acc(a, q, wb) + "," + a.facts.access(cur) + "," + stable(a, q, wb)))
                 .event(ewa).event(erb).event(ewb).event(era)
                 .witness("P: 1. " + ewa.text() + "   2. " + erb.text() + (pBetween.isEmpty() ? "" : "  [" + pBetween + "]"))
                 .witness("Q: 3. " + ewb.text() + "   4. " + era.text() + (qBetween.isEmpty() ? "" : "  [" + qBetween + "]"))
@@ -546,6 +546,11 @@ final class OrderingDetector implements Detector {
 
     private long val2(int s, long i) {
         return rVal2[s][(int) (i % RING)];
+    }
+
+    /** A fingerprint component: "function:KIND" of the ring's event i of context s. */
+    private String acc(Analysis a, int s, long i) {
+        return a.facts.fn(site(s, i)) + ":" + kind(s, i).name();
     }
 
     private String stable(Analysis a, int s, long i) {

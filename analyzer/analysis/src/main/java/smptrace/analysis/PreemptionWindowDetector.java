@@ -102,7 +102,7 @@ final class PreemptionWindowDetector implements Detector {
         EventRef r = a.ref(e);
         Finding.Builder f = new Finding.Builder(Finding.Kind.PREEMPTION_WINDOW, true, rule)
                 .summary(r.threadName() + " " + what + ": " + name)
-                .key(name).key(a.facts.site(e.site))
+                .key(a.facts.objectKey(Event.oidOf(e.loc))).key(a.facts.access(e))
                 .event(r)
                 .witness("1. " + r.text())
                 .witness("   predicted: another task on CPU" + c + " runs here and reuses " + name);

@@ -27,6 +27,8 @@ final class TraceBuilder {
     private final Map<Long, long[]> co = new HashMap<>(); // loc -> {writes, lastWriterId}
     private final Map<Integer, Ctx> ctxByThread = new HashMap<>();
     private int nextOid = 1;
+    /** Added to every site's line: the same code after an edit that moved it (fingerprint tests). */
+    int lineShift;
 
     /** A context: one recording thread running one task. */
     final class Ctx {
@@ -236,7 +238,7 @@ final class TraceBuilder {
     int site(String method) {
         return sites.computeIfAbsent(method, m -> {
             int id = sites.size() + 1;
-            info.addSite(new Site(id, "smptrace.test.T", m, "T.java", Math.floorMod(m.hashCode(), 10000)));
+            info.addSite(new Site(id, "smptrace.test.T", m, "T.java", Math.floorMod(m.hashCode(), 10000) + lineShift));
             return id;
         });
     }

@@ -18,12 +18,17 @@ import java.util.Map;
 /** {@code smptrace COMMAND [options]}: the command-line entry point. */
 public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
+    /** Old names that still work: reproduce is replay. */
+    private static final Map<String, String> ALIASES = Map.of("reproduce", "replay");
 
     public Main() {
         add(new RecordCommand());
         add(new DumpCommand());
         add(new ScenariosCommand());
-        add(new ReproduceCommand());
+        add(new ReplayCommand());
+        add(new ArchiveCommand());
+        add(new VerifyCommand());
+        add(new DiffCommand());
         add(new BenchCommand());
         add(new AnalyzeCommand());
         add(new PatchesCommand());
@@ -43,14 +48,14 @@ public final class Main {
     /** Runs one command line; never throws; returns the exit code. */
     public int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            if (args.length > 1 && commands.containsKey(args[1])) {
-                help(commands.get(args[1]), out);
+            if (args.length > 1 && commands.containsKey(ALIASES.getOrDefault(args[1], args[1]))) {
+                help(commands.get(ALIASES.getOrDefault(args[1], args[1])), out);
                 return Exit.OK;
             }
             overview(args.length == 0 ? err : out);
             return args.length == 0 ? Exit.USAGE : Exit.OK;
         }
-        Command c = commands.get(args[0]);
+        Command c = commands.get(ALIASES.getOrDefault(args[0], args[0]));
         if (c == null) {
             err.println("smptrace: unknown command '" + args[0] + "' (commands: " + String.join(", ", commands.keySet()) + "; see smptrace --help)");
             return Exit.USAGE;

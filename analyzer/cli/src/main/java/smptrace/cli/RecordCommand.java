@@ -135,7 +135,11 @@ final class RecordCommand implements Command {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }
         // every trace is compact now (1 MiB mapping blocks, cut to its content when closed); --compact stays accepted
-        List<String> jvm = List.of();
+        List<String> jvm = new ArrayList<>();
+        if (main.equals("smptrace.engine.EngineMain")) {
+            // the run's schedule beside its events, so that smptrace replay can re-execute it (free runs too)
+            jvm.add("-Dsmptrace.schedule.out=" + dir.toAbsolutePath().resolve(smptrace.engine.BatchMain.SCHEDULE_FILE));
+        }
         List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, jvm, main, args);
         int rc = Launcher.run(cmd, null);
         if (rc != 0) {

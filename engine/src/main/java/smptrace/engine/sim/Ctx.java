@@ -33,6 +33,10 @@ public final class Ctx {
     String waitNote;
     int waitCpu = -1;
     final SplittableRandom rng;
+    /** Free mode, recording the schedule: this context's decisions and their tickets (Machine.recordedSchedule). */
+    long[] logTickets = new long[0];
+    int[] logTokens = new int[0];
+    int logCount;
 
     Ctx(Machine m, int id, String name, Kind kind, Cpu cpu, boolean migratable, task_struct ts, long seed) {
         this.m = m;
@@ -43,6 +47,16 @@ public final class Ctx {
         this.migratable = migratable;
         this.ts = ts;
         this.rng = new SplittableRandom(seed);
+    }
+
+    void logFree(long ticket, int token) {
+        if (logCount == logTokens.length) {
+            int n = Math.max(1024, logCount * 2);
+            logTickets = java.util.Arrays.copyOf(logTickets, n);
+            logTokens = java.util.Arrays.copyOf(logTokens, n);
+        }
+        logTickets[logCount] = ticket;
+        logTokens[logCount++] = token;
     }
 
     public Machine machine() {

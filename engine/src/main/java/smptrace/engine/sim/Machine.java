@@ -55,7 +55,11 @@ public final class Machine {
     final List<Cpu> cpus = new ArrayList<>();
     final List<Ctx> ctxs = new ArrayList<>();
     private final List<Action> actions = new ArrayList<>();
-    private final Strategy strategy;
+    private Strategy strategy;
+    /** The schedule being recorded (null: not recording); free mode: per-context buffers merged at the end. */
+    private ScheduleLog scheduleLog;
+    private final AtomicLong tickets = new AtomicLong();
+    private String replayEnd;
     private final long seed;
     public final Monitor mon;
     private final long maxSteps;
@@ -219,6 +223,9 @@ public final class Machine {
         CURRENT.set(me);
         try {
             waitTurn(me);
+            if (!controlled && me.kind == Ctx.Kind.TASK && !me.needSwitchIn) {
+                freeLog(me, Action.CONTINUE_SELF); // a CPU's first task starts: controlled, that is a CONT decision
+            }
             me.inSched = true;
             try {
                 execCmd(me);
@@ -452,7 +459,62 @@ public final class Machine {
         if (actions.isEmpty()) {
             return null;
         }
-        return strategy.pick(actions, steps, cpus, this);
+        Action a = strategy.pick(actions, steps, cpus, this);
+        if (a != null && scheduleLog != null) {
+            scheduleLog.add(ScheduleLog.token(a, a.cpu));
+        }
+        return a;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the schedule: recorded, replayed
+
+    /** Records this run's schedule (call before {@link #run}); {@link #recordedSchedule} returns it. */
+    public void recordSchedule() {
+        scheduleLog = new ScheduleLog();
+    }
+
+    /** Controlled mode only: follow {@code log} decision for decision instead of the seeded strategy. */
+    public void replaySchedule(ScheduleLog log) {
+        if (!controlled) {
+            throw new IllegalStateException("a schedule is replayed by the controlled machine");
+        }
+        strategy = new Strategy.Replay(log);
+    }
+
+    /** The recorded schedule (free mode: the contexts' decisions merged in ticket order), or null. */
+    public ScheduleLog recordedSchedule() {
+        if (scheduleLog == null || controlled) {
+            return scheduleLog;
+        }
+        long[][] t = new long[ctxs.size()][];
+        int[][] k = new int[ctxs.size()][];
+        int[] n = new int[ctxs.size()];
+        for (int i = 0; i < ctxs.size(); i++) {
+            Ctx x = ctxs.get(i);
+            t[i] = x.logTickets;
+            k[i] = x.logTokens;
+            n[i] = x.logCount;
+        }
+        return ScheduleLog.merge(t, k, n);
+    }
+
+    /** Why a replay stopped early (divergence, end of the recording), or null. */
+    public String replayEnd() {
+        return replayEnd;
+    }
+
+    void replayEnded(String why) {
+        if (replayEnd == null) {
+            replayEnd = why;
+        }
+    }
+
+    /** Free mode: {@code me} leaves a scheduling point with decision {@code a} (its own CPU's). */
+    private void freeLog(Ctx me, Action a) {
+        if (scheduleLog != null) {
+            me.logFree(tickets.getAndIncrement(), ScheduleLog.token(a, me.cpu));
+        }
     }
 
     /** Free mode: local decisions on the caller's CPU. */
@@ -461,6 +523,7 @@ public final class Machine {
             Cpu c = me.cpu;
             Action a = null;
             if (me.kind == Ctx.Kind.TASK && !c.ipiPending && c.stopperWork == null && c.runq.isEmpty()) {
+                freeLog(me, Action.CONTINUE_SELF);
                 return; // nothing to decide: skip the machine lock (a racy hint; anything missed is seen next point)
             }
             synchronized (this) {
@@ -474,6 +537,9 @@ public final class Machine {
                 } else if (pre && me.kind == Ctx.Kind.TASK && !c.runq.isEmpty() && me.rng.nextInt(16) == 0) {
                     a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, false);
                 }
+            }
+            if (a == null && !(me.kind == Ctx.Kind.IDLE && !me.idleActive)) {
+                freeLog(me, Action.CONTINUE_SELF); // a waiting idle CPU decides nothing (controlled: no CONT for it)
             }
             if (a == null) {
                 if (me.kind == Ctx.Kind.IDLE && !me.idleActive) {
@@ -489,6 +555,7 @@ public final class Machine {
                 return;
             }
             me.cmd = a;
+            freeLog(me, a);
             execCmd(me);
             if (me.irqToRun || me.kind != Ctx.Kind.IDLE) {
                 return;

@@ -102,4 +102,44 @@ abstract class Strategy {
             return weighted(mine);
         }
     }
+
+    /**
+     * Replays a recorded schedule ({@link ScheduleLog}): at step n it takes exactly the recorded
+     * decision n among the enabled actions, so tasks switch at the recorded points. A recorded decision
+     * that is not enabled now is a divergence: the run stops there and says so (with what was
+     * enabled); the end of the recording ends the run where the recorded one ended.
+     */
+    static final class Replay extends Strategy {
+        private final ScheduleLog log;
+        private int next;
+
+        Replay(ScheduleLog log) {
+            super(0);
+            this.log = log;
+        }
+
+        @Override
+        Action pick(List<Action> actions, long step, List<Cpu> cpus, Machine m) {
+            if (next >= log.size()) {
+                m.replayEnded("replay: end of the recorded schedule after " + next + " decisions");
+                return null;
+            }
+            int want = log.get(next);
+            for (Action a : actions) {
+                if (a.kind == ScheduleLog.kind(want) && a.cpu.id == ScheduleLog.cpu(want)
+                        && (a.kind == Action.SWITCH ? a.next.id == ScheduleLog.arg(want)
+                            : a.kind != Action.MIGRATE || a.dst.id == ScheduleLog.arg(want))) {
+                    next++;
+                    return a;
+                }
+            }
+            StringBuilder enabled = new StringBuilder();
+            for (Action a : actions) {
+                enabled.append(' ').append(ScheduleLog.describe(ScheduleLog.token(a, a.cpu)));
+            }
+            m.replayEnded("replay diverged at scheduling decision " + next + ": recorded " + ScheduleLog.describe(want)
+                    + ", enabled" + enabled);
+            return null;
+        }
+    }
 }

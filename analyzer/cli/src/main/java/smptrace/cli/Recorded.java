@@ -1,0 +1,50 @@
+package smptrace.cli;
+
+import smptrace.trace.TraceInfo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a trace's header says about the engine run that recorded it: its EngineMain arguments and its command line. */
+final class Recorded {
+    private static final String[][] HEADER_TO_OPTION = {
+        {"patch", "--patch"}, {"variant", "--variant"}, {"scenario", "--scenario"}, {"seed", "--seed"},
+        {"schedule", "--schedule"}, {"pct.depth", "--pct-depth"}, {"cpus", "--cpus"}, {"length", "--length"},
+    };
+
+    private Recorded() { }
+
+    static boolean isEngineRun(TraceInfo info) {
+        return info.header("patch") != null && info.header("variant") != null;
+    }
+
+    /** The EngineMain arguments that recorded this trace. */
+    static List<String> engineArgs(Path t, TraceInfo info) throws UsageException {
+        if (!isEngineRun(info)) {
+            throw new UsageException(t + " was not recorded from an engine scenario (its header names no patch); nothing to re-execute");
+        }
+        List<String> run = new ArrayList<>();
+        for (String[] ho : HEADER_TO_OPTION) {
+            String v = info.header(ho[0]);
+            if (v != null) {
+                run.add(ho[1]);
+                run.add(v);
+            }
+        }
+        String debug = info.header("csd.lock.wait.debug");
+        if (debug != null) {
+            run.add("--debug");
+            run.add(Boolean.parseBoolean(debug) ? "on" : "off");
+        }
+        return run;
+    }
+
+    /** The command that records this run again ({@code ./smptrace record ... --compact}), or null for a non-engine trace. */
+    static String command(TraceInfo info) throws UsageException {
+        if (!isEngineRun(info)) {
+            return null;
+        }
+        return "./smptrace record " + String.join(" ", engineArgs(null, info)) + " --compact --out TRACE";
+    }
+}
