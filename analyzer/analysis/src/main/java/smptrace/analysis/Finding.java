@@ -16,7 +16,10 @@ public final class Finding {
         DOUBLE_ENQUEUE("double-enqueue"),
         LOCK_OWNERSHIP_RACE("lock-ownership-race"),
         LOST_IPI("lost-ipi"),
-        PREEMPTION_WINDOW("preemption-window");
+        PREEMPTION_WINDOW("preemption-window"),
+        LOST_WAKEUP("lost-wakeup"),
+        HANG("hang"),
+        USE_AFTER_RELEASE("use-after-release");
 
         public final String id;
 
@@ -48,6 +51,9 @@ public final class Finding {
     /** Ordering violations: the bad outcome as a litmus test (C dialect, with its Result line), else null. */
     public final String litmus;
     int occurrences = 1;
+    /** The entry of the accepted-kernel-races file (docs/accepted-races.md) that lists this race, or null. */
+    String accepted;
+    String acceptedReason;
 
     Finding(Kind kind, boolean predicted, String rule, String summary, List<EventRef> events, List<String> witness,
             String fingerprint, boolean tolerated, String reason, String litmus) {
@@ -66,6 +72,21 @@ public final class Finding {
     /** How many times the analysis met this finding (same fingerprint) in the trace. */
     public int occurrences() {
         return occurrences;
+    }
+
+    /** The id of the accepted kernel race this finding is (not counted), or null. */
+    public String accepted() {
+        return accepted;
+    }
+
+    /** Why the kernel accepts it, with the kernel's own annotation; null unless accepted. */
+    public String acceptedReason() {
+        return acceptedReason;
+    }
+
+    /** Counts as a problem: neither tolerated by a rule nor an accepted kernel race. */
+    public boolean counts() {
+        return !tolerated && accepted == null;
     }
 
     public String mode() {

@@ -530,7 +530,7 @@ public final class Smp {
         mon.beforeEnqueue(node, cpu);
         boolean first = llist_add(node, pcpu.get(cpu).call_single_queue);
         mon.afterEnqueue(node);
-        if (first) {
+        if (cfg.is(Variant.M002_IPI_ONLY_IF_QUEUED) ? !first : first) {
             send_call_function_single_ipi(cpu);
         }
     }
@@ -647,8 +647,13 @@ public final class Smp {
                 }
 
                 csd_lock_record(csd);
+                if (cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) {
+                    csd_unlock(csd);                    // mutant: the waiter may return before func() ran
+                }
                 csd_do_func(func, info, csd);
-                csd_unlock(csd);
+                if (!cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) {
+                    csd_unlock(csd);
+                }
                 csd_lock_record(null);
             } else {
                 prev = csd;
