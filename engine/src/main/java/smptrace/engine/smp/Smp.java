@@ -647,13 +647,8 @@ public final class Smp {
                 }
 
                 csd_lock_record(csd);
-                if (cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) {
-                    csd_unlock(csd);                    // mutant: the waiter may return before func() ran
-                }
-                csd_do_func(func, info, csd);
-                if (!cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) {
-                    csd_unlock(csd);
-                }
+                if (cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) { csd_unlock(csd); } csd_do_func(func, info, csd); // mutant: unlock first
+                if (!cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) { csd_unlock(csd); }
                 csd_lock_record(null);
             } else {
                 prev = csd;
