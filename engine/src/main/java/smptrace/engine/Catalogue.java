@@ -47,6 +47,8 @@ public final class Catalogue {
                 Outcome o = expectedBad(p, v);
                 if (o != null) {
                     sb.append("  (shows ").append(o).append(")");
+                } else if (v.isMutant() && v.interleavingBug) {
+                    sb.append("  (interleaving bug without an outcome in uninstrumented runs)");
                 } else if (v.isUnpatched() && v.isMutant() == false && v.patch != null) {
                     sb.append("  (reference shape, correct)");
                 } else if (v.isMutant()) {

@@ -35,12 +35,16 @@ public enum Patch {
         this.inBaseline = inBaseline;
     }
 
-    /** The #ifdef: is this patch's code in effect for the run? */
+    /**
+     * The #ifdef: is this patch's code in effect for the run? An AFTER run is the correct kernel: the
+     * whole series applied (so 001 after also has 000's release stores); a BEFORE run or a mutant changes
+     * only its own patch against the 2026 baseline.
+     */
     public boolean applied(RunConfig cfg) {
         if (cfg.patch() == this) {
             return !cfg.variant().isUnpatched();
         }
-        return inBaseline;
+        return inBaseline || cfg.variant() == Variant.AFTER;
     }
 
     /**

@@ -53,7 +53,17 @@ public enum Variant {
 
     M004_ONLINE_CHECK_OUTSIDE_PINNED(Patch.P004, "online-check-outside-pinned", "smp_call_function_single() "
             + "checks cpu_online() before get_cpu(), so stop_machine can offline the CPU between the check and "
-            + "the enqueue", Outcome.IPI_TO_OFFLINE, true, null);
+            + "the enqueue", Outcome.IPI_TO_OFFLINE, true, null),
+
+    // one-line bugs in baseline code that no patch names (issue 12), each run in the scenario of the patch
+    // it is filed under: 002's shared async CSD, 000's sync single and sync many requests
+    M002_IPI_ONLY_IF_QUEUED(Patch.P002, "ipi-only-if-queued", "__smp_call_single_queue() sends the IPI only when "
+            + "llist_add() found the queue NOT empty (inverted decision): work queued onto an empty queue waits for "
+            + "a kick that never comes (a lost callback; with sync callers a hang in csd_lock_wait())",
+            Outcome.CALLBACK_LOST, true, null),
+    M000_SYNC_UNLOCK_BEFORE_FUNC(Patch.P000, "sync-unlock-before-func", "__flush_smp_call_function_queue()'s SYNC "
+            + "branch calls csd_unlock() above the callback: the waiter returns (and its on-stack CSD and info die) "
+            + "while func(info) still runs (shows only with scheduling points inside the callback: recorded runs)", null, true, null);
 
     /** The patch a mutant belongs to; null for BEFORE/AFTER (every patch has them). */
     public final Patch patch;

@@ -78,7 +78,8 @@ class CatalogueTest {
         RunConfig mut1 = RunConfig.of(Patch.P001, Variant.M001_SINGLE_CAS_ATTEMPT);
         assertTrue(!Patch.P003.applied(before3));
         assertTrue(Patch.P003.applied(after1));      // in the 2026 baseline
-        assertTrue(!Patch.P000.applied(after1));     // not in the baseline
+        assertTrue(Patch.P000.applied(after1));      // after: the whole series (the correct kernel)
+        assertTrue(!Patch.P000.applied(mut1));      // a mutant changes its own patch only
         assertTrue(Patch.P001.applied(mut1) && mut1.is(Variant.M001_SINGLE_CAS_ATTEMPT));
         assertTrue(!RunConfig.of(Patch.P001, Variant.M001_DEST_CSD_NONDEBUG).csdLockDebug());
         assertTrue(RunConfig.of(Patch.P001, Variant.AFTER).csdLockDebug());

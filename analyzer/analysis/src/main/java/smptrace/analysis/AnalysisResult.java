@@ -10,9 +10,20 @@ import smptrace.trace.TraceInfo;
 public record AnalysisResult(TraceInfo info, TraceEnd end, long events, long nanos, List<Finding> findings,
                              int locations, int contexts) {
 
-    /** Findings that count (not tolerated). */
+    /** Findings that count (neither tolerated nor accepted kernel races). */
     public List<Finding> problems() {
-        return findings.stream().filter(f -> !f.tolerated).toList();
+        return findings.stream().filter(Finding::counts).toList();
+    }
+
+    /** Findings that are accepted kernel races (accepted-races file), reported separately. */
+    public List<Finding> accepted() {
+        return findings.stream().filter(f -> f.accepted() != null).toList();
+    }
+
+    /** The same result with only the findings whose fingerprint is not in {@code known} (analyze --baseline). */
+    public AnalysisResult without(java.util.Set<String> known) {
+        return new AnalysisResult(info, end, events, nanos,
+                findings.stream().filter(f -> !known.contains(f.fingerprint)).toList(), locations, contexts);
     }
 
     public boolean clean() {

@@ -38,6 +38,8 @@ public final class Analyzer {
         l.add(new PreemptionWindowDetector());
         l.add(new OrderingDetector());
         l.add(new UseAfterFreeDetector());
+        l.add(new LivenessDetector());
+        l.add(new CallbackOwnershipDetector());
         return l;
     }
 
@@ -93,8 +95,9 @@ public final class Analyzer {
         long t1 = System.nanoTime();
         TraceEnd end = src.end();
         List<Finding> fs = a.findings();
+        AcceptedRaces.kernel().apply(fs);
         fs.sort((x, y) -> {
-            int c = Boolean.compare(x.tolerated, y.tolerated);
+            int c = Boolean.compare(!x.counts(), !y.counts());
             if (c == 0) {
                 c = x.kind.compareTo(y.kind);
             }

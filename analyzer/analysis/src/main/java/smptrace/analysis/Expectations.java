@@ -4,6 +4,8 @@ import static smptrace.analysis.Finding.Kind.DATA_RACE;
 import static smptrace.analysis.Finding.Kind.DOUBLE_ENQUEUE;
 import static smptrace.analysis.Finding.Kind.LOCK_OWNERSHIP_RACE;
 import static smptrace.analysis.Finding.Kind.LOST_IPI;
+import static smptrace.analysis.Finding.Kind.LOST_WAKEUP;
+import static smptrace.analysis.Finding.Kind.USE_AFTER_RELEASE;
 import static smptrace.analysis.Finding.Kind.ORDERING_VIOLATION;
 import static smptrace.analysis.Finding.Kind.PREEMPTION_WINDOW;
 import static smptrace.analysis.Finding.Kind.USE_AFTER_FREE;
@@ -76,6 +78,7 @@ public final class Expectations {
                 row("000", "plain-clear", of(ORDERING_VIOLATION), of()),
                 row("000", "reader-once", of(ORDERING_VIOLATION), of()),
                 row("000", "func-after-release", of(ORDERING_VIOLATION), of()),
+                row("000", "sync-unlock-before-func", of(USE_AFTER_RELEASE), of()),
                 row("001", "before", of(LOCK_OWNERSHIP_RACE, DOUBLE_ENQUEUE), of()),
                 new Row("001", "after", true, of(), of(LOCK_OWNERSHIP_RACE, DOUBLE_ENQUEUE), null),
                 new Row("001", "after", false, of(), of(LOCK_OWNERSHIP_RACE, DOUBLE_ENQUEUE), null),
@@ -87,6 +90,7 @@ public final class Expectations {
                 row("002", "no-mb-before-atomic", of(ORDERING_VIOLATION), of()),
                 row("002", "no-mb-in-flush", of(ORDERING_VIOLATION), of()),
                 row("002", "enqueue-on-failed-cas", of(DOUBLE_ENQUEUE), of()),
+                row("002", "ipi-only-if-queued", of(LOST_WAKEUP), of()),
                 row("003", "before", of(), all()),
                 row("003", "after", of(), all()),
                 row("003", "pre-series", of(), all()),

@@ -18,7 +18,10 @@ public final class Finding {
         LOST_IPI("lost-ipi"),
         PREEMPTION_WINDOW("preemption-window"),
         /** An access to an object after it died (KFREE): use after free, or after the function holding it returned. */
-        USE_AFTER_FREE("use-after-free");
+        USE_AFTER_FREE("use-after-free"),
+        LOST_WAKEUP("lost-wakeup"),
+        HANG("hang"),
+        USE_AFTER_RELEASE("use-after-release");
 
         public final String id;
 
@@ -52,6 +55,9 @@ public final class Finding {
     /** Ordering violations: the bad outcome as a litmus test (C dialect, with its Result line), else null. */
     public final String litmus;
     int occurrences = 1;
+    /** The entry of the accepted-kernel-races file (docs/accepted-races.md) that lists this race, or null. */
+    String accepted;
+    String acceptedReason;
 
     Finding(Kind kind, boolean predicted, String rule, String summary, List<EventRef> events, List<String> witness,
             String fingerprintKey, boolean tolerated, String reason, String litmus) {
@@ -71,6 +77,21 @@ public final class Finding {
     /** How many times the analysis met this finding (same fingerprint) in the trace. */
     public int occurrences() {
         return occurrences;
+    }
+
+    /** The id of the accepted kernel race this finding is (not counted), or null. */
+    public String accepted() {
+        return accepted;
+    }
+
+    /** Why the kernel accepts it, with the kernel's own annotation; null unless accepted. */
+    public String acceptedReason() {
+        return acceptedReason;
+    }
+
+    /** Counts as a problem: neither tolerated by a rule nor an accepted kernel race. */
+    public boolean counts() {
+        return !tolerated && accepted == null;
     }
 
     public String mode() {

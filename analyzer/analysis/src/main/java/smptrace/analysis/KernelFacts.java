@@ -80,6 +80,21 @@ final class KernelFacts {
         return r;
     }
 
+    private int[] infoField = new int[64]; // per field slot: 0 unknown, 1 no, 2 call_single_data.info
+
+    /** Whether the location is a CSD's {@code info} pointer (call_single_data.info): the callback's argument. */
+    boolean isInfo(long loc) {
+        int slot = Event.slotOf(loc);
+        if (slot >= infoField.length) {
+            infoField = Arrays.copyOf(infoField, Math.max(slot + 1, infoField.length * 2));
+        }
+        if (infoField[slot] == 0) {
+            FieldInfo f = info.field(slot);
+            infoField[slot] = f != null && f.name().equals("info") && f.owner().endsWith("call_single_data") ? 2 : 1;
+        }
+        return infoField[slot] == 2;
+    }
+
     private static byte computeRole(FieldInfo f) {
         if (f == null) {
             return OTHER;

@@ -30,11 +30,15 @@ public final class Report {
         for (Finding f : r.findings()) {
             i++;
             out.println();
-            out.println(i + ". " + f.kind.id + (f.tolerated ? " (tolerated)" : "") + " [" + f.mode() + ", " + f.rule + "] "
+            out.println(i + ". " + f.kind.id + (f.tolerated ? " (tolerated)" : "") + (f.accepted() != null ? " (accepted: "
+                    + f.accepted() + ")" : "") + " [" + f.mode() + ", " + f.rule + "] "
                     + f.summary);
             out.println("   fingerprint " + f.fingerprint + (f.occurrences() > 1 ? ", seen " + f.occurrences() + " times" : ""));
             if (f.tolerated) {
                 out.println("   tolerated: " + f.reason);
+            }
+            if (f.accepted() != null) {
+                out.println("   accepted kernel race (accepted-races.txt): " + f.acceptedReason());
             }
             for (String w : f.witness) {
                 out.println("   " + w);
@@ -49,6 +53,9 @@ public final class Report {
         long tol = r.findings().stream().filter(f -> f.tolerated).count();
         if (tol > 0) {
             sum.append(" tolerated ").append(tol).append(';');
+        }
+        if (!r.accepted().isEmpty()) {
+            sum.append(" accepted ").append(r.accepted().size()).append(';');
         }
         out.println(sum);
     }
@@ -65,6 +72,10 @@ public final class Report {
         o.put("mode", f.mode());
         o.put("rule", f.rule);
         o.put("tolerated", f.tolerated);
+        if (f.accepted() != null) {
+            o.put("accepted", f.accepted());
+            o.put("acceptedReason", f.acceptedReason());
+        }
         if (f.reason != null) {
             o.put("reason", f.reason);
         }

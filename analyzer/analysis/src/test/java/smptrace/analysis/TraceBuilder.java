@@ -144,6 +144,15 @@ final class TraceBuilder {
             return this;
         }
 
+        /** The watchdog's record (STUCK: cpu, reason). */
+        Ctx stuck(int cpu, String reason) {
+            Event e = base(EventKind.STUCK, "S");
+            e.a = cpu;
+            e.text = reason;
+            events.add(e);
+            return this;
+        }
+
         Ctx assertExclusive(EventKind k, String obj, String field) {
             Event e = base(k, "A");
             e.loc = loc(obj, field);

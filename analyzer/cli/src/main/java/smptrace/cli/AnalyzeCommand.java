@@ -38,6 +38,7 @@ final class AnalyzeCommand implements Command {
                         "KCSAN's CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC: plain aligned writes do not race (default off)"),
                 Main.opt("stats", null, "print events, time and rate to stderr"),
                 Main.opt("salvage", null, "analyse the intact part of a trace with damaged event blocks instead of refusing it (exit 3 or 1)"),
+                Main.opt("baseline", "FILE", "report only findings whose fingerprint is not in FILE (a previous run's --format json output)"),
                 Main.opt("litmus-out", "DIR", "write each ordering-violation finding as a litmus test into DIR (check with smptrace litmus or herd7)"));
     }
 
@@ -56,6 +57,12 @@ final class AnalyzeCommand implements Command {
         AnalysisResult r;
         try (TraceReader reader = TraceReader.open(Paths.get(trace), cl.hasOption("salvage"))) {
             r = new Analyzer(opt).analyze(reader);
+        }
+        if (cl.hasOption("baseline")) {
+            java.util.Set<String> known = baseline(Paths.get(cl.getOptionValue("baseline")));
+            int before = r.findings().size();
+            r = r.without(known);
+            err.println("baseline: " + (before - r.findings().size()) + " of " + before + " finding(s) known, " + r.findings().size() + " new");
         }
         if (format.equals("json")) {
             Report.json(r, trace, out);
@@ -88,5 +95,35 @@ final class AnalyzeCommand implements Command {
             return r.clean() ? Exit.INCOMPLETE : Exit.FINDINGS;
         }
         return r.clean() ? Exit.OK : Exit.FINDINGS;
+    }
+
+    /** The fingerprints of a previous run's JSON findings (JSON Lines; blank lines ignored). */
+    static java.util.Set<String> baseline(java.nio.file.Path file) throws UsageException {
+        java.util.Set<String> fps = new java.util.HashSet<>();
+        java.util.List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read baseline " + file + ": " + e.getMessage());
+        }
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        int n = 0;
+        for (String line : lines) {
+            n++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode o = m.readTree(line);
+                com.fasterxml.jackson.databind.JsonNode fp = o == null ? null : o.get("fingerprint");
+                if (fp == null || !fp.isTextual()) {
+                    throw new UsageException("baseline " + file + " line " + n + ": no \"fingerprint\" (expected analyze --format json output)");
+                }
+                fps.add(fp.asText());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UsageException("baseline " + file + " line " + n + ": not JSON (expected analyze --format json output)");
+            }
+        }
+        return fps;
     }
 }

@@ -61,7 +61,7 @@ final class PatchesCommand implements Command {
     }
 
     /** One variant row's outcome. */
-    record RowResult(Expectations.Row row, int traces, Map<Finding.Kind, int[]> counts, int tolerated, boolean agree,
+    record RowResult(Expectations.Row row, int traces, Map<Finding.Kind, int[]> counts, int tolerated, int accepted, boolean agree,
                      List<String> problems, String subject) { }
 
     @Override
@@ -161,6 +161,7 @@ final class PatchesCommand implements Command {
                     x.put("traces", e.getValue()[2]);
                 }
                 o.put("tolerated", r.tolerated());
+                o.put("accepted", r.accepted());
                 o.put("expected", r.row().text());
                 o.put("agree", r.agree());
                 r.problems().forEach(o.putArray("problems")::add);
@@ -168,7 +169,8 @@ final class PatchesCommand implements Command {
             }
         } else {
             out.printf("# smptrace patches: %d seeds per variant, %d traces, %.0f s%n", seeds, seeds * rows.size(), secs);
-            out.println("# per kind: traces with an observed finding / with a predicted finding, of N traces");
+            out.println("# per kind: traces with an observed finding / with a predicted finding, of N traces; tolerated-race and"
+                    + " accepted-race (accepted-races.txt): traces with such a finding (not counted)");
             String lastPatch = "";
             for (RowResult r : results) {
                 if (!r.row().patch().equals(lastPatch)) {
@@ -183,6 +185,9 @@ final class PatchesCommand implements Command {
                 }
                 if (r.tolerated() > 0) {
                     kinds.append(kinds.length() == 0 ? "" : ", ").append("tolerated-race ").append(r.tolerated());
+                }
+                if (r.accepted() > 0) {
+                    kinds.append(kinds.length() == 0 ? "" : ", ").append("accepted-race ").append(r.accepted());
                 }
                 out.printf("  %-30s N=%-3d %-72s expect %-58s %s%n", r.row().label(), r.traces(),
                         kinds.length() == 0 ? "clean" : kinds, r.row().text(), r.agree() ? "agree" : "DISAGREE");
@@ -199,6 +204,7 @@ final class PatchesCommand implements Command {
     static RowResult verdict(Expectations.Row row, List<AnalysisResult> rs) {
         Map<Finding.Kind, int[]> counts = new EnumMap<>(Finding.Kind.class);
         int tolerated = 0;
+        int accepted = 0;
         List<String> problems = new ArrayList<>();
         for (AnalysisResult r : rs) {
             Map<Finding.Kind, int[]> c = r.counts();
@@ -209,6 +215,7 @@ final class PatchesCommand implements Command {
                 t[2]++;
             }
             tolerated += r.findings().stream().anyMatch(f -> f.tolerated) ? 1 : 0;
+            accepted += r.accepted().isEmpty() ? 0 : 1;
             if (row.noRaceOnField() != null) {
                 for (Finding f : r.problems()) {
                     if (f.kind == Finding.Kind.DATA_RACE && f.events.stream().anyMatch(
@@ -231,7 +238,7 @@ final class PatchesCommand implements Command {
             }
         }
         String subject = Patch.parse(row.patch()).subject;
-        return new RowResult(row, rs.size(), counts, tolerated, problems.isEmpty(), problems, subject);
+        return new RowResult(row, rs.size(), counts, tolerated, accepted, problems.isEmpty(), problems, subject);
     }
 
     private static AnalysisResult analyse(Path dir, boolean deleteAfter) throws Exception {

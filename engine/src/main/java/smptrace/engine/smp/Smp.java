@@ -630,7 +630,7 @@ public final class Smp {
         mon.beforeEnqueue(node, cpu);
         boolean first = llist_add(node, pcpu.get(cpu).call_single_queue);
         mon.afterEnqueue(node);
-        if (first) {
+        if (cfg.is(Variant.M002_IPI_ONLY_IF_QUEUED) ? !first : first) {
             send_call_function_single_ipi(cpu);
         }
     }
@@ -744,8 +744,8 @@ public final class Smp {
                 }
 
                 csd_lock_record(sync);
-                csd_do_func(func, info, sync);
-                csd_unlock(sync);
+                if (cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) { csd_unlock(sync); } csd_do_func(func, info, sync); // mutant: unlock first
+                if (!cfg.is(Variant.M000_SYNC_UNLOCK_BEFORE_FUNC)) { csd_unlock(sync); }
                 csd_lock_record(null);
             } else {
                 prev = csd;

@@ -1,0 +1,99 @@
+package smptrace.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static smptrace.analysis.DetectorTestSupport.counted;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import smptrace.trace.EventKind;
+
+/** Ownership of a request through its callback: each rule on a trace that shows it and on one that does not. */
+class CallbackOwnershipDetectorTest {
+    private static final String Q1 = "per_cpu(call_single_queue, 1)";
+    private static final int SYNC_LOCKED = 0x11;
+    private static final int ASYNC_LOCKED = 0x01;
+
+    private TraceBuilder t;
+    private TraceBuilder.Ctx waiter;
+    private TraceBuilder.Ctx target;
+
+    /** The waiter acquires csd (flags), fills it in with info, enqueues it; the target takes the queue and reads the request. */
+    private void request(int flags) {
+        t = new TraceBuilder().object(Q1, "smptrace.kernel.LlistHead")
+                .object("csd", "smptrace.engine.smp.call_single_data").object("result", "smptrace.test.Obj");
+        waiter = t.task(1, "waiter", 1, 0);
+        target = t.task(2, "cpu1", 2, 1);
+        waiter.w("csd", "u_flags", flags).w("csd", "info", t.oid("result"))
+                .rmw(EventKind.RMW_MB, Q1, "first", 0, t.oid("csd")).control(EventKind.IPI_SEND, 0, 1);
+        target.irqEnter().rmw(EventKind.RMW_MB, Q1, "first", t.oid("csd"), 0)
+                .r("csd", "u_flags", flags).r("csd", "func", 7).r("csd", "info", t.oid("result"));
+    }
+
+    private static List<Finding> uar(AnalysisResult r) {
+        return counted(r, Finding.Kind.USE_AFTER_RELEASE);
+    }
+
+    @Test
+    void syncCsdReleasedBeforeItsCallbackTouchedInfoIsPredicted() throws Exception {
+        request(SYNC_LOCKED);
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0).w("result", "value", 42).irqExit();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+        assertEquals("sync-released-early", uar(r).get(0).rule);
+        assertTrue(uar(r).get(0).predicted);
+    }
+
+    @Test
+    void syncCsdReleasedEarlyIsObservedWhenTheWaiterAlreadyReturned() throws Exception {
+        request(SYNC_LOCKED);
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0);
+        waiter.mem(EventKind.R_COND, "csd", "u_flags", 0);          // csd_lock_wait() sees the release, returns
+        target.w("result", "value", 42).irqExit();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+        assertFalse(uar(r).get(0).predicted);
+    }
+
+    @Test
+    void syncCsdReleasedAfterItsCallbackIsFine() throws Exception {
+        request(SYNC_LOCKED);
+        target.w("result", "value", 42).mem(EventKind.W_RELEASE, "csd", "u_flags", 0).irqExit();
+        waiter.mem(EventKind.R_COND, "csd", "u_flags", 0);
+        assertTrue(uar(t.analyze()).isEmpty());
+    }
+
+    @Test
+    void asyncCallbackMayUseItsInfoAfterTheRelease() throws Exception {
+        request(ASYNC_LOCKED);
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0).w("result", "value", 42).irqExit();
+        assertTrue(uar(t.analyze()).isEmpty());
+    }
+
+    @Test
+    void readingAReleasedAsyncCsdIsFound() throws Exception {
+        request(ASYNC_LOCKED);
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0).r("csd", "func", 7).irqExit();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+        assertEquals("csd-after-release", uar(r).get(0).rule);
+    }
+
+    @Test
+    void reacquiringAReleasedAsyncCsdMakesItTheContextsOwnAgain() throws Exception {
+        request(ASYNC_LOCKED);
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0).r("csd", "u_flags", 0)
+                .rmw(EventKind.RMW_ACQUIRE, "csd", "u_flags", 0, 1).w("csd", "func", 7).irqExit();
+        assertTrue(uar(t.analyze()).isEmpty());
+    }
+
+    @Test
+    void theOwnersOwnEarlyReleaseOnTheLocalPathHandsNothingOver() throws Exception {
+        t = new TraceBuilder().object("csd", "smptrace.engine.smp.call_single_data").object("result", "smptrace.test.Obj");
+        waiter = t.task(1, "waiter", 1, 0);
+        waiter.w("csd", "u_flags", SYNC_LOCKED).w("csd", "info", t.oid("result")).r("csd", "info", t.oid("result"))
+                .mem(EventKind.W_RELEASE, "csd", "u_flags", 0).w("result", "value", 42);
+        assertTrue(uar(t.analyze()).isEmpty());
+    }
+}
