@@ -50,6 +50,16 @@ public final class Finding {
         public final String description;
         /** smptrace.engine.Outcome names whose runs show this kind (scenarios lists variants by them). */
         public final java.util.List<String> outcomes;
+        /** Findings of this kind are about a racing pair of sites: reports show one entry per pair, whatever the access kinds. */
+        private boolean pairs;
+
+        static {
+            DATA_RACE.pairs = true;
+        }
+
+        public boolean byPairOfSites() {
+            return pairs;
+        }
 
         /** A kind with default presentation: its id as the title, severity 3, level error. */
         Kind(String id) {

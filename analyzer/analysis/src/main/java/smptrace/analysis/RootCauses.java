@@ -167,7 +167,7 @@ public final class RootCauses {
      * finding is not about exactly two accesses of one location.
      */
     static String pairKey(Finding f) {
-        if (f.events.size() != 2) {
+        if (!f.kind.byPairOfSites() || f.events.size() != 2) {
             return null;
         }
         EventRef a = f.events.get(0);
