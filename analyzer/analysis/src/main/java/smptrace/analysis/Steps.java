@@ -153,8 +153,13 @@ public final class Steps {
         Map<Integer, Ring> perCpu = new HashMap<>();
         Event e = new Event();
         long pos = 0;
+        // sources without dense location indices (in-memory ones) get them here
+        smptrace.trace.LocationTable own = new smptrace.trace.LocationTable(1024);
         while (src.next(e)) {
             pos++;
+            if (e.kind.isMemory() && e.locIndex < 0) {
+                e.locIndex = own.indexOf(e.loc);
+            }
             if (e.cpu >= 0) {
                 Ring r = perCpu.get(e.cpu);
                 if (r == null) {
