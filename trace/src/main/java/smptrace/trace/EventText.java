@@ -28,6 +28,11 @@ public final class EventText {
         return e.rfId < 0 ? " (initial value)" : " (rf " + Event.threadOf(e.rfId) + "." + Event.seqOf(e.rfId) + ")";
     }
 
+    /** A value of the event's location as reports print it: pointers as object names (NULL for 0), numbers as numbers. */
+    public static String valueText(Event e, long v, TraceInfo info) {
+        return value(e, v, info);
+    }
+
     /** Pointers print as object names where the location holds a pointer. */
     private static String value(Event e, long v, TraceInfo info) {
         FieldInfo f = info.field(Event.slotOf(e.loc));

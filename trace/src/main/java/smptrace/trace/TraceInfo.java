@@ -111,7 +111,40 @@ public final class TraceInfo {
             return n;
         }
         String c = objectClass(oid);
-        return (c == null ? "obj" : c.substring(c.lastIndexOf('.') + 1)) + "#" + oid;
+        return (c == null ? "object" : typeName(c)) + "#" + oid;
+    }
+
+    /**
+     * A class as a C-like type name, never a JVM descriptor: "smptrace.engine.smp.call_single_data" ->
+     * "call_single_data", "[I" -> "int[]", "[Lsmptrace.engine.smp.call_single_data;" -> "call_single_data[]",
+     * a nested class "Llist$Node" -> "Node".
+     */
+    public static String typeName(String jvmClass) {
+        int dims = 0;
+        while (dims < jvmClass.length() && jvmClass.charAt(dims) == '[') {
+            dims++;
+        }
+        String base = jvmClass.substring(dims);
+        if (dims > 0) {
+            switch (base) {
+                case "I": base = "int"; break;
+                case "J": base = "long"; break;
+                case "Z": base = "bool"; break;
+                case "B": base = "u8"; break;
+                case "S": base = "short"; break;
+                case "C": base = "char"; break;
+                case "F": base = "float"; break;
+                case "D": base = "double"; break;
+                default:
+                    if (base.startsWith("L") && base.endsWith(";")) {
+                        base = base.substring(1, base.length() - 1);
+                    }
+            }
+        }
+        base = base.replace('/', '.');
+        base = base.substring(base.lastIndexOf('.') + 1);
+        base = base.substring(base.lastIndexOf('$') + 1);
+        return base + "[]".repeat(dims);
     }
 
     /** "csd_data[2].u_flags": the object's name and the field (or [index] for arrays). */

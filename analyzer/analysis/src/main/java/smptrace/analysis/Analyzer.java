@@ -18,6 +18,8 @@ import smptrace.trace.TraceException;
 public final class Analyzer {
     private final Options options;
     private final Function<Analysis, List<Detector>> detectors;
+    /** Told the number of events read so far, every 2^20 events (progress bars); null: nobody asks. */
+    private java.util.function.LongConsumer progress;
 
     public Analyzer(Options options) {
         this(options, Analyzer::standardDetectors);
@@ -27,6 +29,12 @@ public final class Analyzer {
     public Analyzer(Options options, Function<Analysis, List<Detector>> detectors) {
         this.options = options;
         this.detectors = detectors;
+    }
+
+    /** Reports progress (events read) every 2^20 events; returns this. */
+    public Analyzer progress(java.util.function.LongConsumer p) {
+        progress = p;
+        return this;
     }
 
     /** The detectors of {@code smptrace analyze}, one per finding family. */
@@ -74,8 +82,12 @@ public final class Analyzer {
         long n = 0;
         long t0 = System.nanoTime();
         SpinFilter spins = new SpinFilter();
+        java.util.function.LongConsumer tell = progress;
         while (src.next(e)) {
             n++;
+            if ((n & 0xfffff) == 0 && tell != null) {
+                tell.accept(n);
+            }
             Event held = spins.heldBefore(e);
             if (held != null) {
                 feed(held, a, hb, d, shared);
@@ -89,6 +101,9 @@ public final class Analyzer {
             feed(held, a, hb, d, shared);
         }
         a.events = n;
+        if (tell != null) {
+            tell.accept(n);
+        }
         for (Detector x : d) {
             x.finish(a);
         }

@@ -252,6 +252,7 @@ final class CsdOwnershipDetector implements Detector {
         }
         String what = enqueue ? "llist_add()s " + a.facts.stableObject(oid[c]) : "stores to " + a.info.locationName(e.loc);
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "owner-only")
+                .subject(a.info.objectName(oid[c]))
                 .summary(a.ref(e).threadName() + " " + what + " without owning " + a.facts.stableObject(oid[c])
                         + (owner[c] >= 0 ? " (another context owns it)" : " (nobody owns it: LOCK is clear)"))
                 .key(a.facts.objectKey(oid[c])).key(a.facts.access(e));
@@ -276,6 +277,7 @@ final class CsdOwnershipDetector implements Detector {
             }
             if (onList[c]) {
                 Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, false, "on-list")
+                .subject(a.info.objectName(oid[c]))
                         .summary("llist_add of " + a.facts.stableObject(oid[c]) + " onto " + a.info.objectName(Event.oidOf(e.loc))
                                 + " while it is still on a list")
                         .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
@@ -311,6 +313,7 @@ final class CsdOwnershipDetector implements Detector {
 
     private void twoOwners(Event e, Analysis a, int c, int s) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "two-owners")
+                .subject(a.info.objectName(oid[c]))
                 .summary("two contexts own " + a.facts.stableObject(oid[c]) + " at once")
                 .key(a.facts.objectKey(oid[c])).key(a.facts.fn(acqSite[c])).key(a.facts.access(e))
                 .event(acqRef(a, c)).event(a.ref(e))
@@ -321,6 +324,7 @@ final class CsdOwnershipDetector implements Detector {
 
     private void nonOwnerUnlock(Event e, Analysis a, int c) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "non-owner-unlock")
+                .subject(a.info.objectName(oid[c]))
                 .summary("csd_unlock of " + a.facts.stableObject(oid[c]) + " by a context that neither owns nor dequeued it")
                 .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
                 .event(acqRef(a, c)).event(a.ref(e))
@@ -331,6 +335,7 @@ final class CsdOwnershipDetector implements Detector {
 
     private void selfLoop(Event e, Analysis a, int c) {
         Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, false, "self-loop")
+                .subject(a.info.objectName(oid[c]))
                 .summary(a.facts.stableObject(oid[c]) + "->next points at itself (the flush would loop forever)")
                 .key(a.facts.objectKey(oid[c])).key(a.facts.access(e))
                 .event(a.ref(e)).witness("1. " + a.ref(e).text() + "   -- node->next = node");
@@ -415,6 +420,7 @@ final class CsdOwnershipDetector implements Detector {
             String why = p.unpinned || q.unpinned ? "not pinned from check to act"
                     : "pinned on different CPUs (" + p.pinCpu + ", " + q.pinCpu + ")";
             Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, true, "R1")
+                .subject(a.info.objectName(oid[c]))
                     .summary(name + " is acquired by a non-atomic check-then-act on u_flags from contexts that nothing "
                             + "mutually excludes (" + why + ")")
                     .key(a.facts.objectKey(oid[c])).key(Fingerprints.unordered(a.facts.fn(p.site), a.facts.fn(q.site)));
@@ -425,6 +431,7 @@ final class CsdOwnershipDetector implements Detector {
             a.report(f.build());
             if (enqueuedAfterPlain[c]) {
                 Finding.Builder d = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, true, "value-substitution")
+                .subject(a.info.objectName(oid[c]))
                         .summary(name + " can be llist_add()ed twice: the second acquirer's check can read the unlocked "
                                 + "value the first acquirer read")
                         .key(a.facts.objectKey(oid[c]));

@@ -20,7 +20,9 @@ public record EventRef(int thread, String threadName, long seq, String context, 
                 || e.kind == smptrace.trace.EventKind.ASSERT_EXCLUSIVE_WRITER ? info.locationName(e.loc) : null;
         String value = null;
         if (e.kind.isMemory()) {
-            value = e.kind.shape == smptrace.trace.EventKind.Shape.RMW ? e.value + "->" + e.value2 : Long.toString(e.value);
+            value = e.kind.shape == smptrace.trace.EventKind.Shape.RMW
+                    ? EventText.valueText(e, e.value, info) + "->" + EventText.valueText(e, e.value2, info)
+                    : EventText.valueText(e, e.value, info);
         }
         String ctx = e.inIrq ? "irq(cpu" + e.cpu + ")" : e.task >= 0 ? "task" + e.task : "boot";
         String op = e.kind.isMemory() || e.kind.shape == smptrace.trace.EventKind.Shape.FENCE ? e.kind.name()

@@ -12,52 +12,67 @@ public final class Report {
 
     private Report() { }
 
+    /** The text report without a second look at the trace (each finding's events as the detectors gave them). */
     public static void text(AnalysisResult r, String trace, PrintStream out) {
-        boolean incomplete = r.end() != null && !r.end().complete();
-        if (incomplete) {
-            // first, so nobody takes what follows for the whole recording
-            out.println("INCOMPLETE TRACE: " + r.end().detail());
-        }
-        out.println("# " + trace + ": patch " + nz(r.patch()) + " variant " + nz(r.variant()) + ", " + r.events() + " events, "
-                + r.contexts() + " contexts, " + r.locations() + " locations"
-                + (r.end() != null && !r.end().complete() ? " (" + r.end().detail() + ")" : ""));
-        if (r.findings().isEmpty()) {
-            out.println(incomplete ? "no findings in the " + r.events() + " events that were read; the trace is incomplete, so this is not a clean verdict"
-                    : "clean: no findings");
-            return;
-        }
+        TextReport.print(r, trace, Steps.none(r.info()), ReportOptions.defaults(), out);
+    }
+
+    /** The text report: root causes first, KCSAN's shape (see {@link TextReport}). */
+    public static void text(AnalysisResult r, String trace, Steps steps, ReportOptions o, PrintStream out) {
+        TextReport.print(r, trace, steps, o, out);
+    }
+
+    /** JSON Lines, one object per finding, with the root cause it belongs to and each event's call stack. */
+    public static void json(AnalysisResult r, String trace, Steps steps, ReportOptions o, PrintStream out) {
+        java.util.List<RootCauses.Cause> causes = RootCauses.of(r.findings(), o.showTolerated(), o.kinds(), steps);
         int i = 0;
-        for (Finding f : r.findings()) {
+        for (RootCauses.Cause c : causes) {
             i++;
-            out.println();
-            out.println(i + ". " + f.kind.id + (f.tolerated ? " (tolerated)" : "") + (f.accepted() != null ? " (accepted: "
-                    + f.accepted() + ")" : "") + " [" + f.mode() + ", " + f.rule + "] "
-                    + f.summary);
-            out.println("   fingerprint " + f.fingerprint + (f.occurrences() > 1 ? ", seen " + f.occurrences() + " times" : ""));
-            if (f.tolerated) {
-                out.println("   tolerated: " + f.reason);
+            boolean head = true;
+            for (RootCauses.Entry e : c.entries()) {
+                for (Finding f : e.members) {
+                    ObjectNode x = toJson(f, r, trace);
+                    x.put("cause", i);
+                    x.put("causeHead", head && f == e.head());
+                    if (f.subject != null) {
+                        x.put("subject", f.subject);
+                    }
+                    ArrayNode ev = (ArrayNode) x.get("events");
+                    java.util.List<Steps.Step> st = steps.of(f);
+                    for (int k = 0; k < ev.size(); k++) {
+                        ObjectNode en = (ObjectNode) ev.get(k);
+                        EventRef ref = f.events.get(k);
+                        int site = 0;
+                        for (Steps.Step s : st) {
+                            if (s.ref.thread() == ref.thread() && s.ref.seq() == ref.seq()) {
+                                site = s.site();
+                                en.put("context", s.ref.context());
+                                en.put("cpu", s.ref.cpu());
+                                en.put("op", s.ref.op());
+                                if (s.ref.value() != null) {
+                                    en.put("value", s.ref.value());
+                                }
+                            }
+                        }
+                        ArrayNode stack = en.putArray("stack");
+                        for (Words.Frame fr : Words.stack(ref, r.info(), o.kernel(), site)) {
+                            ObjectNode fo = stack.addObject();
+                            fo.put("function", fr.function());
+                            if (fr.mirror() != null) {
+                                fo.put("kernelFile", fr.mirror().file());
+                                ArrayNode kl = fo.putArray("kernelLines");
+                                fr.mirror().lines().forEach(kl::add);
+                            }
+                            fo.put("engineMethod", fr.engineMethod());
+                            fo.put("file", fr.file());
+                            fo.put("line", fr.line());
+                        }
+                    }
+                    out.println(x.toString());
+                }
+                head = false;
             }
-            if (f.accepted() != null) {
-                out.println("   accepted kernel race (accepted-races.txt): " + f.acceptedReason());
-            }
-            for (String w : f.witness) {
-                out.println("   " + w);
-            }
         }
-        out.println();
-        StringBuilder sum = new StringBuilder("summary:");
-        for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
-            sum.append(' ').append(e.getKey().id).append(" ").append(e.getValue()[0]).append(" observed / ")
-                    .append(e.getValue()[1]).append(" predicted;");
-        }
-        long tol = r.findings().stream().filter(f -> f.tolerated).count();
-        if (tol > 0) {
-            sum.append(" tolerated ").append(tol).append(';');
-        }
-        if (!r.accepted().isEmpty()) {
-            sum.append(" accepted ").append(r.accepted().size()).append(';');
-        }
-        out.println(sum);
     }
 
     public static void json(AnalysisResult r, String trace, PrintStream out) {

@@ -261,6 +261,11 @@ final class TraceBuilder {
         return new Analyzer(o).analyze(new ListSource());
     }
 
+    /** A fresh source over the events built so far (a second look, as reports take one). */
+    EventSource source() {
+        return new ListSource();
+    }
+
     /** The EventSource over the list. */
     final class ListSource implements EventSource {
         private int i;

@@ -4,11 +4,17 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import smptrace.analysis.AnalysisResult;
 import smptrace.analysis.Analyzer;
+import smptrace.analysis.Finding;
+import smptrace.analysis.HtmlReport;
 import smptrace.analysis.Report;
+import smptrace.analysis.ReportOptions;
+import smptrace.analysis.SarifReport;
+import smptrace.analysis.Steps;
 import smptrace.trace.TraceReader;
 
 import java.io.PrintStream;
 import java.nio.file.Paths;
+import java.util.List;
 
 /** {@code smptrace analyze TRACE}: replay a trace and report what is wrong with it and next to it. */
 final class AnalyzeCommand implements Command {
@@ -33,7 +39,12 @@ final class AnalyzeCommand implements Command {
     @Override
     public Options options() {
         return Main.options(
-                Main.opt("format", "text|json", "report format (default text)"),
+                Main.opt("format", "text|json|sarif|html", "report format (default text): text (KCSAN-shaped, root causes "
+                        + "first), json (one object per finding), sarif (SARIF 2.1.0 for code scanning), html (one self-contained page)"),
+                Main.opt("out", "FILE", "write the report to FILE instead of standard output"),
+                Main.opt("show-tolerated", null, "also show the findings the kernel tolerates by design (hidden by default)"),
+                Main.opt("kind", "KIND[,KIND]", "only these finding kinds (" + smptrace.analysis.Finding.Kind.ids() + ")"),
+                Main.opt("quiet", null, "no progress; print the report only if the trace is not clean (nothing on success)"),
                 Main.opt("assume-plain-writes-atomic", null,
                         "KCSAN's CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC: plain aligned writes do not race (default off)"),
                 Main.opt("stats", null, "print events, time and rate to stderr"),
@@ -48,15 +59,23 @@ final class AnalyzeCommand implements Command {
             throw new UsageException(cl.getArgList().isEmpty() ? "missing TRACE (a trace directory)" : "give exactly one TRACE");
         }
         String format = cl.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("--format takes 'text' or 'json', not '" + format + "'");
+        if (!List.of("text", "json", "sarif", "html").contains(format)) {
+            throw new UsageException("--format takes 'text', 'json', 'sarif' or 'html', not '" + format + "'");
         }
+        ReportOptions ro = reportOptions(cl);
         String trace = cl.getArgList().get(0);
         smptrace.analysis.Options opt = smptrace.analysis.Options.defaults()
                 .withAssumePlainWritesAtomic(cl.hasOption("assume-plain-writes-atomic"));
         AnalysisResult r;
-        try (TraceReader reader = TraceReader.open(Paths.get(trace), cl.hasOption("salvage"))) {
-            r = new Analyzer(opt).analyze(reader);
+        Steps steps;
+        boolean quiet = cl.hasOption("quiet");
+        boolean salvage = cl.hasOption("salvage");
+        try (TraceReader reader = TraceReader.open(Paths.get(trace), salvage);
+             Progress p = Progress.start("analyze", reader.recordedEvents(), "events", quiet, err)) {
+            r = new Analyzer(opt).progress(p::to).analyze(reader);
+            if (r.events() == 0) {
+                err.println("smptrace analyze: " + trace + " holds no events: nothing was recorded, so nothing can be said about it");
+            }
         }
         if (cl.hasOption("baseline")) {
             java.util.Set<String> known = baseline(Paths.get(cl.getOptionValue("baseline")));
@@ -64,10 +83,22 @@ final class AnalyzeCommand implements Command {
             r = r.without(known);
             err.println("baseline: " + (before - r.findings().size()) + " of " + before + " finding(s) known, " + r.findings().size() + " new");
         }
-        if (format.equals("json")) {
-            Report.json(r, trace, out);
-        } else {
-            Report.text(r, trace, out);
+        // the second look: each finding's events in full, the checks before them, the watchdog's records
+        try (TraceReader again = TraceReader.open(Paths.get(trace), salvage)) {
+            steps = Steps.collect(again, r.findings());
+        }
+        try (PrintStream o = cl.hasOption("out") ? new PrintStream(java.nio.file.Files.newOutputStream(Paths.get(cl.getOptionValue("out"))),
+                false, java.nio.charset.StandardCharsets.UTF_8) : null) {
+            PrintStream to = o != null ? o : out;
+            switch (format) {
+                case "json": Report.json(r, trace, steps, ro, to); break;
+                case "sarif": SarifReport.write(List.of(new SarifReport.Input(r, trace, steps)), ro, to); break;
+                case "html": HtmlReport.write(List.of(new HtmlReport.Input(r, trace, steps)), ro, null, to); break;
+                default:
+                    if (!quiet || o != null || !(r.clean() && steps.stuck().isEmpty())) {
+                        Report.text(r, trace, steps, ro, to);
+                    }
+            }
         }
         if (cl.hasOption("litmus-out")) {
             java.nio.file.Path dir = Paths.get(cl.getOptionValue("litmus-out"));
@@ -88,13 +119,30 @@ final class AnalyzeCommand implements Command {
             err.printf("analyzed %d events in %.1f ms (%.1f M events/s), %d contexts, %d locations%n", r.events(),
                     r.nanos() / 1e6, r.events() / (r.nanos() / 1e3), r.contexts(), r.locations());
         }
+        boolean stuck = !steps.stuck().isEmpty();
         if (r.end() != null && !r.end().complete()) {
-            if (format.equals("json")) {
+            if (!format.equals("text")) {
                 err.println("smptrace analyze: incomplete trace: " + r.end().detail());
             }
-            return r.clean() ? Exit.INCOMPLETE : Exit.FINDINGS;
+            return r.clean() && !stuck ? Exit.INCOMPLETE : Exit.FINDINGS;
         }
-        return r.clean() ? Exit.OK : Exit.FINDINGS;
+        // a run the watchdog stopped, or a trace with nothing in it, is never clean
+        return r.clean() && !stuck && r.events() > 0 ? Exit.OK : Exit.FINDINGS;
+    }
+
+    /** --show-tolerated and --kind, with the engine's statement of the kernel lines it mirrors. */
+    static ReportOptions reportOptions(CommandLine cl) throws UsageException {
+        java.util.Set<Finding.Kind> kinds = java.util.EnumSet.noneOf(Finding.Kind.class);
+        if (cl.hasOption("kind")) {
+            for (String k : cl.getOptionValue("kind").split(",")) {
+                try {
+                    kinds.add(Finding.Kind.parse(k.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--kind takes finding kinds (" + Finding.Kind.ids() + "), not '" + k.trim() + "'");
+                }
+            }
+        }
+        return new ReportOptions(cl.hasOption("show-tolerated"), kinds, new EngineKernelMap());
     }
 
     /** The fingerprints of a previous run's JSON findings (JSON Lines; blank lines ignored). */

@@ -89,6 +89,12 @@ final class Launcher {
      * {@code root}. JVM start-up and instrumentation are paid once.
      */
     static List<BatchRun> recordBatch(Path root, List<List<String>> runs, boolean compact) throws UsageException, IOException, InterruptedException {
+        return recordBatch(root, runs, compact, null);
+    }
+
+    /** As above; {@code onRun} (may be null) hears of each run as soon as the child reports it (progress). */
+    static List<BatchRun> recordBatch(Path root, List<List<String>> runs, boolean compact, java.util.function.Consumer<BatchRun> onRun)
+            throws UsageException, IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(chronicleFlags());
@@ -108,17 +114,23 @@ final class Launcher {
         try (var os = p.getOutputStream()) {
             os.write(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<BatchRun> result = new ArrayList<>();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                int tab = line.indexOf('\t');
+                if (tab > 0) {
+                    BatchRun b = new BatchRun(Paths.get(line.substring(0, tab)), line.substring(tab + 1));
+                    result.add(b);
+                    if (onRun != null) {
+                        onRun.accept(b);
+                    }
+                }
+            }
+        }
         int rc = p.waitFor();
         if (rc != 0) {
             throw new UsageException("the batch recording exited with code " + rc);
-        }
-        List<BatchRun> result = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            int tab = line.indexOf('\t');
-            if (tab > 0) {
-                result.add(new BatchRun(Paths.get(line.substring(0, tab)), line.substring(tab + 1)));
-            }
         }
         if (result.size() != runs.size()) {
             throw new UsageException("the batch recording reported " + result.size() + " of " + runs.size() + " runs");

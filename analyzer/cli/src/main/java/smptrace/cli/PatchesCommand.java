@@ -1,6 +1,7 @@
 package smptrace.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -55,7 +56,10 @@ final class PatchesCommand implements Command {
         return Main.options(
                 Main.opt("seeds", "N", "runs per variant (default " + DEFAULT_SEEDS + ")"),
                 Main.opt("jobs", "N", "recording JVMs and analysis threads at once (default: available processors)"),
-                Main.opt("format", "text|json", "table format (default text)"),
+                Main.opt("format", "text|json|sarif|html", "table format (default text); sarif: every trace's findings for code "
+                        + "scanning; html: one page with the verdict table linking to each variant's traces"),
+                Main.opt("out", "FILE", "write the table (or SARIF / HTML) to FILE instead of standard output"),
+                Main.opt("quiet", null, "no progress; print nothing if every variant agrees"),
                 Main.opt("patch", "NNN", "only this patch"),
                 Main.opt("keep", "DIR", "keep the traces under DIR"));
     }
@@ -72,9 +76,11 @@ final class PatchesCommand implements Command {
         int seeds = (int) Main.longValue(cl, "seeds", DEFAULT_SEEDS, 1, 1000);
         int jobs = (int) Main.longValue(cl, "jobs", Runtime.getRuntime().availableProcessors(), 1, 64);
         String format = cl.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("--format takes 'text' or 'json', not '" + format + "'");
+        if (!List.of("text", "json", "sarif", "html").contains(format)) {
+            throw new UsageException("--format takes 'text', 'json', 'sarif' or 'html', not '" + format + "'");
         }
+        boolean quiet = cl.hasOption("quiet");
+        boolean withSteps = format.equals("sarif") || format.equals("html");
         String only = cl.getOptionValue("patch");
         Path root = cl.hasOption("keep") ? Path.of(cl.getOptionValue("keep")) : Files.createTempDirectory("smptrace-patches");
         Files.createDirectories(root);
@@ -89,6 +95,8 @@ final class PatchesCommand implements Command {
             throw new UsageException("no patch " + only + " (patches: 000..004)");
         }
         List<RowResult> results;
+        List<Analysed> all = new ArrayList<>();
+        List<List<Integer>> traceIndex = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             // every (row, seed) run, recorded in `jobs` batch JVMs at once
@@ -99,6 +107,7 @@ final class PatchesCommand implements Command {
                 }
             }
             int chunks = Math.min(jobs, runs.size());
+            Progress progress = Progress.start("patches", 2L * runs.size(), "steps (record + analyse)", quiet, err);
             List<Future<List<Launcher.BatchRun>>> recorded = new ArrayList<>();
             for (int c = 0; c < chunks; c++) {
                 List<List<String>> part = new ArrayList<>();
@@ -106,7 +115,7 @@ final class PatchesCommand implements Command {
                     part.add(runs.get(i));
                 }
                 Path dir = root.resolve("batch-" + c);
-                recorded.add(pool.submit(() -> Launcher.recordBatch(dir, part, true)));
+                recorded.add(pool.submit(() -> Launcher.recordBatch(dir, part, true, b -> progress.step(1))));
             }
             List<Path> traces = new ArrayList<>(java.util.Collections.nCopies(runs.size(), (Path) null));
             for (int c = 0; c < chunks; c++) {
@@ -115,19 +124,29 @@ final class PatchesCommand implements Command {
                     traces.set(c + k * chunks, done.get(k).trace());
                 }
             }
-            List<Future<AnalysisResult>> analysed = new ArrayList<>();
+            List<Future<Analysed>> analysed = new ArrayList<>();
             for (Path t : traces) {
-                analysed.add(pool.submit(() -> analyse(t, !cl.hasOption("keep"))));
+                analysed.add(pool.submit(() -> {
+                    Analysed a = analyse(t, !cl.hasOption("keep"), withSteps);
+                    progress.step(1);
+                    return a;
+                }));
             }
             results = new ArrayList<>();
             int i = 0;
             for (Expectations.Row r : rows) {
                 List<AnalysisResult> rs = new ArrayList<>();
+                List<Integer> idx = new ArrayList<>();
                 for (int seed = 1; seed <= seeds; seed++) {
-                    rs.add(analysed.get(i++).get());
+                    Analysed a = analysed.get(i++).get();
+                    rs.add(a.result());
+                    idx.add(all.size());
+                    all.add(a);
                 }
                 results.add(verdict(r, rs));
+                traceIndex.add(idx);
             }
+            progress.close();
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof UsageException) {
@@ -144,61 +163,164 @@ final class PatchesCommand implements Command {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        boolean all = results.stream().allMatch(RowResult::agree);
-        if (format.equals("json")) {
-            ObjectMapper m = new ObjectMapper();
-            for (RowResult r : results) {
-                ObjectNode o = m.createObjectNode();
-                o.put("patch", r.row().patch());
-                o.put("subject", r.subject());
-                o.put("variant", r.row().label());
-                o.put("traces", r.traces());
-                ObjectNode k = o.putObject("kinds");
-                for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
-                    ObjectNode x = k.putObject(e.getKey().id);
-                    x.put("observed", e.getValue()[0]);
-                    x.put("predicted", e.getValue()[1]);
-                    x.put("traces", e.getValue()[2]);
-                }
-                o.put("tolerated", r.tolerated());
-                o.put("accepted", r.accepted());
-                o.put("expected", r.row().text());
-                o.put("agree", r.agree());
-                r.problems().forEach(o.putArray("problems")::add);
-                out.println(o);
-            }
-        } else {
-            out.printf("# smptrace patches: %d seeds per variant, %d traces, %.0f s%n", seeds, seeds * rows.size(), secs);
-            out.println("# per kind: traces with an observed finding / with a predicted finding, of N traces; tolerated-race and"
-                    + " accepted-race (accepted-races.txt): traces with such a finding (not counted)");
-            String lastPatch = "";
-            for (RowResult r : results) {
-                if (!r.row().patch().equals(lastPatch)) {
-                    lastPatch = r.row().patch();
-                    out.println();
-                    out.println(lastPatch + "  " + r.subject());
-                }
-                StringBuilder kinds = new StringBuilder();
-                for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
-                    kinds.append(kinds.length() == 0 ? "" : ", ").append(e.getKey().id).append(' ')
-                            .append(e.getValue()[0]).append('/').append(e.getValue()[1]);
-                }
-                if (r.tolerated() > 0) {
-                    kinds.append(kinds.length() == 0 ? "" : ", ").append("tolerated-race ").append(r.tolerated());
-                }
-                if (r.accepted() > 0) {
-                    kinds.append(kinds.length() == 0 ? "" : ", ").append("accepted-race ").append(r.accepted());
-                }
-                out.printf("  %-30s N=%-3d %-72s expect %-58s %s%n", r.row().label(), r.traces(),
-                        kinds.length() == 0 ? "clean" : kinds, r.row().text(), r.agree() ? "agree" : "DISAGREE");
-                for (String p : r.problems()) {
-                    out.println("      ! " + p);
-                }
-            }
-            out.println();
-            out.println(all ? "all " + results.size() + " variants agree" : "some variants DISAGREE");
+        boolean allAgree = results.stream().allMatch(RowResult::agree);
+        if (quiet && allAgree && !cl.hasOption("out")) {
+            return Exit.OK;
         }
-        return all ? Exit.OK : Exit.FINDINGS;
+        try (PrintStream file = cl.hasOption("out") ? new PrintStream(Files.newOutputStream(Path.of(cl.getOptionValue("out"))), false,
+                java.nio.charset.StandardCharsets.UTF_8) : null) {
+            PrintStream to = file != null ? file : out;
+            switch (format) {
+                case "json": json(results, to); break;
+                case "sarif": {
+                    List<smptrace.analysis.SarifReport.Input> in = new ArrayList<>();
+                    for (Analysed a : all) {
+                        in.add(new smptrace.analysis.SarifReport.Input(a.result(), a.name(), a.steps()));
+                    }
+                    smptrace.analysis.SarifReport.write(in, AnalyzeCommand.reportOptions(cl), to);
+                    break;
+                }
+                case "html": {
+                    List<smptrace.analysis.HtmlReport.Input> in = new ArrayList<>();
+                    for (Analysed a : all) {
+                        in.add(new smptrace.analysis.HtmlReport.Input(a.result(), a.name(), a.steps()));
+                    }
+                    List<smptrace.analysis.HtmlReport.Verdict> vs = new ArrayList<>();
+                    for (int k = 0; k < results.size(); k++) {
+                        RowResult r = results.get(k);
+                        vs.add(new smptrace.analysis.HtmlReport.Verdict(r.row().patch(), r.row().label(), found(r), expected(r.row()),
+                                r.agree(), traceIndex.get(k)));
+                    }
+                    smptrace.analysis.HtmlReport.write(in, AnalyzeCommand.reportOptions(cl), vs, to);
+                    break;
+                }
+                default: table(results, seeds, rows.size(), secs, to);
+            }
+        }
+        return allAgree ? Exit.OK : Exit.FINDINGS;
+    }
+
+    /** One analysed trace, with its second look (SARIF, HTML) or none. */
+    record Analysed(String name, AnalysisResult result, smptrace.analysis.Steps steps) { }
+
+    static final int WIDTH = 120;
+
+    private static void json(List<RowResult> results, PrintStream out) {
+        ObjectMapper m = new ObjectMapper();
+        for (RowResult r : results) {
+            ObjectNode o = m.createObjectNode();
+            o.put("patch", r.row().patch());
+            o.put("subject", r.subject());
+            o.put("variant", r.row().label());
+            o.put("traces", r.traces());
+            ObjectNode k = o.putObject("kinds");
+            for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
+                ObjectNode x = k.putObject(e.getKey().id);
+                x.put("observed", e.getValue()[0]);
+                x.put("predicted", e.getValue()[1]);
+                x.put("traces", e.getValue()[2]);
+            }
+            o.put("tolerated", r.tolerated());
+            o.put("accepted", r.accepted());
+            o.put("expected", r.row().text());
+            ArrayNode must = o.putArray("mustShow");
+            r.row().must().forEach(x -> must.add(x.id));
+            ArrayNode not = o.putArray("mustNotShow");
+            r.row().mustNot().forEach(x -> not.add(x.id));
+            o.put("agree", r.agree());
+            r.problems().forEach(o.putArray("problems")::add);
+            out.println(o);
+        }
+    }
+
+    /** The verdict table, at most {@link #WIDTH} columns, with a legend that says what the columns and the expectation mean. */
+    static void table(List<RowResult> results, int seeds, int rows, double secs, PrintStream out) {
+        boolean all = results.stream().allMatch(RowResult::agree);
+        out.printf("# smptrace patches: %d seeds per variant, %d traces, %.0f s%n", seeds, seeds * rows, secs);
+        out.println("# found: per finding kind O/P = traces with an observed / a predicted finding of that kind, of N traces;");
+        out.println("#        tolerated in T = T traces had findings the kernel tolerates by design (not bugs, not counted);");
+        out.println("#        accepted in A = A traces had races listed in accepted-races.txt (known kernel races, not counted).");
+        out.println("# expect: must show = every kind some trace of the variant must show (the bug the patch is about);");
+        out.println("#         must not show = kinds no trace may show (\"any\": all kinds); kinds not listed may appear.");
+        out.println("# agree: the traces meet the expectation.");
+        String lastPatch = "";
+        for (RowResult r : results) {
+            if (!r.row().patch().equals(lastPatch)) {
+                lastPatch = r.row().patch();
+                out.println();
+                out.println(fit(lastPatch + "  " + r.subject(), WIDTH));
+            }
+            String head = String.format("  %-28s N=%-3d %-8s ", fit(r.row().label(), 28), r.traces(), r.agree() ? "agree" : "DISAGREE");
+            wrap(out, head, "found: " + found(r), WIDTH);
+            wrap(out, " ".repeat(head.length()), "expect: " + expected(r.row()), WIDTH);
+            for (String p : r.problems()) {
+                wrap(out, "      ! ", p, WIDTH);
+            }
+        }
+        out.println();
+        out.println(all ? "all " + results.size() + " variants agree" : "some variants DISAGREE");
+    }
+
+    /** "lock-ownership-race 16/16, double-enqueue 9/16; tolerated data-race 3", or "clean". */
+    static String found(RowResult r) {
+        StringBuilder kinds = new StringBuilder();
+        for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
+            kinds.append(kinds.length() == 0 ? "" : ", ").append(e.getKey().id).append(' ')
+                    .append(e.getValue()[0]).append('/').append(e.getValue()[1]);
+        }
+        if (kinds.length() == 0) {
+            kinds.append("clean");
+        }
+        if (r.tolerated() > 0) {
+            kinds.append("; tolerated in ").append(r.tolerated());
+        }
+        if (r.accepted() > 0) {
+            kinds.append("; accepted in ").append(r.accepted());
+        }
+        return kinds.toString();
+    }
+
+    /** "must show lock-ownership-race, double-enqueue; must not show any", in the vocabulary of finding kinds. */
+    static String expected(Expectations.Row row) {
+        StringBuilder b = new StringBuilder();
+        if (!row.must().isEmpty()) {
+            b.append("must show ").append(ids(row.must()));
+        }
+        if (!row.mustNot().isEmpty()) {
+            b.append(b.length() == 0 ? "" : "; ").append("must not show ")
+                    .append(row.mustNot().size() == Finding.Kind.values().length ? "any" : ids(row.mustNot()));
+        }
+        if (row.noRaceOnField() != null) {
+            b.append(b.length() == 0 ? "" : "; ").append("no data-race on ").append(row.noRaceOnField());
+        }
+        return b.length() == 0 ? "anything" : b.toString();
+    }
+
+    private static String ids(java.util.Set<Finding.Kind> ks) {
+        StringBuilder b = new StringBuilder();
+        ks.forEach(k -> b.append(b.length() == 0 ? "" : ", ").append(k.id));
+        return b.toString();
+    }
+
+    private static String fit(String s, int w) {
+        return s.length() <= w ? s : s.substring(0, w - 3) + "...";
+    }
+
+    /** Prints text after head, wrapped at word boundaries to width, continuation lines indented like head. */
+    static void wrap(PrintStream out, String head, String text, int width) {
+        String indent = " ".repeat(head.length());
+        StringBuilder line = new StringBuilder(head);
+        for (String w : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + w.length() > width) {
+                out.println(line.toString().stripTrailing());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length() && !line.toString().endsWith(" ")) {
+                line.append(' ');
+            }
+            line.append(w.length() > width - indent.length() ? fit(w, width - indent.length()) : w);
+        }
+        out.println(line.toString().stripTrailing());
     }
 
     static RowResult verdict(Expectations.Row row, List<AnalysisResult> rs) {
@@ -241,9 +363,19 @@ final class PatchesCommand implements Command {
         return new RowResult(row, rs.size(), counts, tolerated, accepted, problems.isEmpty(), problems, subject);
     }
 
-    private static AnalysisResult analyse(Path dir, boolean deleteAfter) throws Exception {
-        try (TraceReader reader = TraceReader.open(dir)) {
-            return new Analyzer(smptrace.analysis.Options.defaults()).analyze(reader);
+    private static Analysed analyse(Path dir, boolean deleteAfter, boolean withSteps) throws Exception {
+        try {
+            AnalysisResult r;
+            try (TraceReader reader = TraceReader.open(dir)) {
+                r = new Analyzer(smptrace.analysis.Options.defaults()).analyze(reader);
+            }
+            smptrace.analysis.Steps steps = smptrace.analysis.Steps.none(r.info());
+            if (withSteps) {
+                try (TraceReader again = TraceReader.open(dir)) {
+                    steps = smptrace.analysis.Steps.collect(again, r.findings());
+                }
+            }
+            return new Analysed(dir.getFileName().toString(), r, steps);
         } finally {
             if (deleteAfter) {
                 delete(dir);

@@ -47,6 +47,7 @@ final class RecordCommand implements Command {
                 Main.opt("variant", "NAME", "before, after or a mutant of the patch (smptrace scenarios lists them)"),
                 Main.opt("scenario", "NAME", "engine scenario 000..004|standard (default: the patch's own), or " + DEMO),
                 Main.opt("seed", "N", "scheduler seed (default 1)"),
+                Main.opt("quiet", null, "print nothing on success (no per-run lines, no progress)"),
                 Main.opt("seeds", "N", "with --patch: record N runs, seeds SEED..SEED+N-1, in one JVM, one trace each under --out"),
                 Main.opt("schedule", "random|pct|free", "controlled random, controlled PCT, or free-running threads (default random)"),
                 Main.opt("pct-depth", "D", "PCT bug depth (default 3)"),
@@ -116,11 +117,22 @@ final class RecordCommand implements Command {
                     a.add(String.valueOf(s));
                     runs.add(a);
                 }
-                List<Launcher.BatchRun> done = Launcher.recordBatch(dir, runs, cl.hasOption("compact"));
-                for (Launcher.BatchRun b : done) {
-                    out.println(b.trace() + "  " + b.summary().substring(b.summary().indexOf('|') + 1).trim());
+                boolean quiet = cl.hasOption("quiet");
+                List<Launcher.BatchRun> done;
+                try (Progress p = Progress.start("record", runs.size(), "runs", quiet, err)) {
+                    // each run's line as soon as the child reports it
+                    done = Launcher.recordBatch(dir, runs, cl.hasOption("compact"), b -> {
+                        if (!quiet) {
+                            synchronized (out) {
+                                out.println(b.trace() + "  " + b.summary().substring(b.summary().indexOf('|') + 1).trim());
+                            }
+                        }
+                        p.step(1);
+                    });
                 }
-                out.println("recorded " + done.size() + " traces under " + dir);
+                if (!quiet) {
+                    out.println("recorded " + done.size() + " traces under " + dir);
+                }
                 return Exit.OK;
             }
             header.put("scenario", cfg.scenario().id);
@@ -141,7 +153,7 @@ final class RecordCommand implements Command {
             jvm.add("-Dsmptrace.schedule.out=" + dir.toAbsolutePath().resolve(smptrace.engine.BatchMain.SCHEDULE_FILE));
         }
         List<String> cmd = Launcher.engineCommand(dir, "points=" + points, header, jvm, main, args);
-        int rc = Launcher.run(cmd, null);
+        int rc = Launcher.run(cmd, cl.hasOption("quiet") ? new StringBuilder() : null);
         if (rc != 0) {
             throw new UsageException("the recorded run exited with code " + rc + "; its trace (if any) is in " + dir);
         }
@@ -153,8 +165,10 @@ final class RecordCommand implements Command {
                 // count only
             }
             TraceEnd end = r.end();
-            out.println("recorded " + n + " events from " + r.info().threads().size() + " threads to " + dir
-                    + (end.complete() ? "" : " (" + end.detail() + ")"));
+            if (!cl.hasOption("quiet") || !end.complete()) {
+                out.println("recorded " + n + " events from " + r.info().threads().size() + " threads to " + dir
+                        + (end.complete() ? "" : " (" + end.detail() + ")"));
+            }
         }
         return Exit.OK;
     }

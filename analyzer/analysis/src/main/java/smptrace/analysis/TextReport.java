@@ -1,0 +1,221 @@
+package smptrace.analysis;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The text report, in KCSAN's shape: root causes first, most severe first; per cause a headline
+ * naming the kernel functions ("BUG: data-race in csd_lock / __flush_smp_call_function_queue"), each
+ * access with its context, CPU, operation, value and call stack, then the interleaving with every step
+ * that matters (the checks included), then the findings the cause explains. Rendered from the
+ * findings' data only, so a new finding kind prints without this class knowing it.
+ */
+public final class TextReport {
+    static final String RULE = "==================================================================";
+
+    private TextReport() { }
+
+    public static void print(AnalysisResult r, String trace, Steps steps, ReportOptions o, PrintStream out) {
+        List<RootCauses.Cause> causes = RootCauses.of(r.findings(), o.showTolerated(), o.kinds(), steps);
+        boolean incomplete = r.end() != null && !r.end().complete();
+        if (incomplete) {
+            // first, so nobody takes what follows for the whole recording
+            out.println("INCOMPLETE TRACE: " + r.end().detail());
+        }
+        out.println("# " + trace + ": patch " + nz(r.patch()) + " variant " + nz(r.variant()) + ", " + r.events() + " events, "
+                + r.contexts() + " contexts, " + r.locations() + " locations"
+                + (r.end() != null && !r.end().complete() ? " (" + r.end().detail() + ")" : ""));
+        for (Steps.Stuck s : steps.stuck()) {
+            out.println();
+            out.println(RULE);
+            out.println("HANG: the watchdog stopped the run: cpu " + s.cpu() + ": " + s.reason());
+            out.println("last events on cpu " + s.cpu() + " before it:");
+            for (Steps.Step l : s.leadUp()) {
+                out.println("  " + step(l, steps, o.kernel(), false));
+            }
+        }
+        int shown = 0;
+        int i = 0;
+        for (RootCauses.Cause c : causes) {
+            i++;
+            out.println();
+            out.println(RULE);
+            printCause(i, causes.size(), c, steps, o.kernel(), out);
+            shown += c.entries().size();
+        }
+        out.println();
+        if (causes.isEmpty()) {
+            boolean hidden = r.findings().stream().anyMatch(RootCauses::hidden);
+            if (!steps.stuck().isEmpty()) {
+                out.println("not clean: the run hung (watchdog record above) and no finding explains it");
+            } else if (r.problems().isEmpty() && incomplete) {
+                out.println("no findings in the " + r.events() + " events that were read; the trace is incomplete, so this is not a clean verdict"
+                        + (hidden ? " (" + hiddenCount(r) + "; --show-tolerated shows them)" : ""));
+                return;
+            } else if (r.problems().isEmpty()) {
+                out.println("clean: no findings" + (hidden ? " (" + hiddenCount(r) + "; --show-tolerated shows them)" : ""));
+                return;
+            } else {
+                out.println("no findings of the selected kinds (" + r.problems().size() + " other findings)");
+            }
+        }
+        out.println(summary(r, causes, shown));
+    }
+
+    static String summary(AnalysisResult r, List<RootCauses.Cause> causes, int shown) {
+        StringBuilder sum = new StringBuilder("summary: " + causes.size() + " root cause" + (causes.size() == 1 ? "" : "s")
+                + " (" + shown + " entries, " + r.findings().size() + " findings);");
+        for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
+            sum.append(' ').append(e.getKey().id).append(' ').append(e.getValue()[0]).append(" observed / ")
+                    .append(e.getValue()[1]).append(" predicted;");
+        }
+        long tol = tolerated(r);
+        if (tol > 0) {
+            sum.append(" tolerated ").append(tolKinds(r)).append(';');
+        }
+        if (!r.accepted().isEmpty()) {
+            sum.append(" accepted ").append(r.accepted().size()).append(';');
+        }
+        return sum.toString();
+    }
+
+    /** "4 tolerated, 8 accepted kernel races": what a clean verdict hides. */
+    static String hiddenCount(AnalysisResult r) {
+        long tol = tolerated(r);
+        int acc = r.accepted().size();
+        return (tol > 0 ? tol + " tolerated" : "") + (tol > 0 && acc > 0 ? ", " : "")
+                + (acc > 0 ? acc + " accepted kernel race" + (acc == 1 ? "" : "s") : "");
+    }
+
+    static long tolerated(AnalysisResult r) {
+        return r.findings().stream().filter(f -> f.tolerated).count();
+    }
+
+    /** "data-race 2": the one wording for tolerated findings (text, patches). */
+    static String tolKinds(AnalysisResult r) {
+        Map<Finding.Kind, Integer> m = new LinkedHashMap<>();
+        for (Finding f : r.findings()) {
+            if (f.tolerated) {
+                m.merge(f.kind, 1, Integer::sum);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, n) -> b.append(b.length() == 0 ? "" : ", ").append(k.id).append(' ').append(n));
+        return b.toString();
+    }
+
+    static void printCause(int i, int n, RootCauses.Cause c, Steps steps, KernelMap map, PrintStream out) {
+        RootCauses.Entry h = c.head();
+        Finding f = h.head();
+        out.println("[" + i + "/" + n + "] BUG: " + headline(h, steps, map));
+        out.println(f.summary);
+        out.println("(" + f.kind.id + (h.tolerated() ? ", tolerated" : "") + ", " + f.mode() + ", " + h.rules()
+                + "; fingerprint " + f.fingerprint + (h.occurrences() > 1 ? ", seen " + h.occurrences() + " times" : "") + ")");
+        if (f.tolerated) {
+            out.println("tolerated: " + f.reason);
+        }
+        if (f.accepted() != null) {
+            out.println("accepted kernel race (accepted-races.txt, " + f.accepted() + "): " + f.acceptedReason());
+        }
+        List<Steps.Step> st = steps.of(f);
+        // each access of the finding with its stack
+        if (!st.isEmpty()) {
+            for (Steps.Step s : st) {
+                if (s.role.equals("access")) {
+                    out.println();
+                    printAccess(s.ref, s.site(), s.note, steps, map, out);
+                }
+            }
+        } else {
+            for (EventRef e : f.events) {
+                out.println();
+                printAccess(e, 0, null, steps, map, out);
+            }
+        }
+        if (st.size() > 1 || st.stream().anyMatch(s -> !s.role.equals("access"))) {
+            out.println();
+            out.println("interleaving (replay order; * = the finding's accesses, ? = earlier reads by the same context):");
+            for (Steps.Step s : st) {
+                out.println("  " + step(s, steps, map, true));
+            }
+        }
+        List<String> why = new ArrayList<>();
+        for (String w : f.witness) {
+            if (!w.matches(".*#\\d+\\.\\d+ .*")) {
+                why.add(w.trim());
+            }
+        }
+        if (!why.isEmpty()) {
+            out.println();
+            why.forEach(w -> out.println(w));
+        }
+        if (!c.explained().isEmpty()) {
+            out.println();
+            out.println("explains " + c.explained().size() + " more:");
+            for (RootCauses.Entry e : c.explained()) {
+                Finding x = e.head();
+                out.println("  - " + x.kind.id + " (" + x.mode() + ", " + e.rules() + ") " + x.summary
+                        + "  [" + x.fingerprint + (e.members.size() > 1 ? " +" + (e.members.size() - 1) : "") + "]");
+                List<Steps.Step> xs = steps.of(x);
+                for (Steps.Step s : xs) {
+                    if (s.role.equals("access")) {
+                        out.println("      " + Words.access(s.ref) + " by " + Words.who(s.ref) + " at "
+                                + stackLine(s.ref, s.site(), steps, map));
+                    }
+                }
+            }
+        }
+    }
+
+    /** "data-race in csd_lock / __flush_smp_call_function_queue". */
+    static String headline(RootCauses.Entry h, Steps steps, KernelMap map) {
+        Finding f = h.head();
+        Set<String> fns = new LinkedHashSet<>();
+        List<Steps.Step> st = steps.of(f);
+        if (!st.isEmpty()) {
+            for (Steps.Step s : st) {
+                if (s.role.equals("access")) {
+                    fns.add(Words.function(s.ref, steps.info(), map, s.site()));
+                }
+            }
+        } else {
+            for (EventRef e : f.events) {
+                fns.add(Words.function(e, steps.info(), map, 0));
+            }
+        }
+        List<String> l = new ArrayList<>(fns);
+        if (l.size() == 1 && f.events.size() > 1) {
+            l.add(l.get(0)); // KCSAN's "in f / f" when both accesses are in one function
+        }
+        return f.kind.id + " in " + String.join(" / ", l);
+    }
+
+    static void printAccess(EventRef r, int site, String note, Steps steps, KernelMap map, PrintStream out) {
+        out.println(Words.access(r) + " by " + Words.who(r) + ":" + (note == null ? "" : "   -- " + note));
+        for (Words.Frame fr : Words.stack(r, steps.info(), map, site)) {
+            out.println("    " + fr.text());
+        }
+    }
+
+    static String stackLine(EventRef r, int site, Steps steps, KernelMap map) {
+        List<Words.Frame> s = Words.stack(r, steps.info(), map, site);
+        return s.isEmpty() ? "-" : s.get(0).text();
+    }
+
+    static String step(Steps.Step s, Steps steps, KernelMap map, boolean mark) {
+        EventRef r = s.ref;
+        String m = !mark ? "" : s.role.equals("access") ? "* " : "? ";
+        return m + String.format("%-14s %-10s cpu%-2s #%d.%-6d %-62s %s", r.threadName(), r.context(),
+                r.cpu() < 0 ? "-" : Integer.toString(r.cpu()), r.thread(), r.seq(), Words.access(r),
+                stackLine(r, s.site(), steps, map)) + (s.note == null || !mark ? "" : "   -- " + s.note);
+    }
+
+    private static String nz(String s) {
+        return s == null ? "-" : s;
+    }
+}
