@@ -108,6 +108,11 @@ final class ThreadRecorder extends BlockEncoder {
         COMMITTED.setRelease(this, 0L);
     }
 
+    /** Whether the trace no longer takes this thread's events (RJava appends for a terminated owner). */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Any thread: write what the owner has finished, and stop recording this thread. */
     synchronized void closeFromAnyThread() {
         if (closed) {

@@ -25,7 +25,7 @@ final class AnalyzeCommand implements Command {
     @Override
     public String footer() {
         return "\nArgument: TRACE (a trace directory). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
-                + "missing, corrupt, truncated or wrong-version trace. JSON: one object per finding (docs/analyzer.md).";
+                + "missing, corrupt, truncated or wrong-version trace, 4 nothing checked (no memory access recorded). JSON: one object per finding (docs/analyzer.md).";
     }
 
     @Override
@@ -77,6 +77,12 @@ final class AnalyzeCommand implements Command {
         if (cl.hasOption("stats")) {
             err.printf("analyzed %d events in %.1f ms (%.1f M events/s), %d contexts, %d locations%n", r.events(),
                     r.nanos() / 1e6, r.events() / (r.nanos() / 1e3), r.contexts(), r.locations());
+        }
+        if (r.checkedNothing()) {
+            err.println("smptrace analyze: nothing was checked: " + trace + " holds no memory access (" + r.recorded()
+                    + "); the code under test was not in the agent's scope (see README, \"Recording your own code\": the"
+                    + " default scope is the classes of class-path directories; name others with include=PREFIX)");
+            return Exit.NOTHING_CHECKED;
         }
         return r.clean() ? Exit.OK : Exit.FINDINGS;
     }

@@ -8,6 +8,8 @@ final class Exit {
     static final int FINDINGS = 1;
     /** Bad usage or bad input (missing, corrupt, truncated or wrong-version trace; a wrong option). */
     static final int USAGE = 2;
+    /** analyze: the trace holds no memory access, so nothing was checked (never reported as clean). */
+    static final int NOTHING_CHECKED = 4;
 
     private Exit() { }
 }
