@@ -47,6 +47,11 @@ public final class Agent {
 
     private Agent() { }
 
+    /** Whether the agent was started in this JVM (premain or an attach), recording or not. */
+    public static synchronized boolean running() {
+        return started;
+    }
+
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
         // An attach runs agentmain on the Attach Listener thread, whose context class loader is
         // null on recent JDKs; Chronicle loads classes through it.
@@ -70,6 +75,7 @@ public final class Agent {
         started = true;
         Map<String, String> opts = parse(args);
         openForChronicle(inst);
+        smptrace.agent.rt.RJava.init();
         String out = opts.get("out");
         boolean plainPoints = !"marked".equals(opts.getOrDefault("points", "all"));
         agentArgs = args == null ? "" : args;

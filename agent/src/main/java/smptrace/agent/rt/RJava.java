@@ -30,10 +30,24 @@ import java.util.concurrent.Callable;
 public final class RJava {
     private RJava() { }
 
-    /** Slots of a sync location: a monitor or lock, a latch... use MON; a thread or task START and END. */
-    static final int MON = 0;
-    static final int START = 0;
-    static final int END = 1;
+    /**
+     * Slots of a sync location, field ids of their own (so a report names them): a monitor, lock, latch,
+     * semaphore or barrier, and a thread's or task's start, use "monitor"; a thread's or task's end
+     * "end"; an Atomic* object's value "value". Registered when recording starts ({@link #init}), so
+     * their ids are small and a sync shadow stays small.
+     */
+    static int MON;
+    static int START;
+    static int END;
+    static int VALUE;
+
+    /** Registers the sync slots' field ids; called by the agent before any class is instrumented. */
+    public static void init() {
+        MON = Rec.fieldId("java/lang/Object", "(monitor)", "I");
+        START = MON;
+        END = Rec.fieldId("java/lang/Object", "(end)", "I");
+        VALUE = Rec.fieldId("java/lang/Object", "(value)", "I");
+    }
 
     private static final IdentityTable<ArrayShadow> SYNC = new IdentityTable<>();
     private static final Map<Thread, ThreadRecorder> THREADS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -724,7 +738,7 @@ public final class RJava {
         }
         try {
             ThreadRecorder r = Rec.me();
-            return begin(sync(atomic, r), MON, site, fence);
+            return begin(sync(atomic, r), VALUE, site, fence);
         } catch (Throwable t) {
             Rec.fail(t);
             return null;

@@ -333,6 +333,12 @@ public final class Rec {
             r.room();
             r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
             r.end();
+            if (o instanceof Class) {
+                // a class's static fields: name the location after the class
+                r.room();
+                r.controlText(EventKind.NAME, 0, s.oid, ((Class<?>) o).getName());
+                r.end();
+            }
         }
         return s;
     }
