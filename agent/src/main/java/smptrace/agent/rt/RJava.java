@@ -190,6 +190,15 @@ public final class RJava {
     /** Thread.start(): what the parent did before it happens before everything the child does. */
     public static void threadStart(Thread t, int site) {
         release(t, START, site);
+        if (Rec.on) {
+            try {
+                // the child's events read this release: hand it to the writer now, so that a recording cut
+                // short (a killed JVM) still holds what the child did after it
+                Rec.me().flush();
+            } catch (Throwable e) {
+                Rec.fail(e);
+            }
+        }
     }
 
     /** A thread's first event in this trace (Rec.newRecorder): it acquires its own start. */
