@@ -618,6 +618,9 @@ public final class RJava {
     }
 
     public static Object writeI(Object o, int v, int fieldId, int site) {
+        if (o instanceof KernelObject) {
+            return Rec.writeI(o, v, fieldId, site); // kernel memory: the engine's own fast path
+        }
         return store(o, v, fieldId, site, false);
     }
 
