@@ -52,6 +52,24 @@ public enum EventKind {
     /** A spin_lock attempt that found the lock held (or a failed spin_trylock). */
     LOCK_FAIL(21, Shape.FAILED_RMW, Order.ONCE),
 
+    // ---- Java synchronisation (codes 22-29; LKMM meaning in LkmmSync; payload as READ / WRITE) -----
+    /**
+     * A Java acquire on a synchronisation object's sync location: monitorenter, Lock.lock, the start
+     * of a thread or task, the return of Thread.join, Future.get, CountDownLatch.await,
+     * Semaphore.acquire, CyclicBarrier.await, Object.wait. Reads the last {@link #SYNC_RELEASE} there.
+     */
+    SYNC_ACQUIRE(22, Shape.READ, Order.ACQUIRE),
+    /**
+     * A Java release on a sync location: monitorexit, Lock.unlock, Thread.start, a thread's or task's
+     * end, countDown, Semaphore.release, arriving at a barrier, entering Object.wait. The location
+     * carries the join of every release on it (a latch's count-downs all happen before await's return).
+     */
+    SYNC_RELEASE(23, Shape.WRITE, Order.RELEASE),
+    /** A read of a Java volatile field (or VarHandle getVolatile): preceded by an F_MB; acquire. */
+    R_VOLATILE(24, Shape.READ, Order.ACQUIRE),
+    /** A write of a Java volatile field (or VarHandle setVolatile): preceded by an F_MB; release. */
+    W_VOLATILE(25, Shape.WRITE, Order.RELEASE),
+
     // ---- fences (payload: site) -------------------------------------------------------------------
     F_MB(30, Shape.FENCE, Order.MB),
     F_WMB(31, Shape.FENCE, Order.WMB),

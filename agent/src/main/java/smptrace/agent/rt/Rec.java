@@ -96,6 +96,7 @@ public final class Rec {
     /** Instrumentation without a trace yet: batch mode, where the program opens traces itself. */
     public static synchronized void startIdle(boolean plainPoints) {
         pointsOnPlain = plainPoints;
+        multiTrace = true;
     }
 
     /** Makes w the current trace: replays the dictionaries into it and starts recording. Caller holds Rec.class. */
@@ -181,6 +182,55 @@ public final class Rec {
         }
     }
 
+    /** The current trace's generation (bumped by every new trace). */
+    static int generation() {
+        return generation;
+    }
+
+    // ---- coherence state of a later trace (batch mode, the JUnit extension, the Recording API) --------
+    //
+    // A trace starts every location at coherence index 0. An object that lives on from one trace into
+    // the next (a static lock, a test class's shared array) must not carry the old trace's indices, or
+    // its first read in the new trace would name a write the new trace does not hold. Shadows are
+    // registered when their per-location array is first allocated, once recording can span traces
+    // (batch mode), and cleared when a trace opens; a single-trace run (out=DIR) registers nothing.
+
+    /** Set in batch mode: more than one trace per JVM. */
+    static volatile boolean multiTrace;
+    private static final List<java.lang.ref.WeakReference<Object>> SHADOWED = new ArrayList<>();
+
+    private static void registerShadow(Object owner) {
+        if (multiTrace) {
+            synchronized (SHADOWED) {
+                SHADOWED.add(new java.lang.ref.WeakReference<>(owner));
+            }
+        }
+    }
+
+    /** Recording is off; the caller does not hold Rec.class (a thread inside an access may need it). */
+    private static void resetShadows() {
+        synchronized (SHADOWED) {
+            java.util.Iterator<java.lang.ref.WeakReference<Object>> it = SHADOWED.iterator();
+            while (it.hasNext()) {
+                Object o = it.next().get();
+                if (o == null) {
+                    it.remove();
+                } else if (o instanceof KernelObject) {
+                    KernelObject k = (KernelObject) o;
+                    lock(k);
+                    k.shadowCo = null;
+                    unlock(k);
+                } else {
+                    ArrayShadow a = (ArrayShadow) o;
+                    lock(a);
+                    a.co = null;
+                    unlock(a);
+                }
+            }
+            SHADOWED.clear(); // re-registered at their next first allocation
+        }
+    }
+
     public static TraceWriter writer() {
         return writer;
     }
@@ -230,6 +280,7 @@ public final class Rec {
                 }
             }
             TraceWriter w = new TraceWriter(java.nio.file.Paths.get(dir), h);
+            resetShadows();
             synchronized (Rec.class) {
                 open(w);
             }
@@ -260,6 +311,7 @@ public final class Rec {
 
     private static ThreadRecorder newRecorder() {
         try {
+            ThreadRecorder r;
             synchronized (Rec.class) {
                 TraceWriter w = writer;
                 if (w == null) {
@@ -267,10 +319,11 @@ public final class Rec {
                 }
                 Thread t = Thread.currentThread();
                 int id = w.addThread(t.getName(), t.getId());
-                ThreadRecorder r = new ThreadRecorder(id, pipe, generation);
+                r = new ThreadRecorder(id, pipe, generation);
                 RECORDERS.add(r);
-                return r;
             }
+            RJava.threadBegins(r); // outside Rec.class: it takes a shadow lock
+            return r;
         } catch (Throwable t) {
             fail(t);
             return new ThreadRecorder(-1, null, generation); // records into the void from now on
@@ -348,7 +401,7 @@ public final class Rec {
         return foreign(o).oid;
     }
 
-    private static ArrayShadow foreign(Object o) {
+    static ArrayShadow foreign(Object o) {
         ArrayShadow s = FOREIGN.get(o);
         if (s == null) {
             s = FOREIGN.putIfAbsent(o, new ArrayShadow(KernelObject.allocateOid()));
@@ -360,6 +413,12 @@ public final class Rec {
             r.room();
             r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
             r.end();
+            if (o instanceof Class) {
+                // a class's static fields: name the location after the class
+                r.room();
+                r.controlText(EventKind.NAME, 0, s.oid, ((Class<?>) o).getName());
+                r.end();
+            }
         }
         return s;
     }
@@ -431,6 +490,8 @@ public final class Rec {
             int[] bigger = new int[Math.max(2 * slot + 2, 8)];
             if (s != null) {
                 System.arraycopy(s, 0, bigger, 0, s.length);
+            } else {
+                registerShadow(o);
             }
             o.shadowCo = s = bigger;
         }
@@ -443,6 +504,8 @@ public final class Rec {
             int[] bigger = new int[Math.max(2 * slot + 2, 8)];
             if (s != null) {
                 System.arraycopy(s, 0, bigger, 0, s.length);
+            } else {
+                registerShadow(a);
             }
             a.co = s = bigger;
         }

@@ -132,6 +132,11 @@ final class ThreadRecorder extends BlockEncoder {
         COMMITTED.setRelease(this, 0L);
     }
 
+    /** Whether the trace no longer takes this thread's events (RJava appends for a terminated owner). */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Any thread: hand off the events the owner has finished and that were not handed off yet. */
     synchronized void cut() {
         if (closed || pipe == null) {

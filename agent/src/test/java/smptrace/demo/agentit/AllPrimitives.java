@@ -11,6 +11,8 @@ import static smptrace.kernel.Kernel.*;
 public final class AllPrimitives {
     private AllPrimitives() { }
 
+    static volatile int vol;
+
     public static void main(String[] args) {
         Cell c = new Cell();
         Cell d = new Cell();
@@ -106,8 +108,16 @@ public final class AllPrimitives {
         TraceHooks.data_race(false);
         TraceHooks.assert_exclusive(c, Cell.V, true);
         TraceHooks.mark(3, 4);
+        Cell dying = new Cell();
+        TraceHooks.kobj_role(dying, smptrace.kernel.Role.CSD_DATA, 1, -1); // ROLE
+        TraceHooks.kfree(dying);                                          // KFREE
         TraceHooks.stuck(1, "test stuck");
         TraceHooks.task_off_cpu(7, 1);
-        System.out.println("ok " + (x + y + z + s2 + r + (p == d ? 1 : 0)));
+        // Java's synchronisation (this class is an application class): a monitor, a volatile field
+        synchronized (AllPrimitives.class) {
+            vol = 1;
+        }
+        int v = vol;
+        System.out.println("ok " + (x + y + z + s2 + r + (p == d ? 1 : 0) + v - 1));
     }
 }

@@ -39,6 +39,28 @@ public record AnalysisResult(TraceInfo info, TraceEnd end, long events, long nan
         return m;
     }
 
+    /**
+     * Nothing was checked: the trace holds no memory access at all (no location), whatever it holds
+     * besides (thread starts, control events). Such a trace is never "clean": the classes that made the
+     * accesses were not in the agent's scope, or the program did not run.
+     */
+    public boolean checkedNothing() {
+        return locations == 0;
+    }
+
+    /** What the trace holds: events, threads and the classes the agent instrumented with recorded sites. */
+    public String recorded() {
+        java.util.Set<String> classes = new java.util.TreeSet<>();
+        for (smptrace.trace.Site s : info.sites()) {
+            if (s != null && s.className() != null) {
+                classes.add(s.className());
+            }
+        }
+        return events + " event(s), " + info.threads().size() + " thread(s), " + classes.size()
+                + " instrumented class(es) with recorded sites" + (classes.isEmpty() ? "" : " (" + String.join(", ",
+                classes.stream().limit(5).toList()) + (classes.size() > 5 ? ", ..." : "") + ")");
+    }
+
     public String patch() {
         return info.header("patch");
     }

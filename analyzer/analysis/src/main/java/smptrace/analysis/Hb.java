@@ -222,7 +222,11 @@ public final class Hb {
                     lockClock[curLoc] = copyInto(lockClock[curLoc], vc[s]);
                     vc[s][s]++;
                 }
-                if (LkmmSync.releases(k)) {
+                if (LkmmSync.accumulates(k)) {
+                    // a Java release (LkmmSync): the sync location carries every release made on it
+                    joinSync(curLoc, vc[s]);
+                    vc[s][s]++;
+                } else if (LkmmSync.releases(k)) {
                     setSync(curLoc, vc[s]);
                     if (LkmmSync.strongFence(k)) {
                         fenceSnap[s] = copyInto(fenceSnap[s], vc[s]);
@@ -428,6 +432,16 @@ public final class Hb {
             sync = Arrays.copyOf(sync, Math.max(li + 1, sync.length * 2));
         }
         sync[li] = copyInto(sync[li], clock);
+    }
+
+    private void joinSync(int li, int[] clock) {
+        if (li < 0) {
+            return;
+        }
+        if (li >= sync.length) {
+            sync = Arrays.copyOf(sync, Math.max(li + 1, sync.length * 2));
+        }
+        sync[li] = joinInto(sync[li], clock);
     }
 
     private void clearSync(int li) {

@@ -23,6 +23,41 @@ import smptrace.trace.EventKind;
  *       synchronize_rcu: both of the above (strong fences);</li>
  *   <li>plain accesses and WRITE_ONCE/READ_ONCE alone carry nothing to other threads.</li>
  * </ul>
+ *
+ * <p><b>Java's synchronisation</b> (the agent's application classes), as LKMM events at least as
+ * strong as the Java memory model (JLS 17.4.4, java.util.concurrent's memory-consistency rules):
+ * <table>
+ *   <caption>Java mechanism → trace events → LKMM meaning</caption>
+ *   <tr><th>Java</th><th>recorded as</th><th>LKMM meaning</th></tr>
+ *   <tr><td>monitorexit, the return of a synchronized method, Lock.unlock, Condition.await and
+ *       Object.wait (entry), Thread.start, a thread's end (appended at its join), a task's submission
+ *       and end, CountDownLatch.countDown, Semaphore.release, arrival at CyclicBarrier.await</td>
+ *       <td>SYNC_RELEASE on the object's sync location</td>
+ *       <td>smp_store_release; the location carries the join of all its releases (every countDown
+ *       happens before await's return; for a lock, the join is the last unlock's clock, which
+ *       already holds the earlier ones)</td></tr>
+ *   <tr><td>monitorenter, a synchronized method's entry, Lock.lock / a successful tryLock, the
+ *       return of await/wait, a thread's first event, Thread.join of a terminated thread, a task's
+ *       start, Future.get of a wrapped task, a successful await/acquire/tryAcquire, CyclicBarrier's
+ *       return</td>
+ *       <td>SYNC_ACQUIRE reading the last SYNC_RELEASE</td><td>smp_load_acquire</td></tr>
+ *   <tr><td>volatile read, VarHandle getVolatile, Atomic*.get</td><td>F_MB; R_VOLATILE</td>
+ *       <td>smp_mb(); smp_load_acquire() (the leading-fence mapping of sequential consistency: a
+ *       volatile read can be reordered with nothing before it)</td></tr>
+ *   <tr><td>volatile write, setVolatile, Atomic*.set</td><td>F_MB; W_VOLATILE</td>
+ *       <td>smp_mb(); smp_store_release()</td></tr>
+ *   <tr><td>compareAndSet, getAndAdd, getAndSet, incrementAndGet... (volatile RMWs)</td>
+ *       <td>F_MB; RMW_MB, or on a failed CAS F_MB; R_VOLATILE</td>
+ *       <td>a fully ordered RMW (xchg, cmpxchg); a failed CAS still reads with getVolatile's meaning</td></tr>
+ *   <tr><td>getAcquire / setRelease / lazySet, *Acquire / *Release RMWs</td>
+ *       <td>R_ACQUIRE, W_RELEASE, RMW_ACQUIRE, RMW_RELEASE</td><td>the same LKMM names</td></tr>
+ *   <tr><td>getOpaque / setOpaque, weak plain CAS</td><td>R_ONCE, W_ONCE, RMW_RELAXED</td>
+ *       <td>READ_ONCE, WRITE_ONCE, cmpxchg_relaxed</td></tr>
+ *   <tr><td>plain field, static field, array element, VarHandle get/set</td>
+ *       <td>R_PLAIN, W_PLAIN</td><td>plain C accesses (a data race if concurrent with a write)</td></tr>
+ * </table>
+ * Final fields and what a class initialiser writes are not recorded: the JMM orders them (17.5,
+ * 12.4.2) whatever the program does. The kernel primitives keep their own meaning above.
  */
 public final class LkmmSync {
     private LkmmSync() { }
@@ -63,6 +98,15 @@ public final class LkmmSync {
         }
         Tag t = tag(k);
         return t == Tag.RELEASE || t == Tag.MB;
+    }
+
+    /**
+     * A Java release (SYNC_RELEASE): the location's clock becomes the join of its old clock and the
+     * releaser's, so that several releasers (count-downs, semaphore permits, barrier arrivals) all
+     * happen before the acquire that follows them.
+     */
+    public static boolean accumulates(EventKind k) {
+        return k == EventKind.SYNC_RELEASE;
     }
 
     /** A read (or the read of a successful RMW) that joins the clock of the write it reads (acq-po). */

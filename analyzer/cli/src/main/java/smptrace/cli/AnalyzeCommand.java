@@ -31,9 +31,9 @@ final class AnalyzeCommand implements Command {
     @Override
     public String footer() {
         return "\nArgument: TRACE (a trace directory). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
-                + "missing, corrupt or wrong-version trace, 3 no findings in an incomplete trace (cut short, its recorder\n"
-                + "failed, or damaged with --salvage: the report's first line says what is missing). JSON: one object per\n"
-                + "finding (docs/analyzer.md).";
+                + "missing, corrupt, truncated or wrong-version trace, 3 no findings in an incomplete trace (cut short, its\n"
+                + "recorder failed, or damaged with --salvage: the report's first line says what is missing), 4 nothing\n"
+                + "checked (no memory access recorded). JSON: one object per finding (docs/analyzer.md).";
     }
 
     @Override
@@ -73,9 +73,6 @@ final class AnalyzeCommand implements Command {
         try (TraceReader reader = TraceReader.open(Paths.get(trace), salvage);
              Progress p = Progress.start("analyze", reader.recordedEvents(), "events", quiet, err)) {
             r = new Analyzer(opt).progress(p::to).analyze(reader);
-            if (r.events() == 0) {
-                err.println("smptrace analyze: " + trace + " holds no events: nothing was recorded, so nothing can be said about it");
-            }
         }
         if (cl.hasOption("baseline")) {
             java.util.Set<String> known = baseline(Paths.get(cl.getOptionValue("baseline")));
@@ -119,6 +116,12 @@ final class AnalyzeCommand implements Command {
             err.printf("analyzed %d events in %.1f ms (%.1f M events/s), %d contexts, %d locations%n", r.events(),
                     r.nanos() / 1e6, r.events() / (r.nanos() / 1e3), r.contexts(), r.locations());
         }
+        if (r.checkedNothing()) {
+            err.println("smptrace analyze: nothing was checked: " + trace + " holds no memory access (" + r.recorded()
+                    + "); the code under test was not in the agent's scope (see README, \"Recording your own code\": the"
+                    + " default scope is the classes of class-path directories; name others with include=PREFIX)");
+            return Exit.NOTHING_CHECKED;
+        }
         boolean stuck = !steps.stuck().isEmpty();
         if (r.end() != null && !r.end().complete()) {
             if (!format.equals("text")) {
@@ -126,8 +129,8 @@ final class AnalyzeCommand implements Command {
             }
             return r.clean() && !stuck ? Exit.INCOMPLETE : Exit.FINDINGS;
         }
-        // a run the watchdog stopped, or a trace with nothing in it, is never clean
-        return r.clean() && !stuck && r.events() > 0 ? Exit.OK : Exit.FINDINGS;
+        // a run the watchdog stopped is never clean
+        return r.clean() && !stuck ? Exit.OK : Exit.FINDINGS;
     }
 
     /** --show-tolerated and --kind, with the engine's statement of the kernel lines it mirrors. */

@@ -14,6 +14,8 @@ final class Exit {
      * not "clean". Findings in an incomplete trace are still exit 1.
      */
     static final int INCOMPLETE = 3;
+    /** analyze: the trace holds no memory access, so nothing was checked (never reported as clean). */
+    static final int NOTHING_CHECKED = 4;
 
     private Exit() { }
 }
