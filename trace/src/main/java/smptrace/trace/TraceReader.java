@@ -439,6 +439,9 @@ public final class TraceReader implements EventSource {
         private int nextBlock;
         private ExcerptTailer tailer;
         private byte[] buf = new byte[64 * 1024];
+        /** Format version 3 on: events are coded against their block's context. */
+        private final boolean contextual = info.formatVersion() >= TraceFormat.V_BLOCK_CONTEXT;
+        private final BlockContext cx = new BlockContext();
         private int pos;
         private int len;
         private int left; // events left in the loaded block
@@ -540,6 +543,7 @@ public final class TraceReader implements EventSource {
                     }
                     b.read(buf, 0, len);
                     pos = 0;
+                    cx.reset();
                 }
             } catch (TraceException e) {
                 throw e;
@@ -584,23 +588,15 @@ public final class TraceReader implements EventSource {
                 throw new TraceException("corrupt trace " + dir + ": thread " + thread + " has fewer events than its block says");
             }
             int op = buf[pos++];
+            if (contextual) {
+                decodeInContext(op & 0xff);
+                return;
+            }
             EventKind k = EventKind.ofCode(op);
             if (k == null) {
                 throw new TraceException("corrupt trace " + dir + ": unknown event code " + op + " in thread " + thread);
             }
-            Event e = ev;
-            e.kind = k;
-            e.seq = seq++;
-            e.site = (int) u();
-            e.loc = 0;
-            e.value = 0;
-            e.value2 = 0;
-            e.co = 0;
-            e.readsOfPrev = 0;
-            e.rfId = -1;
-            e.a = 0;
-            e.b = 0;
-            e.text = null;
+            Event e = start(k, (int) u());
             switch (k.shape) {
                 case READ:
                     e.loc = u();
@@ -631,6 +627,85 @@ public final class TraceReader implements EventSource {
                 default:
                     decodeControl(k, e);
             }
+        }
+
+        private Event start(EventKind k, int site) {
+            Event e = ev;
+            e.kind = k;
+            e.seq = seq++;
+            e.site = site;
+            e.loc = 0;
+            e.value = 0;
+            e.value2 = 0;
+            e.co = 0;
+            e.readsOfPrev = 0;
+            e.rfId = -1;
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            return e;
+        }
+
+        /** An event of format version 3 on: coded against the block's context (BlockContext, BlockEncoder). */
+        private void decodeInContext(int op) throws TraceException {
+            EventKind k = EventKind.ofCode(op & ~BlockContext.SITE_PREDICTED);
+            if (k == null) {
+                throw new TraceException("corrupt trace " + dir + ": unknown event code " + (op & ~BlockContext.SITE_PREDICTED) + " in thread " + thread);
+            }
+            BlockContext x = cx;
+            int site;
+            if ((op & BlockContext.SITE_PREDICTED) != 0) {
+                site = x.predicted();
+                if (site < 0) {
+                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+                }
+            } else {
+                site = (int) (x.prevSite + s());
+            }
+            x.sawSite(site);
+            Event e = start(k, site);
+            EventKind.Shape shape = k.shape;
+            if (shape == EventKind.Shape.FENCE) {
+                return;
+            }
+            if (shape == EventKind.Shape.CONTROL) {
+                decodeControl(k, e);
+                return;
+            }
+            long f = u();
+            int h;
+            int coBias = shape == EventKind.Shape.WRITE || shape == EventKind.Shape.RMW ? 1 : 0;
+            if (f < BlockContext.SLOTS) {
+                h = (int) f;
+                if (!x.valid(h)) {
+                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+                }
+                e.loc = x.loc[h];
+                e.value = x.value[h] + s();
+                e.co = x.co[h] + s() + coBias;
+            } else {
+                e.loc = x.prevLoc + Varint.zigzagDecode(f - BlockContext.SLOTS);
+                h = BlockContext.slot(e.loc);
+                e.value = s();
+                e.co = u();
+            }
+            long seen = e.value;
+            switch (shape) {
+                case WRITE:
+                    e.readsOfPrev = u();
+                    break;
+                case RMW:
+                    e.value2 = e.value + s();
+                    e.readsOfPrev = u();
+                    seen = e.value2;
+                    break;
+                case FAILED_RMW:
+                    e.value2 = s();
+                    break;
+                default:
+                    break;
+            }
+            x.saw(h, e.loc, seen, e.co);
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {
