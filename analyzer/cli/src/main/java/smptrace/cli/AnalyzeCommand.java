@@ -24,7 +24,8 @@ final class AnalyzeCommand implements Command {
 
     @Override
     public String footer() {
-        return "\nArgument: TRACE (a trace directory). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
+        return "\nArgument: TRACE (a trace directory), or many TRACEs and directories of traces: each analysed on its own, on --jobs\n"
+                + "threads, with one merged report (per trace; per finding fingerprint, in how many traces). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
                 + "missing, corrupt, truncated or wrong-version trace. JSON: one object per finding (docs/analyzer.md).";
     }
 
@@ -35,11 +36,15 @@ final class AnalyzeCommand implements Command {
                 Main.opt("assume-plain-writes-atomic", null,
                         "KCSAN's CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC: plain aligned writes do not race (default off)"),
                 Main.opt("stats", null, "print events, time and rate to stderr"),
+                Main.opt("jobs", "N", "many traces: analysis threads (default: available processors)"),
                 Main.opt("litmus-out", "DIR", "write each ordering-violation finding as a litmus test into DIR (check with smptrace litmus or herd7)"));
     }
 
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        if (ManyTraces.applies(cl.getArgList())) {
+            return ManyTraces.run(cl, out, err);
+        }
         if (cl.getArgList().size() != 1) {
             throw new UsageException(cl.getArgList().isEmpty() ? "missing TRACE (a trace directory)" : "give exactly one TRACE");
         }
