@@ -3,9 +3,14 @@ package smptrace.trace;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes events into one thread's block buffer, in the payload layout of docs/trace-format.md:
- * every event is its opcode byte and its site (varint), then the fields its shape needs.
+ * Encodes events into one thread's block buffer, in the payload layout of docs/trace-format.md.
  * Allocates nothing per event. Not thread-safe: one encoder per recording thread.
+ *
+ * <p>Since {@link TraceFormat#V_BLOCK_CONTEXT} an event is coded against what the same block already
+ * said ({@link BlockContext}): the opcode byte's top bit means "the site that followed the previous
+ * event's site last time", and a memory event's location, value and coherence index are coded against
+ * a small cache of the block's recent locations. The context starts empty at every block (position 0),
+ * so each block still decodes alone, and a block cut at any event boundary is still readable.
  */
 public class BlockEncoder {
     public static final int BLOCK = 64 * 1024;
@@ -15,6 +20,18 @@ public class BlockEncoder {
     /** The block being filled; a recorder may swap it for an empty one when it hands a full block off. */
     protected byte[] buf = new byte[BLOCK];
     protected int pos;
+    /** False: the layout of versions 1 and 2 (every field on its own), for tests of old traces. */
+    private final boolean contextual;
+    private final BlockContext cx = new BlockContext();
+
+    public BlockEncoder() {
+        this(TraceFormat.VERSION);
+    }
+
+    /** An encoder writing the event layout of trace format {@code formatVersion}. */
+    protected BlockEncoder(int formatVersion) {
+        this.contextual = formatVersion >= TraceFormat.V_BLOCK_CONTEXT;
+    }
 
     /** True when the next event might not fit: flush first. */
     public final boolean full() {
@@ -30,8 +47,21 @@ public class BlockEncoder {
     }
 
     protected final void head(EventKind k, int site) {
-        buf[pos++] = (byte) k.code;
-        pos = Varint.putU(buf, pos, site);
+        if (!contextual) {
+            buf[pos++] = (byte) k.code;
+            pos = Varint.putU(buf, pos, site);
+            return;
+        }
+        if (pos == 0) {
+            cx.reset(); // a new block: nothing said yet
+        }
+        if (cx.predicts(site)) {
+            buf[pos++] = (byte) (k.code | BlockContext.SITE_PREDICTED);
+        } else {
+            buf[pos++] = (byte) k.code;
+            pos = Varint.putS(buf, pos, site - cx.prevSite);
+        }
+        cx.sawSite(site);
     }
 
     private void u(long v) {
@@ -50,40 +80,80 @@ public class BlockEncoder {
         pos += n;
     }
 
+    /**
+     * The location, then the value read or written and the coherence index: against the cached entry
+     * when the block saw loc recently, else loc as a distance from the block's previous location and the
+     * value and co in full. {@code coBias} is 1 for writes (a write's co follows the one cached).
+     */
+    private int memory(long loc, long value, long co, int coBias) {
+        if (!contextual) {
+            u(loc);
+            s(value);
+            u(co);
+            return -1;
+        }
+        int h = BlockContext.slot(loc);
+        if (cx.has(h, loc)) {
+            u(h);
+            s(value - cx.value[h]);
+            s(co - cx.co[h] - coBias);
+        } else {
+            u(BlockContext.SLOTS + Varint.zigzagEncode(loc - cx.prevLoc));
+            s(value);
+            u(co);
+        }
+        return h;
+    }
+
     /** READ shape: loc, value, co of the write read. */
     public final void read(EventKind k, int site, long loc, long value, long co) {
         head(k, site);
-        u(loc);
-        s(value);
-        u(co);
+        int h = memory(loc, value, co, 0);
+        if (h >= 0) {
+            cx.saw(h, loc, value, co);
+        }
     }
 
     /** WRITE shape: loc, value, own co, reads of the overwritten write. */
     public final void write(EventKind k, int site, long loc, long value, long co, long readsOfPrev) {
         head(k, site);
-        u(loc);
-        s(value);
-        u(co);
+        int h = memory(loc, value, co, 1);
         u(readsOfPrev);
+        if (h >= 0) {
+            cx.saw(h, loc, value, co);
+        }
     }
 
     /** RMW shape: loc, old, new, own co, reads of the overwritten write. */
     public final void rmw(EventKind k, int site, long loc, long old, long nv, long co, long readsOfPrev) {
         head(k, site);
-        u(loc);
-        s(old);
-        s(nv);
-        u(co);
+        if (!contextual) {
+            u(loc);
+            s(old);
+            s(nv);
+            u(co);
+            u(readsOfPrev);
+            return;
+        }
+        int h = memory(loc, old, co, 1);
+        s(nv - old);
         u(readsOfPrev);
+        cx.saw(h, loc, nv, co);
     }
 
     /** FAILED_RMW shape: loc, value read, expected, co of the write read. */
     public final void failedRmw(EventKind k, int site, long loc, long value, long expected, long co) {
         head(k, site);
-        u(loc);
-        s(value);
+        if (!contextual) {
+            u(loc);
+            s(value);
+            s(expected);
+            u(co);
+            return;
+        }
+        int h = memory(loc, value, co, 0);
         s(expected);
-        u(co);
+        cx.saw(h, loc, value, co);
     }
 
     /** FENCE shape, and control events without arguments. */

@@ -18,6 +18,20 @@ public final class JvmFlags {
 
     /** The flags for a JVM of feature release {@code feature} (17, 21, 25, ...). */
     public static List<String> chronicle(int feature) {
+        Properties p = load();
+        List<String> flags = new ArrayList<>(split(p.getProperty("jvm.flags.chronicle", "")));
+        if (feature >= 24) {
+            flags.addAll(split(p.getProperty("jvm.flags.chronicle.jdk24", "")));
+        }
+        return flags;
+    }
+
+    /** What a JVM running Spark 3.5 needs besides {@link #chronicle()} (jvm.flags.spark; analyzer/spark). */
+    public static List<String> spark() {
+        return split(load().getProperty("jvm.flags.spark", ""));
+    }
+
+    private static Properties load() {
         Properties p = new Properties();
         try (InputStream in = JvmFlags.class.getResourceAsStream("/smptrace/jvm-flags.properties")) {
             if (in == null) {
@@ -27,11 +41,7 @@ public final class JvmFlags {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> flags = new ArrayList<>(split(p.getProperty("jvm.flags.chronicle", "")));
-        if (feature >= 24) {
-            flags.addAll(split(p.getProperty("jvm.flags.chronicle.jdk24", "")));
-        }
-        return flags;
+        return p;
     }
 
     /** The flags for a child JVM started from this one's java.home. */

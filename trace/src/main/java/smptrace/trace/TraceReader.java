@@ -281,6 +281,11 @@ public final class TraceReader implements EventSource {
                 int thread = f.i();
                 long firstSeq = f.l();
                 int count = f.i();
+                boolean continues = false;
+                if (info.formatVersion() >= TraceFormat.V_BLOCK_CONTEXT && (count & TraceFormat.BLOCK_CONTINUES) != 0) {
+                    continues = true;
+                    count &= ~TraceFormat.BLOCK_CONTINUES;
+                }
                 int plen = f.i();
                 int expectLen = len - TraceFormat.BLOCK_HEAD - (check ? 4 : 0);
                 if (thread < 0 || thread >= threadRecords || count <= 0 || plen != expectLen || count > plen) {
@@ -297,7 +302,10 @@ public final class TraceReader implements EventSource {
                 if (firstSeq != c.indexedEvents) {
                     throw corrupt("thread " + thread + " has a gap before event " + firstSeq + " (block at byte " + at + ")");
                 }
-                c.addBlock(file, at, count);
+                if (continues && c.indexedEvents == 0) {
+                    throw corrupt("the first event block of thread " + thread + " (at byte " + at + ") continues no earlier block");
+                }
+                c.addBlock(file, at, continues ? -count : count);
                 c.indexedEvents += count;
                 recordedEvents += count;
                 blockBytes += len + 4L; // the record (fields, payload, checksum) and Chronicle's 4-byte excerpt header
@@ -663,6 +671,9 @@ public final class TraceReader implements EventSource {
         private int nblocks;
         private int nextBlock;
         private byte[] buf = new byte[64 * 1024];
+        /** Format version 5 on: events are coded against their block's context. */
+        private final boolean contextual = info.formatVersion() >= TraceFormat.V_BLOCK_CONTEXT;
+        private final BlockContext cx = new BlockContext();
         private int pos;
         private int len;
         private int left; // events left in the loaded block
@@ -690,7 +701,7 @@ public final class TraceReader implements EventSource {
                 blocks = Arrays.copyOf(blocks, nblocks * 2);
                 counts = Arrays.copyOf(counts, nblocks * 2);
             }
-            counts[nblocks] = count;
+            counts[nblocks] = count; // negative: the block continues the previous block's context
             blocks[nblocks++] = ((long) file << 44) | at;
         }
 
@@ -753,7 +764,8 @@ public final class TraceReader implements EventSource {
             int file = (int) (blocks[b] >>> 44);
             long at = blocks[b] & ((1L << 44) - 1);
             // the payload only: its fields and checksum were checked when the trace was opened
-            left = counts[b];
+            boolean continues = counts[b] < 0;
+            left = Math.abs(counts[b]);
             long payloadAt = at + TraceFormat.BLOCK_HEAD;
             int n = payloadLength(file, at);
             if (buf.length < n) {
@@ -762,6 +774,9 @@ public final class TraceReader implements EventSource {
             queue.read(file, payloadAt, buf, n);
             len = n;
             pos = 0;
+            if (!continues) {
+                cx.reset();
+            }
             return true;
         }
 
@@ -811,27 +826,22 @@ public final class TraceReader implements EventSource {
                 throw new TraceException("corrupt trace " + dir + ": thread " + thread + " has fewer events than its block says");
             }
             int op = buf[pos++];
+            if (contextual) {
+                decodeInContext(op & 0xff);
+                if (left == 1 && pos != len) {
+                    throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
+                }
+                return;
+            }
             EventKind k = EventKind.ofCode(op);
             if (k == null) {
                 throw new TraceException("corrupt trace " + dir + ": unknown event code " + op + " in thread " + thread);
             }
-            Event e = ev;
-            e.kind = k;
-            e.seq = seq++;
             long site = u();
             if (site > siteRecords) {
                 throw corrupt("an event of thread " + thread + " names site " + site + " of " + siteRecords);
             }
-            e.site = (int) site;
-            e.loc = 0;
-            e.value = 0;
-            e.value2 = 0;
-            e.co = 0;
-            e.readsOfPrev = 0;
-            e.rfId = -1;
-            e.a = 0;
-            e.b = 0;
-            e.text = null;
+            Event e = start(k, (int) site);
             switch (k.shape) {
                 case READ:
                     e.loc = u();
@@ -865,6 +875,89 @@ public final class TraceReader implements EventSource {
             if (left == 1 && pos != len) {
                 throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
             }
+        }
+
+        private Event start(EventKind k, int site) {
+            Event e = ev;
+            e.kind = k;
+            e.seq = seq++;
+            e.site = site;
+            e.loc = 0;
+            e.value = 0;
+            e.value2 = 0;
+            e.co = 0;
+            e.readsOfPrev = 0;
+            e.rfId = -1;
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            return e;
+        }
+
+        /** An event of format version 5 on: coded against the block's context (BlockContext, BlockEncoder). */
+        private void decodeInContext(int op) throws TraceException {
+            EventKind k = EventKind.ofCode(op & ~BlockContext.SITE_PREDICTED);
+            if (k == null) {
+                throw new TraceException("corrupt trace " + dir + ": unknown event code " + (op & ~BlockContext.SITE_PREDICTED) + " in thread " + thread);
+            }
+            BlockContext x = cx;
+            int site;
+            if ((op & BlockContext.SITE_PREDICTED) != 0) {
+                site = x.predicted();
+                if (site < 0) {
+                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+                }
+            } else {
+                long d = x.prevSite + s();
+                if (d < 0 || d > siteRecords) {
+                    throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
+                }
+                site = (int) d;
+            }
+            x.sawSite(site);
+            Event e = start(k, site);
+            EventKind.Shape shape = k.shape;
+            if (shape == EventKind.Shape.FENCE) {
+                return;
+            }
+            if (shape == EventKind.Shape.CONTROL) {
+                decodeControl(k, e);
+                return;
+            }
+            long f = u();
+            int h;
+            int coBias = shape == EventKind.Shape.WRITE || shape == EventKind.Shape.RMW ? 1 : 0;
+            if (f < BlockContext.SLOTS) {
+                h = (int) f;
+                if (!x.valid(h)) {
+                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+                }
+                e.loc = x.loc[h];
+                e.value = x.value[h] + s();
+                e.co = x.co[h] + s() + coBias;
+            } else {
+                e.loc = x.prevLoc + Varint.zigzagDecode(f - BlockContext.SLOTS);
+                h = BlockContext.slot(e.loc);
+                e.value = s();
+                e.co = u();
+            }
+            long seen = e.value;
+            switch (shape) {
+                case WRITE:
+                    e.readsOfPrev = u();
+                    break;
+                case RMW:
+                    e.value2 = e.value + s();
+                    e.readsOfPrev = u();
+                    seen = e.value2;
+                    break;
+                case FAILED_RMW:
+                    e.value2 = s();
+                    break;
+                default:
+                    break;
+            }
+            x.saw(h, e.loc, seen, e.co);
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {

@@ -183,6 +183,15 @@ public final class TraceWriter implements AutoCloseable {
      * could not be written; the trace before it stays readable.
      */
     public synchronized boolean writeBlock(int thread, long firstSeq, int count, byte[] payload, int off, int len) {
+        return writeBlock(thread, firstSeq, count, payload, off, len, false);
+    }
+
+    /**
+     * A block of events; {@code continues}: its events were encoded after the thread's previous block
+     * without the encoder starting afresh (part of a buffer handed off), so the reader keeps that
+     * block's context (TraceFormat.BLOCK_CONTINUES).
+     */
+    public synchronized boolean writeBlock(int thread, long firstSeq, int count, byte[] payload, int off, int len, boolean continues) {
         if (count == 0) {
             return true;
         }
@@ -195,7 +204,7 @@ public final class TraceWriter implements AutoCloseable {
         putInt(h, 1, thread);
         putInt(h, 5, (int) firstSeq);
         putInt(h, 9, (int) (firstSeq >>> 32));
-        putInt(h, 13, count);
+        putInt(h, 13, continues ? count | TraceFormat.BLOCK_CONTINUES : count);
         putInt(h, 17, len);
         crc.reset();
         crc.update(h, 0, TraceFormat.BLOCK_HEAD);

@@ -24,7 +24,11 @@ public final class Varint {
     }
 
     public static int putS(byte[] b, int pos, long v) {
-        return putU(b, pos, (v << 1) ^ (v >> 63));
+        return putU(b, pos, zigzagEncode(v));
+    }
+
+    public static long zigzagEncode(long v) {
+        return (v << 1) ^ (v >> 63);
     }
 
     public static long zigzagDecode(long u) {

@@ -21,6 +21,14 @@ class TraceRoundTripTest {
         int count;
         long firstSeq;
 
+        Block() {
+        }
+
+        /** Encodes in the event layout of an older format version. */
+        Block(int formatVersion) {
+            super(formatVersion);
+        }
+
         void write(TraceWriter w, int thread, long firstSeq) {
             w.writeBlock(thread, firstSeq, count, buf, pos);
         }
@@ -234,7 +242,7 @@ class TraceRoundTripTest {
                 dc.wire().bytes().writeLong(1);
                 dc.wire().bytes().writeUtf8("t");
             }
-            Block b = new Block();
+            Block b = new Block(1);
             b.write(EventKind.W_ONCE, 0, Event.loc(3, 0), 7, 1, 0);
             b.count++;
             try (net.openhft.chronicle.wire.DocumentContext dc = app.writingDocument()) {

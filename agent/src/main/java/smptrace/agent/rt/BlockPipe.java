@@ -22,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BlockPipe {
     /** One block in flight: {@code buf[off, off + len)}; {@code owner} gets {@code buf} back after the write (null: no recycling). */
-    record Block(ThreadRecorder owner, int thread, long firstSeq, int count, byte[] buf, int off, int len) { }
+    /** continues: the block starts mid-buffer, so its events continue the previous block's encoding context. */
+    record Block(ThreadRecorder owner, int thread, long firstSeq, int count, byte[] buf, int off, int len, boolean continues) { }
 
-    private static final Block STOP = new Block(null, -1, 0, 0, null, 0, 0);
+    private static final Block STOP = new Block(null, -1, 0, 0, null, 0, 0, false);
     /** A writer that has written nothing for this long while blocks wait is given up on. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("smptrace.writerStallSeconds", 20));
 
@@ -102,7 +103,7 @@ final class BlockPipe {
 
     private void write(Block b) {
         try {
-            if (!writer.writeBlock(b.thread(), b.firstSeq(), b.count(), b.buf(), b.off(), b.len())) {
+            if (!writer.writeBlock(b.thread(), b.firstSeq(), b.count(), b.buf(), b.off(), b.len(), b.continues())) {
                 Rec.fail(new java.io.IOException(String.valueOf(writer.failure())));
             }
         } catch (Throwable t) {

@@ -83,8 +83,12 @@ final class ThreadRecorder extends BlockEncoder {
      * thrown inside the encoder, a StackOverflowError) and flushes first if the next might not fit.
      */
     void room() {
-        pos = lastEnd;
-        if (full()) {
+        if (pos != lastEnd) {
+            // the dropped event already changed the encoding context: hand off what is complete and start
+            // the next block afresh, so encoder and reader agree again
+            pos = lastEnd;
+            flush();
+        } else if (full()) {
             flush();
         }
     }
@@ -120,7 +124,8 @@ final class ThreadRecorder extends BlockEncoder {
                 }
             }
             spare = null;
-            pipe.submit(new BlockPipe.Block(this, tid, firstSeq + sentEvents, count - sentEvents, full, sentBytes, pos - sentBytes));
+            pipe.submit(new BlockPipe.Block(this, tid, firstSeq + sentEvents, count - sentEvents, full, sentBytes, pos - sentBytes,
+                    sentBytes > 0));
             buf = next;
         }
         firstSeq += count;
@@ -148,7 +153,8 @@ final class ThreadRecorder extends BlockEncoder {
         if (events > sentEvents) {
             // a copy: the owner may still be encoding into buf past upTo
             byte[] part = Arrays.copyOfRange(buf, sentBytes, upTo);
-            pipe.submit(new BlockPipe.Block(null, tid, firstSeq + sentEvents, events - sentEvents, part, 0, part.length));
+            pipe.submit(new BlockPipe.Block(null, tid, firstSeq + sentEvents, events - sentEvents, part, 0, part.length,
+                    sentBytes > 0));
             sentEvents = events;
             sentBytes = upTo;
         }

@@ -30,10 +30,12 @@ final class AnalyzeCommand implements Command {
 
     @Override
     public String footer() {
-        return "\nArgument: TRACE (a trace directory). Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a\n"
-                + "missing, corrupt, truncated or wrong-version trace, 3 no findings in an incomplete trace (cut short, its\n"
-                + "recorder failed, or damaged with --salvage: the report's first line says what is missing), 4 nothing\n"
-                + "checked (no memory access recorded). JSON: one object per finding (docs/analyzer.md).";
+        return "\nArgument: TRACE (a trace directory), or many TRACEs and directories of traces: each analysed on its own, on\n"
+                + "--jobs threads, with one merged report (per trace; per finding fingerprint, in how many traces).\n"
+                + "Exit 0 clean (tolerated findings only), 1 findings, 2 bad usage or a missing, corrupt, truncated or\n"
+                + "wrong-version trace, 3 no findings in an incomplete trace (cut short, its recorder failed, or damaged\n"
+                + "with --salvage: the report's first line says what is missing), 4 nothing checked (no memory access\n"
+                + "recorded). JSON: one object per finding (docs/analyzer.md).";
     }
 
     @Override
@@ -50,11 +52,15 @@ final class AnalyzeCommand implements Command {
                 Main.opt("stats", null, "print events, time and rate to stderr"),
                 Main.opt("salvage", null, "analyse the intact part of a trace with damaged event blocks instead of refusing it (exit 3 or 1)"),
                 Main.opt("baseline", "FILE", "report only findings whose fingerprint is not in FILE (a previous run's --format json output)"),
+                Main.opt("jobs", "N", "many traces: analysis threads (default: available processors)"),
                 Main.opt("litmus-out", "DIR", "write each ordering-violation finding as a litmus test into DIR (check with smptrace litmus or herd7)"));
     }
 
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        if (ManyTraces.applies(cl.getArgList())) {
+            return ManyTraces.run(cl, out, err);
+        }
         if (cl.getArgList().size() != 1) {
             throw new UsageException(cl.getArgList().isEmpty() ? "missing TRACE (a trace directory)" : "give exactly one TRACE");
         }

@@ -117,20 +117,21 @@ final class PatchesCommand implements Command {
                 Path dir = root.resolve("batch-" + c);
                 recorded.add(pool.submit(() -> Launcher.recordBatch(dir, part, true, b -> progress.step(1))));
             }
-            List<Path> traces = new ArrayList<>(java.util.Collections.nCopies(runs.size(), (Path) null));
-            for (int c = 0; c < chunks; c++) {
+            // each batch's traces are analysed as soon as that batch JVM is done, on the pool's threads, while the
+            // other batches still record: recording and analysis share the cores
+            List<Future<Analysed>> analysed = new ArrayList<>(java.util.Collections.nCopies(runs.size(), null));
+            boolean[] taken = new boolean[chunks];
+            for (int left = chunks; left > 0; left--) {
+                int c = nextDone(recorded, taken);
                 List<Launcher.BatchRun> done = recorded.get(c).get();
                 for (int k = 0; k < done.size(); k++) {
-                    traces.set(c + k * chunks, done.get(k).trace());
+                    Path t = done.get(k).trace();
+                    analysed.set(c + k * chunks, pool.submit(() -> {
+                        Analysed a = analyse(t, !cl.hasOption("keep"), withSteps);
+                        progress.step(1);
+                        return a;
+                    }));
                 }
-            }
-            List<Future<Analysed>> analysed = new ArrayList<>();
-            for (Path t : traces) {
-                analysed.add(pool.submit(() -> {
-                    Analysed a = analyse(t, !cl.hasOption("keep"), withSteps);
-                    progress.step(1);
-                    return a;
-                }));
             }
             results = new ArrayList<>();
             int i = 0;
@@ -321,6 +322,19 @@ final class PatchesCommand implements Command {
             line.append(w.length() > width - indent.length() ? fit(w, width - indent.length()) : w);
         }
         out.println(line.toString().stripTrailing());
+    }
+
+    /** The index of a finished recording batch not taken yet (waits for one). */
+    private static int nextDone(List<Future<List<Launcher.BatchRun>>> fs, boolean[] taken) throws InterruptedException {
+        while (true) {
+            for (int c = 0; c < fs.size(); c++) {
+                if (!taken[c] && fs.get(c).isDone()) {
+                    taken[c] = true;
+                    return c;
+                }
+            }
+            Thread.sleep(20);
+        }
     }
 
     static RowResult verdict(Expectations.Row row, List<AnalysisResult> rs) {
