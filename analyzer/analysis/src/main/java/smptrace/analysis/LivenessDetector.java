@@ -36,8 +36,14 @@ import smptrace.trace.EventKind;
  * of the queue.
  */
 final class LivenessDetector implements Detector {
-    // ---- per (slot, cpu): the open obligation of slot s to CPU d (index s * ncpu + d) ----------------
-    private int ncpu = 8;
+    // ---- per obligation: what slot s owes CPU d, created on the first llist_add by s onto d's queue;
+    // indexed densely in creation order, so memory follows the (slot, cpu) pairs the trace uses, not the
+    // largest CPU or context number it names -------------------------------------------------------------
+    /** Per slot: CPU -> its obligation's index (absent: -1). */
+    private IntIntMap[] oblOf = new IntIntMap[16];
+    private int nobl;
+    private int[] oblSlot = new int[128];
+    private int[] oblCpu = new int[128];
     private boolean[] open = new boolean[128];
     private boolean[] missed = new boolean[128];
     private boolean[] rescued = new boolean[128];
@@ -79,10 +85,15 @@ final class LivenessDetector implements Detector {
         switch (k) {
             case IPI_SEND: {
                 int d = (int) e.b;
+                if (d < 0) {
+                    return;
+                }
                 ensureCpu(d);
                 lastIpi[d] = copy(lastIpi[d], e);
-                int i = idx(s, d);
-                close(s, i); // kept; a late kick after a miss does not undo it (reported when it was decided)
+                int i = find(s, d);
+                if (i >= 0) {
+                    close(s, i); // kept; a late kick after a miss does not undo it (reported when it was decided)
+                }
                 return;
             }
             case PREEMPT_ENABLE:
@@ -156,8 +167,11 @@ final class LivenessDetector implements Detector {
             // llist_del_all: the flush took the queue; obligations to d (kept or not) are rescued
             lastDel[d] = copy(lastDel[d], e);
             batchFirst[d] = 0;
-            for (int t = 0; t * ncpu + d < open.length; t++) {
-                int i = t * ncpu + d;
+            for (int i = 0; i < nobl; i++) {
+                if (oblCpu[i] != d) {
+                    continue;
+                }
+                int t = oblSlot[i];
                 if (open[i] && !rescued[i] && addEv[i] != null) {
                     rescued[i] = true;
                     rescueEv[i] = copy(rescueEv[i], e);
@@ -175,10 +189,10 @@ final class LivenessDetector implements Detector {
         Event w = waitEv[s];
         int node = Event.oidOf(w.loc);
         int d = nodeQueue.get(node) - 1;
-        if (d < 0 || d >= ncpu) {
+        int i = d < 0 ? -1 : find(s, d);
+        if (i < 0) {
             return;
         }
-        int i = idx(s, d);
         if (open[i] && !missed[i] && nodeBatchOwner.get(node) == i + 1) {
             miss(a, s, i, d, relax, MISS_WAIT);
         }
@@ -188,10 +202,9 @@ final class LivenessDetector implements Detector {
         if (openCount[s] == 0) {
             return;
         }
-        for (int d = 0; d < ncpu; d++) {
-            int i = idx(s, d);
-            if (i < open.length && open[i] && !missed[i]) {
-                miss(a, s, i, d, e, how);
+        for (int i = 0; i < nobl; i++) {
+            if (oblSlot[i] == s && open[i] && !missed[i]) {
+                miss(a, s, i, oblCpu[i], e, how);
             }
         }
     }
@@ -261,7 +274,7 @@ final class LivenessDetector implements Detector {
             f.event(wr).witness(n++ + ". " + wr.text() + "   -- busy-waits on this location");
             int node = Event.oidOf(w.loc);
             int d = nodeQueue.get(node) - 1;
-            if (d >= 0 && d < ncpu) {
+            if (d >= 0 && d < lastIpi.length) {
                 f.witness("   " + a.facts.stableObject(node) + " was last queued onto CPU" + d + "'s call_single_queue");
                 int owner = nodeBatchOwner.get(node) - 1;
                 if (owner >= 0 && owner < addEv.length && addEv[owner] != null) {
@@ -292,19 +305,19 @@ final class LivenessDetector implements Detector {
         if (stuck) {
             // the watchdog cut every context short wherever it was: an open obligation may be a kick
             // that was about to be sent; only misses already decided count (reported above or below)
-            for (int i = 0; i < open.length; i++) {
+            for (int i = 0; i < nobl; i++) {
                 if (open[i] && missed[i] && !rescued[i]) {
-                    report(a, i, i % ncpu);
+                    report(a, i, oblCpu[i]);
                 }
             }
             return;
         }
-        for (int i = 0; i < open.length; i++) {
+        for (int i = 0; i < nobl; i++) {
             if (open[i] && !rescued[i]) {
                 if (!missed[i]) {
                     missHow[i] = MISS_END;
                 }
-                report(a, i, i % ncpu);
+                report(a, i, oblCpu[i]);
             }
         }
     }
@@ -315,46 +328,21 @@ final class LivenessDetector implements Detector {
         return x;
     }
 
+    /** The obligation of slot s to CPU d, created when absent. */
     private int idx(int s, int d) {
-        ensureObl(s, d);
-        return s * ncpu + d;
-    }
-
-    private void ensureObl(int s, int d) {
-        if (d >= ncpu) {
-            // re-layout with more CPUs per slot
-            int n = Math.max(d + 1, ncpu * 2);
-            int slots = open.length / ncpu;
-            boolean[] o2 = new boolean[slots * n];
-            boolean[] m2 = new boolean[slots * n];
-            boolean[] r2 = new boolean[slots * n];
-            Event[] a2 = new Event[slots * n];
-            Event[] re2 = new Event[slots * n];
-            Event[] me2 = new Event[slots * n];
-            long[] n2 = new long[slots * n];
-            byte[] h2 = new byte[slots * n];
-            for (int t = 0; t < slots; t++) {
-                for (int c = 0; c < ncpu; c++) {
-                    int from = t * ncpu + c;
-                    int to = t * n + c;
-                    o2[to] = open[from];
-                    m2[to] = missed[from];
-                    r2[to] = rescued[from];
-                    a2[to] = addEv[from];
-                    re2[to] = rescueEv[from];
-                    me2[to] = missEv[from];
-                    n2[to] = addNode[from];
-                    h2[to] = missHow[from];
-                }
-            }
-            open = o2; missed = m2; rescued = r2; addEv = a2; rescueEv = re2; missEv = me2; addNode = n2; missHow = h2;
-            ncpu = n;
-            // batch owners hold old indices: drop them (only witnesses and the wait rule use them)
-            Arrays.fill(batchFirst, 0);
+        int i = find(s, d);
+        if (i >= 0) {
+            return i;
         }
-        int need = (s + 1) * ncpu;
-        if (need > open.length) {
-            int n = Math.max(need, open.length * 2);
+        if (s >= oblOf.length) {
+            oblOf = Arrays.copyOf(oblOf, Math.max(s + 1, oblOf.length * 2));
+        }
+        if (oblOf[s] == null) {
+            oblOf[s] = new IntIntMap();
+        }
+        i = nobl++;
+        if (i >= open.length) {
+            int n = open.length * 2;
             open = Arrays.copyOf(open, n);
             missed = Arrays.copyOf(missed, n);
             rescued = Arrays.copyOf(rescued, n);
@@ -363,7 +351,18 @@ final class LivenessDetector implements Detector {
             missEv = Arrays.copyOf(missEv, n);
             addNode = Arrays.copyOf(addNode, n);
             missHow = Arrays.copyOf(missHow, n);
+            oblSlot = Arrays.copyOf(oblSlot, n);
+            oblCpu = Arrays.copyOf(oblCpu, n);
         }
+        oblSlot[i] = s;
+        oblCpu[i] = d;
+        oblOf[s].put(d, i);
+        return i;
+    }
+
+    /** The obligation of slot s to CPU d, or -1. */
+    private int find(int s, int d) {
+        return s < oblOf.length && oblOf[s] != null ? oblOf[s].get(d) : -1;
     }
 
     private void ensureCpu(int c) {
@@ -373,7 +372,6 @@ final class LivenessDetector implements Detector {
             lastIpi = Arrays.copyOf(lastIpi, n);
             batchFirst = Arrays.copyOf(batchFirst, n);
         }
-        idx(0, c);
     }
 
     private void ensureSlot(int s) {

@@ -79,9 +79,15 @@ public final class Main {
             err.println("smptrace " + c.name() + ": " + TraceException.clean(e.getMessage()));
             return Exit.USAGE;
         } catch (OutOfMemoryError e) {
+            if (Boolean.getBoolean("smptrace.debug.stack")) {
+                e.printStackTrace(err); // for smptrace's own developers only; users get one line
+            }
             err.println("smptrace " + c.name() + ": out of memory (" + TraceException.clean(e.getMessage()) + "); give the JVM more heap");
             return Exit.USAGE;
         } catch (Exception | Error e) {
+            if (Boolean.getBoolean("smptrace.debug.stack")) {
+                e.printStackTrace(err);
+            }
             err.println("smptrace " + c.name() + ": internal error: " + TraceException.clean(String.valueOf(e)));
             return Exit.USAGE;
         }

@@ -31,7 +31,7 @@ class LifetimeAndRoleEventsIT {
         Map<Long, Integer> freedHow = new java.util.HashMap<>();
         Set<Long> queues = new HashSet<>();
         try (TraceReader r = TraceReader.open(t)) {
-            assertEquals(3, r.info().formatVersion());
+            assertEquals(smptrace.trace.TraceFormat.VERSION, r.info().formatVersion());
             Event e = new Event();
             while (r.next(e)) {
                 if (e.kind == EventKind.ROLE) {
@@ -76,7 +76,7 @@ class LifetimeAndRoleEventsIT {
             }
             assertEquals(4, percpuFrees, "smpcfd_dead_cpu(0) frees cfd_data[0].csd[0..3]");
             CliBadInputTest.Run an = CliBadInputTest.cli("analyze", t.toString());
-            uaf += an.out().contains("use-after-free [observed") ? 1 : 0;
+            uaf += an.out().contains("(use-after-free, observed") ? 1 : 0; // the cause line: (kind, mode, rules; fingerprint)
         }
         assertTrue(uaf > 0, "no seed of 1..4 showed the waiter on freed cfd->csd");
     }

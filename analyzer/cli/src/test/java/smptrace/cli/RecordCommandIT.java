@@ -38,6 +38,18 @@ class RecordCommandIT {
     }
 
     @Test
+    void theMessagePassingDemoIsCleanWithItsJoinsAsHappensBefore(@TempDir Path dir) throws Exception {
+        // correct under the LKMM: release/acquire per message, and main reads the result after Thread.join()
+        // (issue 8 reported a wr-race at MessagePassing.java:49 before Java's synchronisation was recorded)
+        Path t = dir.resolve("mp");
+        CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--scenario", "mp-demo", "--rounds", "200", "--out", t.toString());
+        assertEquals(0, rec.exit(), rec.err());
+        CliBadInputTest.Run an = CliBadInputTest.cli("analyze", t.toString());
+        assertEquals(0, an.exit(), an.out() + an.err());
+        assertTrue(an.out().contains("clean: no findings"), an.out());
+    }
+
+    @Test
     void recordAnEngineScenarioCarriesItsConfigurationInTheHeader(@TempDir Path dir) throws Exception {
         Path t = dir.resolve("t");
         CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--patch", "003", "--variant", "put-cpu-before-send", "--seed", "5",

@@ -315,6 +315,7 @@ class TraceFuzzIT {
         cmd.add(Launcher.javaBinary());
         cmd.addAll(Launcher.chronicleFlags());
         cmd.add("-Xmx100m");
+        cmd.add("-Dsmptrace.debug.stack=true");
         cmd.add("-cp");
         cmd.add(Paths.get("target/smptrace-cli.jar").toAbsolutePath().toString());
         cmd.add("smptrace.cli.Main");
@@ -367,7 +368,8 @@ class TraceFuzzIT {
         Path big = craftedPayload("largest", Arrays.copyOf(b.buffer(), b.position()), n);
         CliBadInputTest.Run r = analyzeIn100Mb(big);
         assertFalse(r.err().contains("\tat "), r.err());
-        assertFalse(r.err().contains("memory"), r.err());
-        assertTrue(r.exit() == 0 || r.exit() == 1, r.out() + r.err());
+        assertFalse(r.err().contains("out of memory"), r.err());
+        // no memory access among them: "nothing was checked" (exit 4) is the honest answer
+        assertTrue(r.exit() == 0 || r.exit() == 1 || r.exit() == 4, r.out() + r.err());
     }
 }
