@@ -119,6 +119,19 @@ final class BenchCommand implements Command {
             out.printf("  2 threads: %.1f ns/event without agent, %.1f ns/event recording (wall time / all events)%n", p2, r2);
             figures.add(new Figure("slowdown, 2 threads (recorded / plain wall time)", median(rec2) / median(plain2), "x", "report", true));
 
+            // 64 recording threads on this machine's cores against 2, the same number of events in all, each thread
+            // on its own cell: what many threads cost the recorder per event (issue 13 item 8: <= 3x)
+            double[] rec64 = new double[runs];
+            long iterations64 = Math.max(1, iterations / 32);
+            for (int i = 0; i < runs; i++) {
+                Path t = tmp.resolve("sixty-four-" + i);
+                rec64[i] = loopNs(t, 64, iterations64);
+                delete(t);
+            }
+            double r64 = median(rec64) / (64.0 * 4 * iterations64);
+            out.printf("  64 threads: %.1f ns/event recording (wall time / all events), against %.1f for 2 threads%n", r64, r2);
+            figures.add(new Figure("recording, 64 threads / 2 threads (per event)", r64 / r2, "x", "<= 3", r64 / r2 <= 3));
+
             // the engine's standard workload, free-running on 4 CPUs, side by side
             double[] plainStd = new double[runs];
             double[] recStd = new double[runs];
