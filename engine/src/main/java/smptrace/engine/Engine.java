@@ -68,7 +68,9 @@ public final class Engine {
         }
         m.addIdleAndStoppers(idle, stoppers);
         Scenarios.build(cfg.scenario(), new Workload(cfg, m, k, sm, hp));
-        m.run(controlled ? 60_000 : cfg.effectiveFreeTimeoutMillis());
+        // free: the watchdog fires after effectiveFreeTimeoutMillis without a callback (Machine.run), and
+        // at 10 minutes in all
+        m.run(controlled ? 60_000 : 600_000);
         if (io != null) {
             io.recorded = io.record ? m.recordedSchedule() : null;
             io.replayEnd = m.replayEnd();

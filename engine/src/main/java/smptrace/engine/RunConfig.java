@@ -14,7 +14,7 @@ package smptrace.engine;
  * @param length    iterations per task (the scenario's unit of work)
  * @param debug     CONFIG_CSD_LOCK_WAIT_DEBUG (the build option); null: scenario/variant default
  * @param maxSteps  controlled watchdog bound in scheduling steps; 0: derived from the scenario and length
- * @param freeTimeoutMillis free-mode watchdog bound; 0: default (5 s)
+ * @param freeTimeoutMillis free-mode watchdog: the run is stuck after this long without a callback; 0: default (5 s)
  * @param debugKey  the csdlock_debug_enabled static key (boot option csdlock_debug=), meaningful only with
  *                  the config on; null: on whenever the config is
  */

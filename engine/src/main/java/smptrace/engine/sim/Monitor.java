@@ -215,6 +215,8 @@ public final class Monitor {
     public long maskOverwritten() { return maskOverwritten; }
     public long syncReturnedEarly() { return syncReturnedEarly; }
     public long callbacksRun() { return callbacksRun; }
+    /** The count as of now, from any thread (the free-run watchdog's measure of progress). */
+    public synchronized long callbacksRunNow() { return callbacksRun; }
     public long requests() { return requests; }
     public long toolongReports() { return toolongReports; }
     public long toolongPrior() { return toolongPrior; }
