@@ -19,6 +19,19 @@ class FreeModeTest {
     }
 
     @Test
+    void aFreeRunLongerThanTheWatchdogBoundThatKeepsRunningCallbacksIsNotStuck() {
+        // the bound is on time without progress: a run longer than it (160 000 callbacks: about 1 s on a quiet
+        // 2-core machine, several on a loaded one) finishes; a plain time bound would call it a hang
+        long t0 = System.nanoTime();
+        RunResult r = Engine.run(RunConfig.of(Patch.P001, Variant.AFTER, Scenario.STANDARD).withSchedule(Schedule.FREE)
+                .withFreeTimeoutMillis(1500).withLength(20000));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("[free] " + ms + " ms: " + r.summary());
+        assertTrue(!r.stuck() && !r.bad(), r.summary());
+        assertTrue(r.callbacksRun() == r.requests(), r.summary());
+    }
+
+    @Test
     void brokenFreeRunEndsWithinItsBound() {
         for (int i = 0; i < 3; i++) {
             RunResult r = Engine.run(RunConfig.of(Patch.P001, Variant.BEFORE).withSchedule(Schedule.FREE)
