@@ -53,6 +53,9 @@ final class OrderingDetector implements Detector {
     private int[][] rThread = new int[16][];
     private int[][] rClk = new int[16][];
     private int[][] rCpu = new int[16][];
+    /** Per read in the ring: the slot whose write it read, and that write's ring index (-1: none). */
+    private int[][] rSrcSlot = new int[16][];
+    private long[][] rSrcIdx = new long[16][];
     private long[] count = new long[16];
     private long[] lastWrite = new long[16];
 
@@ -135,8 +138,12 @@ final class OrderingDetector implements Detector {
             sbOnRead(e, a, s, li, idx);
         }
         if (k.reads()) {
+            rSrcSlot[s][p] = lwSlot[li];
+            rSrcIdx[s][p] = lwIdx[li];
             lrSlot[li] = s;
             lrIdx[li] = idx;
+        } else {
+            rSrcSlot[s][p] = -1;
         }
         if (k.writes()) {
             lastWrite[s] = idx;
@@ -178,6 +185,9 @@ final class OrderingDetector implements Detector {
                     && relaxes[s] == headRelax[s]) {
                 mp(a, s, t, wx, wf, headIdx[s], idx, true);
             }
+        } else if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && t >= 0 && t != s
+                && t != headWriter[s] && !a.hb.isBoot(t) && relaxes[s] == headRelax[s]) {
+            chainOnRead(a, s, li, idx, t);
         }
         // a marked read of a location another (non-boot) slot wrote: a candidate head
         if (e.kind.marked() && t >= 0 && t != s && !a.hb.isBoot(t)) {
@@ -277,6 +287,127 @@ final class OrderingDetector implements Detector {
                 a.report(f.build());
             }
         }
+    }
+
+    // ---- WRC / ISA2: three contexts ----------------------------------------------------------------
+
+    /**
+     * Reader R (slot r) read f2, written by M, and now reads x, last written by a third context T. If
+     * M, shortly before its write of f2, read T's write of x (WRC) or T's write of a flag f1 that T
+     * wrote shortly after x (ISA2), the chain T -&gt; M -&gt; R is what R relies on to see x.
+     */
+    private void chainOnRead(Analysis a, int r, int lx, long rx, int t) {
+        int m = headWriter[r];
+        long wf2 = headWriterIdx[r];
+        long wx = lwIdx[lx];
+        if (count[m] - wf2 >= RING || count[t] - wx >= RING || m == t) {
+            return;
+        }
+        if (a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx))) {
+            return; // x's write happens before this read anyway: no stale value possible
+        }
+        for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[m] - RING; j--) {
+            int pj = (int) (j % RING);
+            EventKind k = EventKind.ofCode(rKind[m][pj]);
+            if (!k.reads() || k.shape != EventKind.Shape.READ || !k.marked() || rSrcSlot[m][pj] != t) {
+                continue;
+            }
+            long wf1 = rSrcIdx[m][pj];
+            if (count[t] - wf1 >= RING) {
+                return;
+            }
+            int l1 = rLoc[m][pj];
+            if (l1 == lx && wf1 == wx) {
+                chain(a, "WRC", t, wx, -1, m, j, wf2, r, headIdx[r], rx);
+            } else if (l1 != lx && l1 != headLoc[r] && wx < wf1 && wf1 - wx <= WINDOW
+                    && !rewrote(t, lx, wx, wf1 + 1)) {
+                chain(a, "ISA2", t, wx, wf1, m, j, wf2, r, headIdx[r], rx);
+            }
+            return; // the nearest read of T's write is the link
+        }
+    }
+
+    private void chain(Analysis a, String shape, int t, long wx, long wf1, int m, long rf1, long wf2, int r, long rf2,
+            long rx) {
+        boolean isa2 = wf1 >= 0;
+        EventKind kwx = kind(t, wx);
+        EventKind kwf1 = isa2 ? kind(t, wf1) : null;
+        EventKind krf1 = kind(m, rf1);
+        EventKind kwf2 = kind(m, wf2);
+        EventKind krf2 = kind(r, rf2);
+        EventKind krx = kind(r, rx);
+        String tBetween = isa2 ? fences(t, wx, wf1) : "";
+        String mBetween = fences(m, rf1, wf2);
+        String rBetween = fences(r, rf2, rx);
+        // asked only where the code shows it relies on the chain: an ordering somewhere along it
+        boolean intent = LkmmSync.releases(kwf2) || LkmmSync.acquires(krf2) || LkmmSync.acquires(krf1)
+                || isa2 && LkmmSync.releases(kwf1) || !(tBetween + mBetween + rBetween).isEmpty();
+        if (!intent) {
+            return;
+        }
+        String key = shape + "|" + a.facts.site(site(t, wx)) + "|" + (isa2 ? a.facts.site(site(t, wf1)) : "") + "|"
+                + a.facts.site(site(m, rf1)) + "|" + a.facts.site(site(m, wf2)) + "|" + a.facts.site(site(r, rf2)) + "|"
+                + a.facts.site(site(r, rx)) + "|" + kwx + kwf1 + krf1 + kwf2 + krf2 + krx + "|" + tBetween + "|"
+                + mBetween + "|" + rBetween;
+        if (decided.containsKey(key)) {
+            return;
+        }
+        String f1 = isa2 ? "f1" : "x";
+        LitmusBuilder b = new LitmusBuilder(shape + "-" + a.facts.function(site(m, wf2)));
+        b.thread(th -> {
+            write(th, "x", kwx, 1);
+            if (isa2) {
+                fenceOps(th, t, wx, wf1);
+                write(th, "f1", kwf1, 1);
+            }
+        });
+        b.thread(th -> {
+            th.load("r0", f1, loadTag(krf1));
+            fenceOps(th, m, rf1, wf2);
+            write(th, "f2", kwf2, 1);
+        });
+        b.thread(th -> {
+            th.load("r1", "f2", loadTag(krf2));
+            fenceOps(th, r, rf2, rx);
+            th.load("r2", "x", loadTag(krx));
+        });
+        b.exists("1:r0=1 /\\ 2:r1=1 /\\ 2:r2=0");
+        LitmusTest test = b.build();
+        Decision d = decider.decide(test);
+        boolean allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
+        decided.put(key, allowed);
+        if (!allowed) {
+            return;
+        }
+        String xName = a.info.locationName(a.locs.keyOf(loc(t, wx)));
+        String f2Name = a.info.locationName(a.locs.keyOf(loc(m, wf2)));
+        EventRef ewx = ref(a, t, wx);
+        EventRef ewf1 = isa2 ? ref(a, t, wf1) : null;
+        EventRef erf1 = ref(a, m, rf1);
+        EventRef ewf2 = ref(a, m, wf2);
+        EventRef erf2 = ref(a, r, rf2);
+        EventRef erx = ref(a, r, rx);
+        Finding.Builder f = new Finding.Builder(Finding.Kind.ORDERING_VIOLATION, true, shape)
+                .summary("a chain through three contexts without the ordering it relies on: " + erx.threadName()
+                        + " sees " + ewf2.threadName() + "'s " + f2Name + ", which " + ewf2.threadName() + " wrote after"
+                        + " seeing " + ewx.threadName() + "'s " + (isa2 ? a.info.locationName(a.locs.keyOf(loc(t, wf1)))
+                        : xName) + ", and can still see a stale " + xName + " (LKMM: " + d.verdict().word + ")")
+                .key(acc(a, t, wx)).key(isa2 ? acc(a, t, wf1) : "-").key(acc(a, m, rf1)).key(acc(a, m, wf2))
+                .key(acc(a, r, rf2)).key(acc(a, r, rx)).key(stable(a, t, wx)).key(stable(a, m, wf2));
+        f.event(ewx);
+        if (isa2) {
+            f.event(ewf1);
+        }
+        f.event(erf1).event(ewf2).event(erf2).event(erx);
+        f.witness("T: 1. " + ewx.text() + (isa2 ? "   2. " + ewf1.text() + (tBetween.isEmpty() ? "" : "  [" + tBetween
+                + "]") : ""));
+        f.witness("M: 3. " + erf1.text() + "   4. " + ewf2.text() + (mBetween.isEmpty() ? "" : "  [" + mBetween + "]"));
+        f.witness("R: 5. " + erf2.text() + "   6. " + erx.text() + (rBetween.isEmpty() ? "" : "  [" + rBetween + "]"));
+        f.witness("predicted: 3 reads " + (isa2 ? "2" : "1") + "'s value and 5 reads 4's, yet 6 reads " + xName
+                + " from before 1: the ordering along the chain is broken at a link without release/acquire");
+        f.witness("litmus: " + shape + " exists (1:r0=1 /\\ 2:r1=1 /\\ 2:r2=0): " + d.verdict().word);
+        f.litmus(new smptrace.litmus.LitmusWriter().write(test, d.verdict().word));
+        a.report(f.build());
     }
 
     // ---- SB -----------------------------------------------------------------------------------------
@@ -582,6 +713,8 @@ final class OrderingDetector implements Detector {
             rThread = Arrays.copyOf(rThread, n);
             rClk = Arrays.copyOf(rClk, n);
             rCpu = Arrays.copyOf(rCpu, n);
+            rSrcSlot = Arrays.copyOf(rSrcSlot, n);
+            rSrcIdx = Arrays.copyOf(rSrcIdx, n);
             count = Arrays.copyOf(count, n);
             lastWrite = Arrays.copyOf(lastWrite, n);
             headLoc = Arrays.copyOf(headLoc, n);
@@ -607,6 +740,8 @@ final class OrderingDetector implements Detector {
             rThread[s] = new int[RING];
             rClk[s] = new int[RING];
             rCpu[s] = new int[RING];
+            rSrcSlot[s] = new int[RING];
+            rSrcIdx[s] = new long[RING];
         }
     }
 

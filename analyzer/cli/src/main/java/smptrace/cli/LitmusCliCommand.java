@@ -74,6 +74,9 @@ final class LitmusCliCommand implements Command {
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new UsageException("cannot read " + p + (Files.exists(p) ? " (not a readable regular file)" : " (no such file or directory)"));
         }
+        if (smptrace.litmus.PackedCorpus.isPacked(p)) {
+            return; // a packed corpus (*.litmus.gz): its tests are read and checked one by one
+        }
         String first = "";
         try (java.io.BufferedReader r = Files.newBufferedReader(p, java.nio.charset.StandardCharsets.UTF_8)) {
             String line;

@@ -117,9 +117,26 @@ public final class Ast {
     }
 
     /**
-     * An initial value: an integer, or the address of a location ({@code pointsTo} non-null).
-     * {@code thread} is -1 for a shared location, else the register's process.
+     * An initial value: an integer, or an address ({@code pointsTo} non-null): a location's name
+     * ({@code x}, an array cell {@code a[1]}) or a location's name plus a byte offset ({@code a+4},
+     * herd7's {@code a[4]} in a value position: herd7 does not scale an index there).
+     * {@code thread} is -1 for a shared location, else the register's process. {@code type} is the
+     * declared C type of a shared location ({@code "char"}, or null when none is written: herd7's
+     * {@code int}); herd7 masks a location's final value to its type's size. {@code cell} is non-null
+     * for the cells of an array ({@code int a[2] = {1, 2};} is two Inits named {@code a[0]} and
+     * {@code a[1]}, the array's cells in order).
      */
-    public record Init(int thread, String name, long value, String pointsTo) {
+    public record Init(int thread, String name, long value, String pointsTo, String type, Cell cell) {
+        public Init(int thread, String name, long value, String pointsTo) {
+            this(thread, name, value, pointsTo, null, null);
+        }
+    }
+
+    /**
+     * Cell {@code index} of the array {@code array} of {@code length} elements of {@code type}: at
+     * byte offset {@code index * ArrayTypes.bytes(type)} from the array's address, as herd7 lays
+     * arrays out (an int array's {@code a[1]} is {@code *(a + 4)} in a process).
+     */
+    public record Cell(String array, int index, int length) {
     }
 }

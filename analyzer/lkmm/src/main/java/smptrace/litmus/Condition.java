@@ -33,8 +33,9 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
     }
 
     /**
-     * {@code thread:name=value}, or {@code name=value} for a shared location (thread -1). The value
-     * is an integer, or the address of the location {@code pointsTo}.
+     * {@code thread:name=value}, or {@code name=value} for a shared location (thread -1; an array's
+     * cell is named {@code a[1]}). The value is an integer, or an address {@code pointsTo}: a
+     * location's name, or "x+k", k bytes into x (written {@code x[k]} in herd7's value syntax).
      */
     public record Atom(int thread, String name, long value, String pointsTo) implements Prop {
     }
@@ -46,6 +47,14 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
     /** Final values of registers and locations; pointers as {@link Values#pointer} values. */
     public interface FinalState {
         long value(int thread, String name);
+
+        /**
+         * A value as the location (thread -1) or register holds it: herd7 cuts a location's final
+         * value to its C type, and the condition's constant with it (a char written 300 equals 44).
+         */
+        default long asStored(int thread, String name, long v) {
+            return v;
+        }
     }
 
     public static boolean eval(Prop p, FinalState s, java.util.function.ToLongFunction<String> address) {
@@ -62,7 +71,7 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
         } else {
             Atom a = (Atom) p;
             long expected = a.pointsTo() != null ? address.applyAsLong(a.pointsTo()) : a.value();
-            return s.value(a.thread(), a.name()) == expected;
+            return s.value(a.thread(), a.name()) == s.asStored(a.thread(), a.name(), expected);
         }
     }
 
@@ -81,8 +90,17 @@ public record Condition(Quantifier quantifier, Prop prop, Prop filter) {
                 + (q.otherThread() >= 0 ? q.otherThread() + ":" : "") + q.otherName();
         } else {
             Atom a = (Atom) p;
-            String v = a.pointsTo() != null ? a.pointsTo() : Long.toString(a.value());
+            String v = a.pointsTo() != null ? valueSyntax(a.pointsTo()) : Long.toString(a.value());
             return (a.thread() >= 0 ? a.thread() + ":" : "") + a.name() + "=" + v;
         }
+    }
+
+    /**
+     * An address in herd7's value syntax: "x", or "x[4]" for the address 4 bytes into x (herd7 does
+     * not scale an index in a value).
+     */
+    static String valueSyntax(String ref) {
+        int plus = ref.lastIndexOf('+');
+        return plus > 0 ? ref.substring(0, plus) + "[" + ref.substring(plus + 1) + "]" : ref;
     }
 }

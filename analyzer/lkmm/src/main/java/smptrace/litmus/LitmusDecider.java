@@ -95,7 +95,8 @@ public final class LitmusDecider {
     private final class Run {
         private final LitmusTest test;
         private final ProgramLayout layout;
-        private final int locations;
+        /** The number of locations, known once every process has run (pointer arithmetic finds some). */
+        private int locations;
         private final long deadline;
         private Consumer<Map<String, String>> allowedOutcome;
         private final Set<String> outcomesSeen = new HashSet<>();
@@ -143,7 +144,6 @@ public final class LitmusDecider {
         Run(LitmusTest test, long timeoutMillis) {
             this.test = test;
             this.layout = new ProgramLayout(test);
-            this.locations = layout.size();
             this.deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
         }
 
@@ -189,13 +189,7 @@ public final class LitmusDecider {
         }
 
         private String render(long v) {
-            if (Values.isPointer(v)) {
-                return layout.name(Values.location(v));
-            }
-            if (Values.isSymbolic(v)) {
-                return "S" + Values.symbol(v);
-            }
-            return Long.toString(v);
+            return layout.render(v);
         }
 
         Decision decide() {
@@ -207,12 +201,69 @@ public final class LitmusDecider {
             return Decision.of(test.name(), positive, negative, dataRace, mixed, candidates);
         }
 
+        /**
+         * Every path of every process. A process that reaches an address outside every cell adds a
+         * location; the processes run again until none does, so that an address computed from a read
+         * in one process may name a location another process reaches by arithmetic.
+         */
         private List<List<ThreadPath>> enumeratePaths() {
-            List<List<ThreadPath>> all = new ArrayList<>();
-            for (Ast.Thread th : test.threads()) {
-                all.add(new ThreadInterpreter(th, layout, layout.registerInit.get(th.id())).paths());
+            while (true) {
+                int before = layout.size();
+                List<List<ThreadPath>> all = new ArrayList<>();
+                for (Ast.Thread th : test.threads()) {
+                    all.add(new ThreadInterpreter(th, layout, layout.registerInit.get(th.id())).paths());
+                }
+                if (layout.size() == before) {
+                    locations = before;
+                    refuseReadsOfNothing(all);
+                    return all;
+                }
             }
-            return all;
+        }
+
+        /**
+         * herd7 refuses a test where a read of a location with no initial write (an address outside
+         * every cell) has no write to it in some choice of the processes' paths ("mixed-size test
+         * rejected"): a read at a known address, in a path with no write there, while every other
+         * process has a path without a write there (or through a computed address).
+         */
+        private void refuseReadsOfNothing(List<List<ThreadPath>> all) {
+            for (int t = 0; t < all.size(); t++) {
+                for (ThreadPath p : all.get(t)) {
+                    for (int i = 0; i < p.size; i++) {
+                        int l = p.loc[i];
+                        if (p.cls[i] != EventClass.READ || l < 0 || layout.hasInit(l) || p.addrFrom[i] != 0
+                            || mayWrite(p, l)) {
+                            continue;
+                        }
+                        boolean everyOtherMayMiss = true;
+                        for (int u = 0; u < all.size() && everyOtherMayMiss; u++) {
+                            if (u == t) {
+                                continue;
+                            }
+                            boolean missing = false;
+                            for (ThreadPath q : all.get(u)) {
+                                missing |= !mayWrite(q, l);
+                            }
+                            everyOtherMayMiss = missing;
+                        }
+                        if (everyOtherMayMiss) {
+                            throw new UnsupportedLitmusException("a read of " + layout.name(l) + " in P" + p.thread
+                                + ", an address inside no location and written by no process (herd7: 'mixed-size"
+                                + " test rejected')");
+                        }
+                    }
+                }
+            }
+        }
+
+        private boolean mayWrite(ThreadPath p, int l) {
+            for (int i = 0; i < p.size; i++) {
+                if (p.cls[i] == EventClass.WRITE && (p.loc[i] == l || p.addrFrom[i] != 0)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         // ---- herd7's po inside one instruction ------------------------------------------------
@@ -471,7 +522,8 @@ public final class LitmusDecider {
                 switch (cls[r]) {
                     case READ:
                         for (int w = 0; w < n; w++) {
-                            if ((cls[w] == EventClass.INIT || cls[w] == EventClass.WRITE) && loc[w] == loc[r]
+                            if ((cls[w] == EventClass.INIT && layout.hasInit(loc[w]) || cls[w] == EventClass.WRITE)
+                                && loc[w] == loc[r]
                                 && !(thread[w] == thread[r] && w > r) && compatible(r, w)) {
                                 c.add(w);
                             }
@@ -971,7 +1023,7 @@ public final class LitmusDecider {
                         if (layout.isLock(l)) {
                             throw new UnsupportedLitmusException("condition on the value of spinlock " + name);
                         }
-                        return finals[l];
+                        return asStored(t, name, finals[l]);
                     }
                     if (t >= chosen.length) {
                         throw new UnsupportedLitmusException("condition on missing process P" + t);
@@ -979,14 +1031,17 @@ public final class LitmusDecider {
                     Long v = regs[t].get(name);
                     return v == null ? 0 : v;
                 }
-            };
-            java.util.function.ToLongFunction<String> address = name -> {
-                int l = layout.index(name);
-                if (l < 0) {
-                    throw new UnsupportedLitmusException("condition names unknown location " + name);
+
+                @Override
+                public long asStored(int t, String name, long v) {
+                    int l = t < 0 ? layout.index(name) : -1;
+                    if (l < 0 || Values.isPointer(v) || Values.isSymbolic(v)) {
+                        return v;
+                    }
+                    return CTypes.mask(layout.type(l), v);
                 }
-                return Values.pointer(l);
             };
+            java.util.function.ToLongFunction<String> address = layout::address;
             Condition c = test.condition();
             if (c.filter() != null && !Condition.eval(c.filter(), state, address)) {
                 return;

@@ -24,6 +24,8 @@ public final class LitmusParser {
 
     private List<String> toks;
     private int pos;
+    /** The arrays of the initial state and their lengths (for cells and vectors in the condition). */
+    private final Map<String, Integer> arrays = new java.util.HashMap<>();
 
     public LitmusTest parse(String text) {
         int at = 0;
@@ -91,6 +93,7 @@ public final class LitmusParser {
         }
         toks = tokenize(text.substring(i));
         pos = 0;
+        arrays.clear();
         List<Ast.Init> init = new ArrayList<>();
         parseInit(init);
         List<Ast.Thread> threads = new ArrayList<>();
@@ -113,8 +116,10 @@ public final class LitmusParser {
             switch (t) {
                 case "locations": {
                     expect("[");
-                    while (!peek("]")) {
-                        next();
+                    int depth = 0; // a cell a[1] among the locations
+                    while (depth > 0 || !peek("]")) {
+                        String l = next();
+                        depth += l.equals("[") ? 1 : l.equals("]") ? -1 : 0;
                     }
                     expect("]");
                     break;
@@ -158,6 +163,7 @@ public final class LitmusParser {
     public Condition.Prop parseProposition(String text) {
         toks = tokenize(text);
         pos = 0;
+        arrays.clear();
         Condition.Prop p = parseProp();
         if (pos != toks.size()) {
             throw new LitmusSyntaxException("trailing '" + toks.get(pos) + "' in condition");
@@ -282,8 +288,9 @@ public final class LitmusParser {
     /**
      * herd7's init grammar: entries separated by ';', each an optional type (one or more words,
      * stars), a location or {@code P:reg} (also in brackets), and an optional value: an integer,
-     * a location's address (with or without '&amp;'), or {@code ATOMIC_INIT(n)}. Arrays
-     * ({@code int x[2]}) are refused by name.
+     * an address (with or without '&amp;'; {@code a[k]} is the address k bytes into {@code a}, as
+     * herd7 reads a value), or {@code ATOMIC_INIT(n)}; or an array, {@code T a[N];} (zeros) or
+     * {@code T a[N] = {v0, ..., vN-1};}, whose cells become the locations {@code a[0]} ...
      */
     private void parseInit(List<Ast.Init> init) {
         expect("{");
@@ -292,9 +299,15 @@ public final class LitmusParser {
                 continue;
             }
             int start = pos;
-            // find the end of this entry
+            // find the end of this entry (an array's "{...}" is inside it)
             int end = pos;
-            while (end < toks.size() && !toks.get(end).equals(";") && !toks.get(end).equals("}")) {
+            int depth = 0;
+            while (end < toks.size() && (depth > 0 || !toks.get(end).equals(";") && !toks.get(end).equals("}"))) {
+                if (toks.get(end).equals("{")) {
+                    depth++;
+                } else if (toks.get(end).equals("}")) {
+                    depth--;
+                }
                 end++;
             }
             int eq = -1;
@@ -305,15 +318,18 @@ public final class LitmusParser {
                 }
             }
             int lhsEnd = eq < 0 ? end : eq;
+            boolean bracketIndex = false;
+            for (int k = start; k + 1 < lhsEnd; k++) {
+                bracketIndex |= toks.get(k).equals("[") && isNumber(toks.get(k + 1));
+            }
+            if (bracketIndex) {
+                parseArrayInit(init, start, lhsEnd, eq, end);
+                pos = end;
+                continue;
+            }
             // the location: the last name of the left-hand side, with an optional "N:" before it
             int thread = -1;
             String name = null;
-            for (int k = start; k + 1 < lhsEnd; k++) {
-                if (toks.get(k).equals("[") && isNumber(toks.get(k + 1))) {
-                    throw new UnsupportedLitmusException("arrays in the initial state ("
-                        + (k > start ? toks.get(k - 1) : "") + "[" + toks.get(k + 1) + "])");
-                }
-            }
             int k = lhsEnd - 1;
             while (k >= start && (toks.get(k).equals("]") || toks.get(k).equals("["))) {
                 k--;
@@ -331,14 +347,21 @@ public final class LitmusParser {
                     thread = Integer.parseInt(p.substring(1));
                 }
             }
+            // the declared type of a shared location, when it is one word herd7 has a size for
+            // (a pointer is never masked)
+            String type = null;
+            if (thread < 0 && k - 1 >= start && toks.subList(start, k).stream().noneMatch(x -> x.equals("*"))) {
+                String w = toks.get(k - 1);
+                if (k - 1 == start && CTypes.sized(w)) {
+                    type = w;
+                }
+            }
             if (eq < 0) {
-                init.add(new Ast.Init(thread, name, 0, null));
+                init.add(new Ast.Init(thread, name, 0, null, type, null));
             } else {
                 pos = eq + 1;
-                boolean neg = accept("-");
-                accept("&");
-                String v = next();
-                if (v.equals("ATOMIC_INIT")) {
+                if (peek("ATOMIC_INIT")) {
+                    next();
                     expect("(");
                     boolean n2 = accept("-");
                     String x = next();
@@ -346,17 +369,13 @@ public final class LitmusParser {
                         throw new LitmusSyntaxException("bad ATOMIC_INIT value '" + x + "'");
                     }
                     expect(")");
-                    init.add(new Ast.Init(thread, name, n2 ? -number(x) : number(x), null));
-                } else if (isNumber(v)) {
-                    init.add(new Ast.Init(thread, name, neg ? -number(v) : number(v), null));
-                } else if (v.equals("NULL")) {
-                    init.add(new Ast.Init(thread, name, 0, null));
-                } else if (isIdent(v)) {
-                    init.add(new Ast.Init(thread, name, 0, v));
-                } else if (v.equals("{")) {
-                    throw new UnsupportedLitmusException("arrays in the initial state (" + name + " = {...})");
+                    init.add(new Ast.Init(thread, name, n2 ? -number(x) : number(x), null, type, null));
+                } else if (peek("{")) {
+                    throw new LitmusSyntaxException("a list of values '{...}' for " + name + ", which is not an"
+                        + " array (declare it as 'int " + name + "[N]')");
                 } else {
-                    throw new LitmusSyntaxException("bad initial value '" + v + "' for " + name);
+                    Object[] v = initialValue(name);
+                    init.add(new Ast.Init(thread, name, (Long) v[0], (String) v[1], type, null));
                 }
                 if (pos != end) {
                     throw new LitmusSyntaxException("unexpected '" + toks.get(pos) + "' in the initialisation of "
@@ -364,6 +383,90 @@ public final class LitmusParser {
                 }
             }
             pos = end;
+        }
+    }
+
+    /**
+     * One value of the initial state at {@code pos}: {value, null} for an integer (or NULL), {0,
+     * address} for an address: {@code x}, {@code &x}, or {@code x[k]}, which herd7 reads as the
+     * address k bytes into x ("x+k"), not as cell k.
+     */
+    private Object[] initialValue(String of) {
+        boolean neg = accept("-");
+        accept("&");
+        String v = next();
+        if (isNumber(v)) {
+            return new Object[] {neg ? -number(v) : number(v), null};
+        }
+        if (v.equals("NULL")) {
+            return new Object[] {0L, null};
+        }
+        if (!isIdent(v) || neg) {
+            throw new LitmusSyntaxException("bad initial value '" + v + "' for " + of);
+        }
+        if (accept("[")) {
+            String k = next();
+            if (!isNumber(k)) {
+                throw new LitmusSyntaxException("bad offset '" + k + "' in the address " + v + "[...]");
+            }
+            expect("]");
+            return new Object[] {0L, offsetAddress(v, number(k))};
+        }
+        return new Object[] {0L, v};
+    }
+
+    /** The address k bytes into location {@code base}, in the form ProgramLayout reads: "x" or "x+k". */
+    static String offsetAddress(String base, long k) {
+        return k == 0 ? base : base + "+" + k;
+    }
+
+    /** {@code T a[N];} or {@code T a[N] = {v0, ...};}: herd7's {@code NAME arrayspec} entries. */
+    private void parseArrayInit(List<Ast.Init> init, int start, int lhsEnd, int eq, int end) {
+        if (lhsEnd - start != 5 || !isIdent(toks.get(start)) || !isIdent(toks.get(start + 1))
+            || !toks.get(start + 2).equals("[") || !toks.get(start + 4).equals("]")) {
+            String what = String.join(" ", toks.subList(start, end));
+            if (lhsEnd - start == 4 && isIdent(toks.get(start)) && toks.get(start + 1).equals("[")) {
+                throw new LitmusSyntaxException("'" + what + "': an array cell cannot be initialised alone (herd7"
+                    + " takes 'T " + toks.get(start) + "[N] = {v0, ...}')");
+            }
+            throw new LitmusSyntaxException("bad array declaration '" + what + "' (herd7 takes 'T a[N];' or"
+                + " 'T a[N] = {v0, ...};' with a one-word type T)");
+        }
+        String type = toks.get(start);
+        String name = toks.get(start + 1);
+        long n = number(toks.get(start + 3));
+        CTypes.bytes(type); // refuses what herd7 cannot lay out
+        if (n < 1 || n > 64) {
+            throw new UnsupportedLitmusException("an array of " + n + " cells (" + name + "; at most 64 events in"
+                + " one execution)");
+        }
+        List<Object[]> values = new ArrayList<>();
+        if (eq >= 0) {
+            pos = eq + 1;
+            expect("{");
+            if (!peek("}")) {
+                do {
+                    if (peek("ATOMIC_INIT")) {
+                        throw new UnsupportedLitmusException("ATOMIC_INIT inside the initial value of array " + name
+                            + " (herd7 takes plain values there: {1, 2})");
+                    }
+                    values.add(initialValue(name));
+                } while (accept(","));
+            }
+            expect("}");
+            if (pos != end) {
+                throw new LitmusSyntaxException("unexpected '" + toks.get(pos) + "' in the initialisation of " + name);
+            }
+            if (values.size() != n) {
+                throw new LitmusSyntaxException("declared size of array " + name + " (" + n + ") does not match its "
+                    + values.size() + " initial values");
+            }
+        }
+        arrays.put(name, (int) n);
+        for (int i = 0; i < n; i++) {
+            Object[] v = eq >= 0 ? values.get(i) : new Object[] {0L, null};
+            init.add(new Ast.Init(-1, name + "[" + i + "]", (Long) v[0], (String) v[1], type,
+                new Ast.Cell(name, i, (int) n)));
         }
     }
 
@@ -466,6 +569,10 @@ public final class LitmusParser {
                 String reg = next();
                 if (!isIdent(reg)) {
                     throw new LitmusSyntaxException("bad declaration of '" + reg + "'");
+                }
+                if (peek("[")) {
+                    throw new UnsupportedLitmusException("array declaration " + reg + "[...] in a process (herd7's C"
+                        + " declares registers only; arrays live in the initial state)");
                 }
                 if (accept("=")) {
                     out.add(new Ast.Assign(reg, parseExpr()));
@@ -670,8 +777,13 @@ public final class LitmusParser {
             pos--;
             return call(t);
         }
-        if (peek("->") || peek("[") || peek(".")) {
-            throw new UnsupportedLitmusException("structures and arrays");
+        if (peek("[")) {
+            // herd7's C lexer has no '[': a process reaches cell i of an int array as *(a + 4*i)
+            throw new UnsupportedLitmusException("array indexing " + t + "[...] in a process (herd7's C has no '[';"
+                + " cell k of an array of T is *(" + t + " + k*sizeof(T)), e.g. *(" + t + " + 4) for an int's cell 1)");
+        }
+        if (peek("->") || peek(".")) {
+            throw new UnsupportedLitmusException("structures (" + t + toks.get(pos) + "...)");
         }
         return new Ast.Name(t);
     }
@@ -835,10 +947,64 @@ public final class LitmusParser {
         if (!isIdent(name)) {
             throw new LitmusSyntaxException("bad condition term '" + name + "'");
         }
+        if (thread < 0 && accept("[")) {
+            // herd7's locindex: cell k of an array (scaled by its element size, unlike a value a[k])
+            String k = next();
+            if (!isNumber(k)) {
+                throw new LitmusSyntaxException("bad index '" + k + "' of " + name + " in the condition");
+            }
+            expect("]");
+            Integer length = arrays.get(name);
+            if (length == null) {
+                throw new UnsupportedLitmusException("cell " + name + "[" + k + "] in the condition: " + name
+                    + " is not an array of the initial state");
+            }
+            if (number(k) >= length) {
+                throw new LitmusSyntaxException("out of bounds access on array " + name + " (" + name + "[" + k
+                    + "], " + length + " cells)");
+            }
+            return new Object[] {thread, name + "[" + number(k) + "]"};
+        }
         if (peek("[")) {
-            throw new UnsupportedLitmusException("arrays in the condition (" + name + "[...])");
+            throw new LitmusSyntaxException("a register " + thread + ":" + name + " indexed in the condition");
         }
         return new Object[] {thread, name};
+    }
+
+    /**
+     * {@code a={v0, ...}} for an array: every cell equals its value (herd7 compares the vector).
+     * {@code a=v} with a single value is never true of an array (herd7: a vector is no scalar).
+     */
+    private Condition.Prop vectorAtom(int thread, String name) {
+        Integer length = thread < 0 ? arrays.get(name) : null;
+        if (!peek("{")) {
+            if (length != null) {
+                initialValue(name); // a scalar value, which no array equals
+                return new Condition.Truth(false);
+            }
+            return null;
+        }
+        expect("{");
+        List<Condition.Prop> cells = new ArrayList<>();
+        if (!peek("}")) {
+            do {
+                Object[] v = initialValue(name);
+                cells.add(new Condition.Atom(-1, name + "[" + cells.size() + "]", (Long) v[0], (String) v[1]));
+            } while (accept(","));
+        }
+        expect("}");
+        if (length == null) {
+            throw new UnsupportedLitmusException("a list of values '{...}' for " + (thread >= 0 ? thread + ":" : "")
+                + name + ", which is not an array of the initial state");
+        }
+        if (cells.size() != length) {
+            return new Condition.Truth(false); // vectors of different sizes differ
+        }
+        Condition.Prop all = cells.get(0);
+        for (int i = 1; i < cells.size(); i++) {
+            all = new Condition.And(all, cells.get(i));
+        }
+        return all;
     }
 
     private Condition.Prop parsePropUnary() {
@@ -868,15 +1034,17 @@ public final class LitmusParser {
         } else if (accept("!=")) {
             negated = true;
         } else if (peek("/\\") || peek("\\/") || peek(")") || pos == toks.size()) {
-            // herd7: a bare location in a condition stands for "location = 0"
-            Condition.Atom atom = new Condition.Atom(thread, name, 0, null);
-            return atom;
+            // herd7: a bare location in a condition stands for "location = 0" (never true of an array)
+            if (thread < 0 && arrays.containsKey(name)) {
+                return new Condition.Truth(false);
+            }
+            return new Condition.Atom(thread, name, 0, null);
         } else {
             throw new LitmusSyntaxException("expected '=' after " + name + " in the condition");
         }
-        Condition.Prop atom;
-        if (peek("{")) {
-            throw new UnsupportedLitmusException("arrays in the condition (" + name + " = {...})");
+        Condition.Prop atom = vectorAtom(thread, name);
+        if (atom != null) {
+            return negated ? new Condition.Not(atom) : atom;
         }
         boolean neg = accept("-");
         boolean amp = accept("&");
@@ -891,7 +1059,17 @@ public final class LitmusParser {
             } else if (v.equals("NULL")) {
                 atom = new Condition.Atom(thread, name, 0, null);
             } else if (isIdent(v)) {
-                atom = new Condition.Atom(thread, name, 0, v);
+                String address = v;
+                if (accept("[")) {
+                    // a value a[k] is the address k bytes into a (herd7's mk_sym_with_index: not scaled)
+                    String k = next();
+                    if (!isNumber(k)) {
+                        throw new LitmusSyntaxException("bad offset '" + k + "' in the address " + v + "[...]");
+                    }
+                    expect("]");
+                    address = offsetAddress(v, number(k));
+                }
+                atom = new Condition.Atom(thread, name, 0, address);
             } else {
                 throw new LitmusSyntaxException("bad value '" + v + "' in the condition");
             }

@@ -20,13 +20,27 @@ public final class LitmusWriter {
             sb.append("(*\n * Result: ").append(result).append("\n *)\n\n");
         }
         sb.append("{\n");
-        for (Ast.Init i : t.init()) {
+        for (int k = 0; k < t.init().size(); k++) {
+            Ast.Init i = t.init().get(k);
             sb.append('\t');
+            if (i.cell() != null) {
+                // herd7's array entry: T a[N] = {v0, ..., vN-1}; the cells follow one another
+                Ast.Cell c = i.cell();
+                sb.append(i.type()).append(' ').append(c.array()).append('[').append(c.length()).append("] = {");
+                for (int j = 0; j < c.length(); j++) {
+                    Ast.Init e = t.init().get(k + j);
+                    sb.append(j > 0 ? ", " : "").append(initValue(e));
+                }
+                sb.append("};\n");
+                k += c.length() - 1;
+                continue;
+            }
             if (i.thread() >= 0) {
                 sb.append(i.thread()).append(':');
+            } else if (i.type() != null) {
+                sb.append(i.type()).append(' ');
             }
-            sb.append(i.name()).append('=').append(i.pointsTo() != null ? i.pointsTo() : Long.toString(i.value()))
-                .append(";\n");
+            sb.append(i.name()).append('=').append(initValue(i)).append(";\n");
         }
         sb.append("}\n\n");
         for (Ast.Thread th : t.threads()) {
@@ -54,6 +68,10 @@ public final class LitmusWriter {
         }
         sb.append(c.quantifier().keyword).append(" (").append(Condition.print(c.prop())).append(")\n");
         return sb.toString();
+    }
+
+    private static String initValue(Ast.Init i) {
+        return i.pointsTo() != null ? Condition.valueSyntax(i.pointsTo()) : Long.toString(i.value());
     }
 
     private static void registers(List<Ast.Stmt> body, Set<String> regs) {

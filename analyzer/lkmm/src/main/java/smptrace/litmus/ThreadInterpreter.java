@@ -221,7 +221,7 @@ final class ThreadInterpreter {
             }
             int l = layout.index(nm.name());
             if (l >= 0) {
-                return new Val(Sym.constant(Values.pointer(l)), 0);
+                return new Val(Sym.constant(layout.address(l)), 0);
             }
             return new Val(Sym.constant(0), 0); // an undeclared register reads as 0, like herd7's uninitialised ones
         } else if (e instanceof Ast.Load ld) {
@@ -323,16 +323,16 @@ final class ThreadInterpreter {
         Sym s = a.v().simplified();
         int l;
         if (s.isConst()) {
-            if (!Values.isPointer(s.value) || Values.location(s.value) >= layout.size()) {
+            l = layout.locationAt(s.value);
+            if (l < 0) {
                 throw new DeadPath();
             }
-            l = Values.location(s.value);
         } else {
             int[] candidates = layout.pointerTargets(lock);
             l = candidates[choose(candidates.length)];
         }
         if (!a.v().isConst()) {
-            constraints.add(Sym.binary("==", a.v(), Sym.constant(Values.pointer(l))));
+            constraints.add(Sym.binary("==", a.v(), Sym.constant(layout.address(l))));
         }
         if (layout.isLock(l) != lock) {
             if (lock) {

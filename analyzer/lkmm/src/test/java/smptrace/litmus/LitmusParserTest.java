@@ -51,9 +51,10 @@ class LitmusParserTest {
             UnsupportedLitmusException e = assertThrows(UnsupportedLitmusException.class, () -> parser.parse(text));
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
-        UnsupportedLitmusException arrays = assertThrows(UnsupportedLitmusException.class,
-            () -> parser.parse("C t\n{ int x[2]; }\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\nexists (x=1)\n"));
-        assertTrue(arrays.getMessage().contains("arrays"), arrays.getMessage());
+        // herd7's C lexer has no '[': a process reaches a cell by pointer arithmetic
+        UnsupportedLitmusException indexing = assertThrows(UnsupportedLitmusException.class,
+            () -> parser.parse("C t\n{ int x[2]; }\nP0(int *x)\n{\n\tWRITE_ONCE(x[1], 1);\n}\nexists (x[1]=1)\n"));
+        assertTrue(indexing.getMessage().contains("array indexing x[...] in a process"), indexing.getMessage());
     }
 
     @Test

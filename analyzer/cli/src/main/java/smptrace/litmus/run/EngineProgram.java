@@ -46,6 +46,10 @@ public final class EngineProgram {
         out.add("runs " + runs + " " + seed);
         Set<String> locNames = new LinkedHashSet<>();
         for (ModelView.Location l : view.locations()) {
+            if (l.name().contains("[") || l.name().contains("+") || l.init().contains("+")) {
+                // the runner's locations are separate kernel objects: no pointer arithmetic between them
+                throw new NotRunnable("array cells and pointer arithmetic (" + l.name() + ") have no kernel twin");
+            }
             locNames.add(l.name());
             if (l.lock()) {
                 out.add("loc " + l.name() + " lock");
