@@ -169,7 +169,7 @@ public final class HtmlReport {
             x.put("note", s.note);
         }
         ArrayNode stack = x.putArray("stack");
-        for (Words.Frame f : Words.stack(r, steps.info(), o.kernel(), s.site())) {
+        for (Words.Frame f : Words.stack(r, steps, o.kernel(), s.site())) {
             stack.add(f.text());
         }
         return x;

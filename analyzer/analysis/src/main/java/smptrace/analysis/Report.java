@@ -55,7 +55,7 @@ public final class Report {
                             }
                         }
                         ArrayNode stack = en.putArray("stack");
-                        for (Words.Frame fr : Words.stack(ref, r.info(), o.kernel(), site)) {
+                        for (Words.Frame fr : Words.stack(ref, steps, o.kernel(), site)) {
                             ObjectNode fo = stack.addObject();
                             fo.put("function", fr.function());
                             if (fr.mirror() != null) {

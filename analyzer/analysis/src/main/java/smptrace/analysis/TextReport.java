@@ -197,13 +197,13 @@ public final class TextReport {
 
     static void printAccess(EventRef r, int site, String note, Steps steps, KernelMap map, PrintStream out) {
         out.println(Words.access(r) + " by " + Words.who(r) + ":" + (note == null ? "" : "   -- " + note));
-        for (Words.Frame fr : Words.stack(r, steps.info(), map, site)) {
+        for (Words.Frame fr : Words.stack(r, steps, map, site)) {
             out.println("    " + fr.text());
         }
     }
 
     static String stackLine(EventRef r, int site, Steps steps, KernelMap map) {
-        List<Words.Frame> s = Words.stack(r, steps.info(), map, site);
+        List<Words.Frame> s = Words.stack(r, steps, map, site);
         return s.isEmpty() ? "-" : s.get(0).text();
     }
 
