@@ -156,23 +156,31 @@ public final class Words {
             }
             // each calling method, scored by the most recent event of it (or, for a method that records
             // nothing itself, of a method that calls it, up to ANCESTRY levels up) in the context's history
+            // (a method's own events first; its callers' only where no calling method ran itself)
             KernelMap.Call pick = null;
             int at = Integer.MAX_VALUE;
             boolean tie = false;
-            java.util.Set<String> tried = new java.util.HashSet<>();
-            for (KernelMap.Call c : calls) {
-                String ck = c.callerClass() + "#" + c.callerMethod();
-                if (!tried.add(ck) || onStack.contains(ck)) {
-                    continue;
+            for (int depth = 0; depth <= ANCESTRY && (pick == null || at == Integer.MAX_VALUE - 1) && !tie; depth = depth == 0 ? ANCESTRY : ANCESTRY + 1) {
+                pick = null;
+                at = Integer.MAX_VALUE;
+                java.util.Set<String> tried = new java.util.HashSet<>();
+                for (KernelMap.Call c : calls) {
+                    String ck = c.callerClass() + "#" + c.callerMethod();
+                    if (!tried.add(ck) || onStack.contains(ck)) {
+                        continue;
+                    }
+                    int[] ev = evidence(c.callerClass(), c.callerMethod(), recent, from, info, map, depth);
+                    if (ev[0] < at) {
+                        at = ev[0];
+                        tie = false;
+                        pick = callAtOrAfter(calls, c.callerClass(), c.callerMethod(), ev[1]);
+                    } else if (ev[0] == at) {
+                        tie = true;
+                    }
                 }
-                int[] ev = evidence(c.callerClass(), c.callerMethod(), recent, from, info, map, ANCESTRY);
-                if (ev[0] < at) {
-                    at = ev[0];
-                    tie = false;
-                    pick = ev[1] > 0 ? callAtOrAfter(calls, c.callerClass(), c.callerMethod(), ev[1])
-                            : callAtOrAfter(calls, c.callerClass(), c.callerMethod(), 0);
-                } else if (ev[0] == at) {
-                    tie = true;
+                if (depth == 0 && (tie && at == Integer.MAX_VALUE - 1)) {
+                    tie = false; // no calling method ran itself: look at their callers
+                    pick = null;
                 }
             }
             if (pick == null || tie) {
