@@ -278,7 +278,7 @@ public final class Words {
         KernelMap.Mirror m = map == null ? null : map.of(className, method);
         String simple = className.substring(className.lastIndexOf('.') + 1);
         String fn = m != null ? m.function() : readable(method);
-        return new Frame(fn, m, simple + "." + method, file, line);
+        return new Frame(fn, m, simple + "." + readable(method), file, line);
     }
 
     /** A lambda's JVM name ("lambda$s002$4") as the code it is: "s002 (lambda)". */

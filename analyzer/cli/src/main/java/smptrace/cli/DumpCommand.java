@@ -191,10 +191,18 @@ final class DumpCommand implements Command {
             this.info = info;
         }
 
-        /** Objects can be named or allocated after a location was first printed: forget the location names. */
+        /** Objects whose locations have a cached name (a location's name is its object's name or class). */
+        private final java.util.HashSet<Integer> named = new java.util.HashSet<>();
+
+        /**
+         * An object can be named or allocated after one of its locations was first printed: then forget the
+         * location names. Only then: a fresh object's ALLOC and NAME come before any access to it, and clearing
+         * the cache at every one of them made the dump quadratic (a request object per call).
+         */
         void observe(Event e) {
-            if (e.kind == EventKind.NAME || e.kind == EventKind.ALLOC) {
+            if ((e.kind == EventKind.NAME || e.kind == EventKind.ALLOC) && named.contains((int) e.a)) {
                 Arrays.fill(locText, null);
+                named.clear();
             }
         }
 
@@ -277,6 +285,7 @@ final class DumpCommand implements Command {
             if (t == null) {
                 t = info.locationName(e.loc);
                 locText[li] = t;
+                named.add(Event.oidOf(e.loc));
             }
             return t;
         }

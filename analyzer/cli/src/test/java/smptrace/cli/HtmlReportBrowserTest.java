@@ -140,8 +140,7 @@ class HtmlReportBrowserTest {
                 new java.io.PrintStream(o, true, StandardCharsets.UTF_8), new java.io.PrintStream(o, true, StandardCharsets.UTF_8));
         assertEquals(1, rc, o.toString(StandardCharsets.UTF_8));
         String html = Files.readString(page);
-        assertTrue(!html.contains("http://") && !html.contains("https://") || html.matches("(?s).*xmlns=\"http://www.w3.org/.*"),
-                "the page fetches nothing: it names no other address than SVG's namespace");
+        assertTrue(!html.matches("(?s).*(src|href)=[\"']?(https?:)?//.*"), "the page loads nothing from elsewhere");
 
         Process browser = new ProcessBuilder(chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--remote-debugging-port=0", "--user-data-dir=" + tmp.resolve("profile"), "--window-size=1400,1000",
@@ -184,6 +183,7 @@ class HtmlReportBrowserTest {
                 cdp.send("Runtime.enable", Map.of());
                 cdp.send("Log.enable", Map.of());
                 cdp.send("Page.enable", Map.of());
+                cdp.send("Network.enable", Map.of());
                 cdp.send("Page.navigate", Map.of("url", page.toUri().toString()));
                 long until = System.currentTimeMillis() + 30_000;
                 JsonNode ready = null;
@@ -225,9 +225,17 @@ class HtmlReportBrowserTest {
                 assertEquals(hl, own, "every highlighted event belongs to the clicked finding");
                 assertTrue(cdp.eval("document.getElementById('detail').textContent").asText().contains("BUG: "), "the detail pane shows it");
                 // then the first finding again: its arrows (reads-from / happens-before / missing ordering) are drawn
-                cdp.eval("document.querySelector('#causes .entry.head').click()");
+                cdp.eval("(() => { const h = document.querySelector('#causes .entry.head'); h.scrollIntoView(); h.click(); return 1; })()");
                 int arrows = cdp.eval("document.querySelectorAll('svg.timeline path.edge').length").asInt();
                 assertTrue(arrows > 0, "arrows of the first finding: " + arrows);
+                // the two owners' acquisitions: the ordering that is missing between them is drawn
+                assertTrue(cdp.eval("document.querySelectorAll('svg.timeline path.edge.missing-ordering').length").asInt() > 0,
+                        "a missing-ordering arrow between the two owners");
+                // lane labels do not run into the lane's first event
+                assertTrue(cdp.eval("(() => { let ok = true; document.querySelectorAll('svg.timeline').forEach(g => {"
+                        + " let right = 0; g.querySelectorAll('.lane-label').forEach(t => right = Math.max(right, t.getBBox().x + t.getBBox().width));"
+                        + " g.querySelectorAll('circle.ev').forEach(c => { if (c.cx.baseVal.value - 5 < right) ok = false; }); }); return ok; })()").asBoolean(),
+                        "lane labels overlap the events");
                 JsonNode shot = cdp.send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
                 Path png = Path.of("target", "html-report.png");
                 Files.write(png, Base64.getDecoder().decode(shot.get("data").asText()));
@@ -242,6 +250,13 @@ class HtmlReportBrowserTest {
                     }
                 }
                 assertEquals(List.of(), errors);
+                // and no fetch: every request the page made is the file itself (or data: it holds)
+                for (JsonNode ev : cdp.events) {
+                    if (ev.path("method").asText().equals("Network.requestWillBeSent")) {
+                        String url = ev.path("params").path("request").path("url").asText();
+                        assertTrue(url.startsWith("file:") || url.startsWith("data:"), "the page fetched " + url);
+                    }
+                }
             }
         } finally {
             browser.destroy();
