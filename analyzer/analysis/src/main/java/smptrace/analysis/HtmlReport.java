@@ -115,7 +115,7 @@ public final class HtmlReport {
         if (f.reason != null) {
             x.put("reason", f.reason);
         }
-        x.put("summary", f.summary);
+        x.put("summary", Words.text(f.summary));
         x.put("headline", TextReport.headline(e, steps, o.kernel()));
         x.put("fingerprint", e.fingerprint());
         x.put("occurrences", e.occurrences());
@@ -149,7 +149,7 @@ public final class HtmlReport {
         ArrayNode why = x.putArray("why");
         for (String w : f.witness) {
             if (!w.matches(".*#\\d+\\.\\d+ .*")) {
-                why.add(w.trim());
+                why.add(Words.text(w.trim()));
             }
         }
         return x;

@@ -281,6 +281,25 @@ public final class Words {
         return new Frame(fn, m, simple + "." + readable(method), file, line);
     }
 
+    private static final java.util.regex.Pattern LAMBDA = java.util.regex.Pattern.compile("lambda\\$(\\w*?)\\$\\d+");
+
+    /**
+     * A detector's text (summary, witness line) with the JVM's synthetic names in readable words: a lambda's
+     * "Scenarios.lambda$s002$4" is "Scenarios.s002 (lambda)". The detectors name engine sites; reports show them.
+     */
+    public static String text(String s) {
+        if (s == null || s.indexOf("lambda$") < 0) {
+            return s;
+        }
+        java.util.regex.Matcher m = LAMBDA.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(readable(m.group())));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
     /** A lambda's JVM name ("lambda$s002$4") as the code it is: "s002 (lambda)". */
     static String readable(String method) {
         if (method.startsWith("lambda$")) {
