@@ -180,12 +180,12 @@ public final class TextReport {
         if (!st.isEmpty()) {
             for (Steps.Step s : st) {
                 if (s.role.equals("access")) {
-                    fns.add(Words.function(s.ref, steps.info(), map, s.site()));
+                    fns.add(Words.function(s.ref, steps, map, s.site()));
                 }
             }
         } else {
             for (EventRef e : f.events) {
-                fns.add(Words.function(e, steps.info(), map, 0));
+                fns.add(Words.function(e, steps, map, 0));
             }
         }
         List<String> l = new ArrayList<>(fns);

@@ -309,9 +309,20 @@ public final class Words {
         return method;
     }
 
-    /** The function of an access's innermost frame, in kernel words where the engine says. */
-    static String function(EventRef r, TraceInfo info, KernelMap map, int site) {
-        List<Frame> s = stack(r, info, map, site);
-        return s.isEmpty() ? "?" : s.get(0).function();
+    /**
+     * The function a headline names for an access: its innermost frame that is not the simulator's machinery
+     * (a PREEMPT_ENABLE is recorded in Machine.preemptEnable, called from put_cpu(): the headline says put_cpu),
+     * in kernel words where the engine says.
+     */
+    static String function(EventRef r, Steps steps, KernelMap map, int site) {
+        List<Frame> s = stack(r, steps, map, site);
+        if (s.isEmpty()) {
+            return "?";
+        }
+        Site own = site(r, steps.info(), site);
+        if (own != null && own.className().startsWith("smptrace.engine.sim.") && s.size() > 1) {
+            return s.get(1).function();
+        }
+        return s.get(0).function();
     }
 }
