@@ -115,7 +115,7 @@ public final class HtmlReport {
         if (f.reason != null) {
             x.put("reason", f.reason);
         }
-        x.put("summary", Words.text(f.summary));
+        x.put("summary", Words.summary(f, steps, o.kernel()));
         x.put("headline", TextReport.headline(e, steps, o.kernel()));
         x.put("fingerprint", e.fingerprint());
         x.put("occurrences", e.occurrences());

@@ -79,8 +79,8 @@ public final class SarifReport {
         r.put("ruleIndex", ruleIdx);
         r.put("level", e.tolerated() ? "note" : f.kind.level);
         String head = TextReport.headline(e, steps, o.kernel());
-        r.putObject("message").put("text", head + ": " + Words.text(f.summary) + (e.tolerated() ? " (tolerated: " + f.reason + ")" : "")
-                + (c.head() == e ? "" : " (explained by root cause " + causeNo + ": " + Words.text(c.head().head().summary) + ")"));
+        r.putObject("message").put("text", head + ": " + Words.summary(f, steps, o.kernel()) + (e.tolerated() ? " (tolerated: " + f.reason + ")" : "")
+                + (c.head() == e ? "" : " (explained by root cause " + causeNo + ": " + Words.summary(c.head().head(), steps, o.kernel()) + ")"));
         List<Access> acc = accesses(f, steps, in.result(), o);
         ArrayNode locs = r.putArray("locations");
         if (!acc.isEmpty()) {

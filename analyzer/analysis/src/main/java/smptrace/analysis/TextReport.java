@@ -113,7 +113,7 @@ public final class TextReport {
         RootCauses.Entry h = c.head();
         Finding f = h.head();
         out.println("[" + i + "/" + n + "] BUG: " + headline(h, steps, map));
-        out.println(Words.text(f.summary));
+        out.println(Words.summary(f, steps, map));
         out.println("(" + f.kind.id + (h.tolerated() ? ", tolerated" : "") + ", " + f.mode() + ", " + h.rules()
                 + "; fingerprint " + f.fingerprint + (h.occurrences() > 1 ? ", seen " + h.occurrences() + " times" : "") + ")");
         if (f.tolerated) {
@@ -159,7 +159,7 @@ public final class TextReport {
             out.println("explains " + c.explained().size() + " more:");
             for (RootCauses.Entry e : c.explained()) {
                 Finding x = e.head();
-                out.println("  - " + x.kind.id + " (" + x.mode() + ", " + e.rules() + ") " + Words.text(x.summary)
+                out.println("  - " + x.kind.id + " (" + x.mode() + ", " + e.rules() + ") " + Words.summary(x, steps, map)
                         + "  [" + x.fingerprint + (e.members.size() > 1 ? " +" + (e.members.size() - 1) : "") + "]");
                 List<Steps.Step> xs = steps.of(x);
                 for (Steps.Step s : xs) {

@@ -202,6 +202,32 @@ public final class Words {
         return l;
     }
 
+    /**
+     * A finding's summary as reports print it: a data race's two sides in the kernel's words ("wr-race on
+     * per_cpu(csd_data, 1).func: plain write in smp_call_function_single (smp-sender0) and plain read in
+     * __flush_smp_call_function_queue (smp-swapper/1) are not ordered by happens-before"), other kinds the
+     * detector's summary with readable names. JSON keeps the detector's text.
+     */
+    public static String summary(Finding f, Steps steps, KernelMap map) {
+        if (f.kind == Finding.Kind.DATA_RACE && f.events.size() == 2 && f.events.get(0).location() != null) {
+            EventRef a = f.events.get(0);
+            EventRef b = f.events.get(1);
+            return f.rule + " on " + a.location() + ": " + side(a, f, steps, map) + " and " + side(b, f, steps, map)
+                    + " are not ordered by happens-before";
+        }
+        return text(f.summary);
+    }
+
+    private static String side(EventRef r, Finding f, Steps steps, KernelMap map) {
+        int site = 0;
+        for (Steps.Step s : steps.of(f)) {
+            if (s.ref.thread() == r.thread() && s.ref.seq() == r.seq()) {
+                site = s.site();
+            }
+        }
+        return op(r.op()) + " in " + function(r, steps, map, site) + " (" + r.threadName() + ")";
+    }
+
     /** Levels of callers looked at for a calling method that records no event itself. */
     static final int ANCESTRY = 4;
 

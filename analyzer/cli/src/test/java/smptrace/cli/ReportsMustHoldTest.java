@@ -140,6 +140,9 @@ class ReportsMustHoldTest {
                     assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
                 }
             }
+            // the text speaks of operations and functions, not of the trace's event kinds at engine lines
+            Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
+            assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
             // in the text, the frames with kernel lines print them next to the engine's file:line
             assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+\\S+  kernel/smp\\.c:\\d+(-\\d+)? \\(seed \\d{3}\\).*\\[.*\\.java:\\d+\\]")),
                     b + ":\n" + text.out());
