@@ -124,7 +124,10 @@
       var section = el('div', {id: 'trace-' + ti});
       section.appendChild(el('h2', {}, 'Timeline: ' + t.name + ' (' + t.events + ' events; ' + t.summary + ')'));
       if (ti === 0) { section.appendChild(legend); }
-      var left = 190, dx = 16, dy = 26, top = 20;
+      // the lane labels' column fits the longest label (monospace, ~7 px a character at 12 px)
+      var longest = 0;
+      lanes.forEach(function (l) { longest = Math.max(longest, String(l).length); });
+      var left = Math.max(120, longest * 7.4 + 20), dx = 16, dy = 26, top = 20;
       var width = left + Math.max(1, list.length) * dx + 40;
       var height = top + Math.max(1, lanes.length) * dy + 10;
       var g = svg('svg', {'class': 'timeline', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height,
@@ -182,7 +185,8 @@
     x.entry.edges.forEach(function (e) {
       var a = tl.pos[e.from], b = tl.pos[e.to];
       if (!a || !b) { return; }
-      var mx = (a.x + b.x) / 2, my = Math.min(a.y, b.y) - 18;
+      // the missing ordering bends below its events, reads-from and happens-before above, so both show
+      var mx = (a.x + b.x) / 2, my = e.type === 'missing-ordering' ? Math.max(a.y, b.y) + 18 : Math.min(a.y, b.y) - 18;
       var p = svg('path', {'class': 'edge ' + e.type, d: 'M ' + a.x + ' ' + a.y + ' Q ' + mx + ' ' + my + ' ' + b.x + ' ' + b.y,
         'marker-end': 'url(#arrow-' + e.type + '-' + x.trace + ')'});
       var title = svg('title');

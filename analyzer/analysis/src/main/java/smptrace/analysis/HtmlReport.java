@@ -115,7 +115,7 @@ public final class HtmlReport {
         if (f.reason != null) {
             x.put("reason", f.reason);
         }
-        x.put("summary", f.summary);
+        x.put("summary", Words.summary(f, steps, o.kernel()));
         x.put("headline", TextReport.headline(e, steps, o.kernel()));
         x.put("fingerprint", e.fingerprint());
         x.put("occurrences", e.occurrences());
@@ -137,16 +137,19 @@ public final class HtmlReport {
                 edges.addObject().put("from", key(rf)).put("to", key(s.id())).put("type", hb ? "happens-before" : "reads-from");
             }
         }
-        if (f.kind == Finding.Kind.DATA_RACE || f.summary.contains("not ordered")) {
+        // the ordering that is missing between two contexts' conflicting accesses: a race's two sides, two
+        // acquisitions of one CSD with no csd_unlock() read in between, two llist_add()s of one node
+        if (f.kind == Finding.Kind.DATA_RACE || f.kind == Finding.Kind.LOCK_OWNERSHIP_RACE || f.kind == Finding.Kind.DOUBLE_ENQUEUE
+                || f.summary.contains("not ordered")) {
             List<Steps.Step> acc = ss.stream().filter(s -> s.role.equals("access")).toList();
-            if (acc.size() == 2) {
+            if (acc.size() == 2 && !acc.get(0).context().equals(acc.get(1).context())) {
                 edges.addObject().put("from", key(acc.get(0).id())).put("to", key(acc.get(1).id())).put("type", "missing-ordering");
             }
         }
         ArrayNode why = x.putArray("why");
         for (String w : f.witness) {
             if (!w.matches(".*#\\d+\\.\\d+ .*")) {
-                why.add(w.trim());
+                why.add(Words.text(w.trim()));
             }
         }
         return x;
@@ -169,7 +172,7 @@ public final class HtmlReport {
             x.put("note", s.note);
         }
         ArrayNode stack = x.putArray("stack");
-        for (Words.Frame f : Words.stack(r, steps.info(), o.kernel(), s.site())) {
+        for (Words.Frame f : Words.stack(r, steps, o.kernel(), s.site())) {
             stack.add(f.text());
         }
         return x;

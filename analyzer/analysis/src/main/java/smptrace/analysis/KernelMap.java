@@ -17,11 +17,11 @@ public interface KernelMap {
      *                 pre-image lines 354..361); empty if the engine names the function only
      */
     record Mirror(String function, String file, List<String> lines) {
-        /** "kernel/smp.c: csd_lock (seed 001 lines 354-361)". */
+        /** "kernel/smp.c:342-347 (seed 001), :354-361 (seed 001)". */
         public String where() {
             StringBuilder b = new StringBuilder(file);
             for (String l : lines) {
-                b.append(b.length() == file.length() ? " " : ", ").append(linesText(l));
+                b.append(b.length() == file.length() ? "" : ", ").append(linesText(l));
             }
             return b.toString();
         }
@@ -40,6 +40,18 @@ public interface KernelMap {
 
     /** The engine's statement for {@code engineClass.method} (a JVM class name), or null. */
     Mirror of(String engineClass, String method);
+
+    /** A call in the engine's code: {@code callerClass.callerMethod} calls at its source line {@code line}. */
+    record Call(String callerClass, String callerMethod, int line) { }
+
+    /**
+     * Where the engine's code calls {@code engineClass.method} (also through an interface or superclass it
+     * implements, and a lambda through its functional interface), in source order; empty if unknown. Read
+     * from the engine's bytecode, not guessed: call stacks are built from these and the events' own order.
+     */
+    default List<Call> callers(String engineClass, String method) {
+        return List.of();
+    }
 
     /** No statement at all: frames print the engine method only. */
     KernelMap NONE = (c, m) -> null;

@@ -55,7 +55,7 @@ public final class Report {
                             }
                         }
                         ArrayNode stack = en.putArray("stack");
-                        for (Words.Frame fr : Words.stack(ref, r.info(), o.kernel(), site)) {
+                        for (Words.Frame fr : Words.stack(ref, steps, o.kernel(), site)) {
                             ObjectNode fo = stack.addObject();
                             fo.put("function", fr.function());
                             if (fr.mirror() != null) {
@@ -94,7 +94,7 @@ public final class Report {
         if (f.reason != null) {
             o.put("reason", f.reason);
         }
-        o.put("summary", f.summary);
+        o.put("summary", Words.text(f.summary));
         o.put("fingerprint", f.fingerprint);
         o.put("occurrences", f.occurrences());
         o.put("trace", trace);
@@ -116,13 +116,13 @@ public final class Report {
                 x.put("value", e.value());
             }
             if (e.function() != null) {
-                x.put("function", e.function());
+                x.put("function", Words.text(e.function()));
                 x.put("file", e.file());
                 x.put("line", e.line());
             }
         }
         ArrayNode w = o.putArray("witness");
-        f.witness.forEach(w::add);
+        f.witness.forEach(l -> w.add(Words.text(l)));
         return o;
     }
 

@@ -79,8 +79,8 @@ public final class SarifReport {
         r.put("ruleIndex", ruleIdx);
         r.put("level", e.tolerated() ? "note" : f.kind.level);
         String head = TextReport.headline(e, steps, o.kernel());
-        r.putObject("message").put("text", head + ": " + f.summary + (e.tolerated() ? " (tolerated: " + f.reason + ")" : "")
-                + (c.head() == e ? "" : " (explained by root cause " + causeNo + ": " + c.head().head().summary + ")"));
+        r.putObject("message").put("text", head + ": " + Words.summary(f, steps, o.kernel()) + (e.tolerated() ? " (tolerated: " + f.reason + ")" : "")
+                + (c.head() == e ? "" : " (explained by root cause " + causeNo + ": " + Words.summary(c.head().head(), steps, o.kernel()) + ")"));
         List<Access> acc = accesses(f, steps, in.result(), o);
         ArrayNode locs = r.putArray("locations");
         if (!acc.isEmpty()) {
@@ -112,7 +112,7 @@ public final class SarifReport {
                 }
                 ObjectNode tfl = tl.addObject();
                 Site site = Words.site(s.ref, steps.info(), s.site());
-                Access a = new Access(s.ref, site, Words.stack(s.ref, steps.info(), o.kernel(), s.site()));
+                Access a = new Access(s.ref, site, Words.stack(s.ref, steps, o.kernel(), s.site()));
                 tfl.set("location", location(a, o, Words.access(s.ref) + (s.note == null ? "" : " -- " + s.note), -1));
                 tfl.put("executionOrder", ++order);
                 tfl.put("importance", s.role.equals("access") ? "essential" : "important");
@@ -150,12 +150,12 @@ public final class SarifReport {
         if (!st.isEmpty()) {
             for (Steps.Step s : st) {
                 if (s.role.equals("access")) {
-                    l.add(new Access(s.ref, Words.site(s.ref, steps.info(), s.site()), Words.stack(s.ref, steps.info(), o.kernel(), s.site())));
+                    l.add(new Access(s.ref, Words.site(s.ref, steps.info(), s.site()), Words.stack(s.ref, steps, o.kernel(), s.site())));
                 }
             }
         } else {
             for (EventRef e : f.events) {
-                l.add(new Access(e, Words.site(e, r.info(), 0), Words.stack(e, r.info(), o.kernel(), 0)));
+                l.add(new Access(e, Words.site(e, r.info(), 0), Words.stack(e, steps, o.kernel(), 0)));
             }
         }
         l.removeIf(a -> a.site() == null);

@@ -68,7 +68,12 @@ public final class Steps {
     /** A watchdog record (STUCK) with the last events of its CPU before it. */
     public record Stuck(int cpu, String reason, Step record, List<Step> leadUp) { }
 
+    /** Sites of the program-order predecessors kept per recording stream, for call stacks. */
+    static final int RECENT = 512;
+
     private final Map<Finding, List<Step>> steps = new IdentityHashMap<>();
+    /** Per event a finding names: the sites of its context's earlier events, most recent first (see {@link #recent}). */
+    private final Map<Long, int[]> recent = new HashMap<>();
     private final List<Stuck> stuck = new ArrayList<>();
     private final TraceInfo info;
 
@@ -95,6 +100,16 @@ public final class Steps {
 
     public TraceInfo info() {
         return info;
+    }
+
+    /**
+     * The sites of the events its own context executed before event {@code id} (same recording stream and
+     * context, most recent first, at most {@link #RECENT}), or an empty array: what the call stack of the
+     * event is reconstructed from ({@link Words#stack}).
+     */
+    public int[] recent(long id) {
+        int[] r = recent.get(id);
+        return r == null ? new int[0] : r;
     }
 
     /** A small ring of event copies, reused. */
@@ -151,6 +166,15 @@ public final class Steps {
             reads[t] = new Ring[64];
         }
         Map<Integer, Ring> perCpu = new HashMap<>();
+        // per wanted thread: the last RECENT events' (site, context), a ring
+        int[][] recSite = new int[maxThread + 1][];
+        int[][] recCtx = new int[maxThread + 1][];
+        int[] recHead = new int[maxThread + 1];
+        for (int t : threads.keySet()) {
+            recSite[t] = new int[RECENT];
+            recCtx[t] = new int[RECENT];
+            java.util.Arrays.fill(recCtx[t], Integer.MIN_VALUE);
+        }
         Event e = new Event();
         long pos = 0;
         // sources without dense location indices (in-memory ones) get them here
@@ -184,6 +208,17 @@ public final class Steps {
             boolean mem = e.kind.isMemory() && e.locIndex >= 0 && t <= maxThread && reads[t] != null;
             List<Finding> fs = (t <= maxThread && reads[t] != null) ? wanted.get(e.id()) : null;
             if (fs != null) {
+                if (!s.recent.containsKey(e.id())) {
+                    int[] out = new int[RECENT];
+                    int n = 0;
+                    for (int i = 1; i <= RECENT; i++) {
+                        int k = (recHead[t] - i + RECENT) % RECENT;
+                        if (recCtx[t][k] == e.ctx && recSite[t][k] > 0) {
+                            out[n++] = recSite[t][k];
+                        }
+                    }
+                    s.recent.put(e.id(), java.util.Arrays.copyOf(out, n));
+                }
                 Ring ring = mem && e.locIndex < reads[t].length ? reads[t][e.locIndex] : null;
                 for (Finding f : fs) {
                     List<Step> l = s.steps.get(f);
@@ -198,6 +233,11 @@ public final class Steps {
                         l.add(new Step(pos, e, "access"));
                     }
                 }
+            }
+            if (t <= maxThread && recSite[t] != null && e.site > 0) {
+                recSite[t][recHead[t]] = e.site;
+                recCtx[t][recHead[t]] = e.ctx;
+                recHead[t] = (recHead[t] + 1) % RECENT;
             }
             if (mem) {
                 Ring[] rs = reads[t];

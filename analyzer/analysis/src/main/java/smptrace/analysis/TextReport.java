@@ -113,7 +113,7 @@ public final class TextReport {
         RootCauses.Entry h = c.head();
         Finding f = h.head();
         out.println("[" + i + "/" + n + "] BUG: " + headline(h, steps, map));
-        out.println(f.summary);
+        out.println(Words.summary(f, steps, map));
         out.println("(" + f.kind.id + (h.tolerated() ? ", tolerated" : "") + ", " + f.mode() + ", " + h.rules()
                 + "; fingerprint " + f.fingerprint + (h.occurrences() > 1 ? ", seen " + h.occurrences() + " times" : "") + ")");
         if (f.tolerated) {
@@ -147,7 +147,7 @@ public final class TextReport {
         List<String> why = new ArrayList<>();
         for (String w : f.witness) {
             if (!w.matches(".*#\\d+\\.\\d+ .*")) {
-                why.add(w.trim());
+                why.add(Words.text(w.trim()));
             }
         }
         if (!why.isEmpty()) {
@@ -159,7 +159,7 @@ public final class TextReport {
             out.println("explains " + c.explained().size() + " more:");
             for (RootCauses.Entry e : c.explained()) {
                 Finding x = e.head();
-                out.println("  - " + x.kind.id + " (" + x.mode() + ", " + e.rules() + ") " + x.summary
+                out.println("  - " + x.kind.id + " (" + x.mode() + ", " + e.rules() + ") " + Words.summary(x, steps, map)
                         + "  [" + x.fingerprint + (e.members.size() > 1 ? " +" + (e.members.size() - 1) : "") + "]");
                 List<Steps.Step> xs = steps.of(x);
                 for (Steps.Step s : xs) {
@@ -180,12 +180,12 @@ public final class TextReport {
         if (!st.isEmpty()) {
             for (Steps.Step s : st) {
                 if (s.role.equals("access")) {
-                    fns.add(Words.function(s.ref, steps.info(), map, s.site()));
+                    fns.add(Words.function(s.ref, steps, map, s.site()));
                 }
             }
         } else {
             for (EventRef e : f.events) {
-                fns.add(Words.function(e, steps.info(), map, 0));
+                fns.add(Words.function(e, steps, map, 0));
             }
         }
         List<String> l = new ArrayList<>(fns);
@@ -197,13 +197,13 @@ public final class TextReport {
 
     static void printAccess(EventRef r, int site, String note, Steps steps, KernelMap map, PrintStream out) {
         out.println(Words.access(r) + " by " + Words.who(r) + ":" + (note == null ? "" : "   -- " + note));
-        for (Words.Frame fr : Words.stack(r, steps.info(), map, site)) {
+        for (Words.Frame fr : Words.stack(r, steps, map, site)) {
             out.println("    " + fr.text());
         }
     }
 
     static String stackLine(EventRef r, int site, Steps steps, KernelMap map) {
-        List<Words.Frame> s = Words.stack(r, steps.info(), map, site);
+        List<Words.Frame> s = Words.stack(r, steps, map, site);
         return s.isEmpty() ? "-" : s.get(0).text();
     }
 

@@ -107,26 +107,184 @@ public final class Words {
         return b.toString();
     }
 
-    /** The call stack of an event, innermost first (today: the recorded site's frame). */
+    /** The call stack of an event without its context's history: the recorded site's frame and the callers the code fixes. */
     public static List<Frame> stack(EventRef r, TraceInfo info, KernelMap map, int site) {
+        return stack(r, info, map, site, new int[0]);
+    }
+
+    /** The call stack of an event, innermost first, from its context's history ({@link Steps#recent}). */
+    public static List<Frame> stack(EventRef r, Steps steps, KernelMap map, int site) {
+        return stack(r, steps.info(), map, site, steps.recent(smptrace.trace.Event.id(r.thread(), r.seq())));
+    }
+
+    /** Frames at most (a recursion in the engine's code ends the stack there). */
+    static final int MAX_FRAMES = 16;
+
+    /**
+     * The call stack of an event, innermost first. The innermost frame is the recorded site. Each caller is
+     * found from the engine's bytecode (the calls of the frame's method, {@link KernelMap#callers}) and the
+     * context's own earlier events ({@code recent}: their sites, most recent first): the caller is the
+     * calling method whose code the context ran most recently before the frame's method (a method that only
+     * returned before, not on the stack, is never taken: it does not call the frame's method), at its call
+     * line at or after the line it last ran. A method with one caller in the whole engine needs no history.
+     * Where several methods call it and none ran in the history kept, the stack ends there.
+     */
+    static List<Frame> stack(EventRef r, TraceInfo info, KernelMap map, int site, int[] recent) {
         List<Frame> l = new ArrayList<>();
-        Site s = site > 0 && info != null ? info.site(site) : null;
-        if (s == null && info != null && r.file() != null) {
-            for (Site x : info.sites()) {
-                if (x != null && x.line() == r.line() && x.file().equals(r.file()) && r.function().endsWith("." + x.method())) {
-                    s = x;
-                    break;
+        Site s = site(r, info, site);
+        if (s == null) {
+            if (r.function() != null) {
+                String fn = r.function();
+                int dot = fn.lastIndexOf('.');
+                l.add(new Frame(dot < 0 ? fn : fn.substring(dot + 1), null, fn, r.file(), r.line()));
+            }
+            return l;
+        }
+        l.add(frame(s.className(), s.method(), s.file(), s.line(), map));
+        if (map == null) {
+            return l;
+        }
+        String cls = s.className();
+        String method = s.method();
+        int from = 0;
+        java.util.Set<String> onStack = new java.util.HashSet<>();
+        onStack.add(cls + "#" + method);
+        while (l.size() < MAX_FRAMES) {
+            List<KernelMap.Call> calls = map.callers(cls, method);
+            if (calls.isEmpty()) {
+                break;
+            }
+            // each calling method, scored by the most recent event of it (or, for a method that records
+            // nothing itself, of a method that calls it, up to ANCESTRY levels up) in the context's history
+            // (a method's own events first; its callers' only where no calling method ran itself)
+            KernelMap.Call pick = null;
+            int at = Integer.MAX_VALUE;
+            boolean tie = false;
+            for (int depth = 0; depth <= ANCESTRY && (pick == null || at == Integer.MAX_VALUE - 1) && !tie; depth = depth == 0 ? ANCESTRY : ANCESTRY + 1) {
+                pick = null;
+                at = Integer.MAX_VALUE;
+                java.util.Set<String> tried = new java.util.HashSet<>();
+                for (KernelMap.Call c : calls) {
+                    String ck = c.callerClass() + "#" + c.callerMethod();
+                    if (!tried.add(ck) || onStack.contains(ck)) {
+                        continue;
+                    }
+                    int[] ev = evidence(c.callerClass(), c.callerMethod(), recent, from, info, map, depth);
+                    if (ev[0] < at) {
+                        at = ev[0];
+                        tie = false;
+                        pick = callAtOrAfter(calls, c.callerClass(), c.callerMethod(), ev[1]);
+                    } else if (ev[0] == at) {
+                        tie = true;
+                    }
+                }
+                if (depth == 0 && (tie && at == Integer.MAX_VALUE - 1)) {
+                    tie = false; // no calling method ran itself: look at their callers
+                    pick = null;
+                }
+            }
+            if (pick == null || tie) {
+                break; // nothing in the history tells the callers apart
+            }
+            if (at == Integer.MAX_VALUE - 1) {
+                at = from; // the one caller, with no event of its own
+            }
+            String key = pick.callerClass() + "#" + pick.callerMethod();
+            if (pick.callerClass().startsWith("smptrace.engine.sim.") || !onStack.add(key)) {
+                // the simulator's own machinery (interrupt entry, the task's main loop) is no kernel caller
+                break;
+            }
+            l.add(frame(pick.callerClass(), pick.callerMethod(), fileOf(pick.callerClass(), info), pick.line(), map));
+            cls = pick.callerClass();
+            method = pick.callerMethod();
+            from = Math.max(at, from);
+        }
+        return l;
+    }
+
+    /**
+     * A finding's summary as reports print it: a data race's two sides in the kernel's words ("wr-race on
+     * per_cpu(csd_data, 1).func: plain write in smp_call_function_single (smp-sender0) and plain read in
+     * __flush_smp_call_function_queue (smp-swapper/1) are not ordered by happens-before"), other kinds the
+     * detector's summary with readable names. JSON keeps the detector's text.
+     */
+    public static String summary(Finding f, Steps steps, KernelMap map) {
+        if (f.kind == Finding.Kind.DATA_RACE && f.events.size() == 2 && f.events.get(0).location() != null) {
+            EventRef a = f.events.get(0);
+            EventRef b = f.events.get(1);
+            return f.rule + " on " + a.location() + ": " + side(a, f, steps, map) + " and " + side(b, f, steps, map)
+                    + " are not ordered by happens-before";
+        }
+        return text(f.summary);
+    }
+
+    private static String side(EventRef r, Finding f, Steps steps, KernelMap map) {
+        int site = 0;
+        for (Steps.Step s : steps.of(f)) {
+            if (s.ref.thread() == r.thread() && s.ref.seq() == r.seq()) {
+                site = s.site();
+            }
+        }
+        return op(r.op()) + " in " + function(r, steps, map, site) + " (" + r.threadName() + ")";
+    }
+
+    /** Levels of callers looked at for a calling method that records no event itself. */
+    static final int ANCESTRY = 4;
+
+    /**
+     * {index in recent of the most recent event of method cls.method (or of a transitive caller of it, up to
+     * depth levels), the line of that event if it is the method's own, else 0}; {MAX_VALUE - 1, 0} when nothing
+     * in the history is the method or its callers but it is the only caller (decided by the caller); MAX_VALUE
+     * for no evidence at all.
+     */
+    private static int[] evidence(String cls, String method, int[] recent, int from, TraceInfo info, KernelMap map, int depth) {
+        for (int i = from; i < recent.length; i++) {
+            Site h = info.site(recent[i]);
+            if (h != null && h.className().equals(cls) && h.method().equals(method)) {
+                return new int[] {i, h.line()};
+            }
+        }
+        int best = Integer.MAX_VALUE - 1;
+        if (depth > 0) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (KernelMap.Call c : map.callers(cls, method)) {
+                if (seen.add(c.callerClass() + "#" + c.callerMethod())) {
+                    best = Math.min(best, evidence(c.callerClass(), c.callerMethod(), recent, from, info, map, depth - 1)[0]);
                 }
             }
         }
-        if (s != null) {
-            l.add(frame(s.className(), s.method(), s.file(), s.line(), map));
-        } else if (r.function() != null) {
-            String fn = r.function();
-            int dot = fn.lastIndexOf('.');
-            l.add(new Frame(dot < 0 ? fn : fn.substring(dot + 1), null, fn, r.file(), r.line()));
+        return new int[] {best, 0};
+    }
+
+    /** The caller's call of the callee at the first call line at or after {@code line}, else its last one before it. */
+    private static KernelMap.Call callAtOrAfter(List<KernelMap.Call> calls, String cls, String method, int line) {
+        KernelMap.Call best = null;
+        KernelMap.Call last = null;
+        for (KernelMap.Call c : calls) {
+            if (c.callerClass().equals(cls) && c.callerMethod().equals(method)) {
+                if (c.line() >= line && (best == null || c.line() < best.line())) {
+                    best = c;
+                }
+                if (c.line() < line && (last == null || c.line() > last.line())) {
+                    last = c;
+                }
+            }
         }
-        return l;
+        return best != null ? best : last;
+    }
+
+    /** The source file of an engine class, from the trace's sites (else "Class.java" for a top-level class). */
+    private static String fileOf(String cls, TraceInfo info) {
+        if (info != null) {
+            for (Site x : info.sites()) {
+                if (x != null && x.className().equals(cls)) {
+                    return x.file();
+                }
+            }
+        }
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        int d = simple.indexOf('$');
+        return (d < 0 ? simple : simple.substring(0, d)) + ".java";
     }
 
     /** The site of an access: by id when known, else the trace's site with the same method, file and line; or null. */
@@ -145,13 +303,52 @@ public final class Words {
     static Frame frame(String className, String method, String file, int line, KernelMap map) {
         KernelMap.Mirror m = map == null ? null : map.of(className, method);
         String simple = className.substring(className.lastIndexOf('.') + 1);
-        String fn = m != null ? m.function() : method;
-        return new Frame(fn, m, simple + "." + method, file, line);
+        String fn = m != null ? m.function() : readable(method);
+        return new Frame(fn, m, simple + "." + readable(method), file, line);
     }
 
-    /** The function of an access's innermost frame, in kernel words where the engine says. */
-    static String function(EventRef r, TraceInfo info, KernelMap map, int site) {
-        List<Frame> s = stack(r, info, map, site);
-        return s.isEmpty() ? "?" : s.get(0).function();
+    private static final java.util.regex.Pattern LAMBDA = java.util.regex.Pattern.compile("lambda\\$(\\w*?)\\$\\d+");
+
+    /**
+     * A detector's text (summary, witness line) with the JVM's synthetic names in readable words: a lambda's
+     * "Scenarios.lambda$s002$4" is "Scenarios.s002 (lambda)". The detectors name engine sites; reports show them.
+     */
+    public static String text(String s) {
+        if (s == null || s.indexOf("lambda$") < 0) {
+            return s;
+        }
+        java.util.regex.Matcher m = LAMBDA.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(readable(m.group())));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    /** A lambda's JVM name ("lambda$s002$4") as the code it is: "s002 (lambda)". */
+    static String readable(String method) {
+        if (method.startsWith("lambda$")) {
+            String[] p = method.split("\\$");
+            return (p.length > 1 && !p[1].isEmpty() && !p[1].equals("new") && !p[1].equals("static") ? p[1] : "task body") + " (lambda)";
+        }
+        return method;
+    }
+
+    /**
+     * The function a headline names for an access: its innermost frame that is not the simulator's machinery
+     * (a PREEMPT_ENABLE is recorded in Machine.preemptEnable, called from put_cpu(): the headline says put_cpu),
+     * in kernel words where the engine says.
+     */
+    static String function(EventRef r, Steps steps, KernelMap map, int site) {
+        List<Frame> s = stack(r, steps, map, site);
+        if (s.isEmpty()) {
+            return "?";
+        }
+        Site own = site(r, steps.info(), site);
+        if (own != null && own.className().startsWith("smptrace.engine.sim.") && s.size() > 1) {
+            return s.get(1).function();
+        }
+        return s.get(0).function();
     }
 }

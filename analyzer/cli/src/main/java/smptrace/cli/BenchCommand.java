@@ -179,6 +179,33 @@ final class BenchCommand implements Command {
             out.printf("  analysis of the standard workload's trace (1 core, fresh JVM, best of %d): %s events, peak heap %s MB%n",
                     Math.max(3, runs), m.group(1), m.group(4));
             figures.add(new Figure("full analysis, standard workload trace, 1 core (wall)", anRate, "M events/s", "report", true));
+
+            // dump of the same trace (issue 14: at least a million lines a second), its own code in a fresh JVM on one
+            // core, against the reader alone on that trace: the share of the reader's rate that rendering leaves
+            StringBuilder dOut = new StringBuilder();
+            List<String> dCmd = new java.util.ArrayList<>();
+            dCmd.add(Launcher.javaBinary());
+            dCmd.addAll(Launcher.chronicleFlags());
+            dCmd.add("-XX:ActiveProcessorCount=1");
+            dCmd.add("-cp");
+            dCmd.add(Launcher.home().resolve("analyzer/cli/target/smptrace-cli.jar").toString());
+            dCmd.add("smptrace.cli.DumpBench");
+            dCmd.add(stdTrace.toString());
+            dCmd.add(String.valueOf(Math.max(3, runs)));
+            if (Launcher.run(dCmd, dOut) != 0) {
+                throw new UsageException("the dump benchmark failed: " + dOut.toString().trim());
+            }
+            java.util.regex.Matcher dm = java.util.regex.Pattern
+                    .compile("(\\d+) events, (\\d+) lines: dump ([\\d.]+) M lines/s, reader ([\\d.]+) M events/s").matcher(dOut);
+            if (!dm.find()) {
+                throw new UsageException("the dump benchmark printed no figures: " + dOut.toString().trim());
+            }
+            double dump = Double.parseDouble(dm.group(3));
+            double reader = Double.parseDouble(dm.group(4));
+            out.printf("  dump of the standard workload's trace (1 core, fresh JVM): %s lines, %.2f M lines/s; reader alone %.2f M events/s%n",
+                    dm.group(2), dump, reader);
+            figures.add(new Figure("dump, standard trace, per CPU second", dump, "M lines/s", ">= 1", dump >= 1));
+            figures.add(new Figure("dump / reader alone (lines per event read)", dump / reader, "x", "report", true));
             delete(stdTrace);
         } finally {
             delete(tmp);

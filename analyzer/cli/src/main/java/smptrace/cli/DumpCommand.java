@@ -11,11 +11,8 @@ import smptrace.trace.TraceEnd;
 import smptrace.trace.TraceInfo;
 import smptrace.trace.TraceReader;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.Arrays;
@@ -75,7 +72,7 @@ final class DumpCommand implements Command {
                 throw new UsageException("--around takes an event as THREAD.SEQ (e.g. 1.14), not '" + a + "'");
             }
         }
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        LineOut w = new LineOut(out);
         try (TraceReader r = TraceReader.open(Paths.get(cl.getArgList().get(0)), cl.hasOption("salvage"))) {
             TraceInfo info = r.info();
             int thread = thread(cl.getOptionValue("thread"), info);
@@ -179,6 +176,79 @@ final class DumpCommand implements Command {
         throw new UsageException("--thread takes a thread number or name (" + names + "), not '" + v + "'");
     }
 
+    /**
+     * A 64 KiB byte buffer in front of the output: ASCII text (nearly every line) is copied char by char with no
+     * String and no encoder per line; anything else is encoded as UTF-8.
+     */
+    static final class LineOut {
+        private final java.io.OutputStream out;
+        private final byte[] buf = new byte[1 << 16];
+        private int n;
+
+        LineOut(java.io.OutputStream out) {
+            this.out = out;
+        }
+
+        private char[] chars = new char[256];
+
+        void write(String str) throws IOException {
+            write(str, str.length());
+        }
+
+        void write(StringBuilder sb) throws IOException {
+            write(sb, sb.length());
+        }
+
+        private void write(CharSequence cs, int len) throws IOException {
+            if (len > chars.length) {
+                chars = new char[Math.max(len, chars.length * 2)];
+            }
+            if (cs instanceof StringBuilder sb) {
+                sb.getChars(0, len, chars, 0);      // one bulk copy, not a bounds-checked charAt per char
+            } else {
+                ((String) cs).getChars(0, len, chars, 0);
+            }
+            if (len > buf.length - n) {
+                flushBuffer();
+                if (len > buf.length) {
+                    out.write(cs.toString().getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+            int start = n;
+            byte[] b = buf;
+            char[] c = chars;
+            int k = n;
+            for (int i = 0; i < len; i++) {
+                char ch = c[i];
+                if (ch >= 0x80) {
+                    n = start;
+                    byte[] u = cs.toString().getBytes(StandardCharsets.UTF_8);
+                    if (u.length > buf.length - n) {
+                        flushBuffer();
+                        out.write(u);
+                    } else {
+                        System.arraycopy(u, 0, buf, n, u.length);
+                        n += u.length;
+                    }
+                    return;
+                }
+                b[k++] = (byte) ch;
+            }
+            n = k;
+        }
+
+        private void flushBuffer() throws IOException {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+
+        void flush() throws IOException {
+            flushBuffer();
+            out.flush();
+        }
+    }
+
     /** The line renderer: one reused buffer, cached site, thread and location texts. */
     static final class Lines {
         private final TraceInfo info;
@@ -191,14 +261,22 @@ final class DumpCommand implements Command {
             this.info = info;
         }
 
-        /** Objects can be named or allocated after a location was first printed: forget the location names. */
+        /** Objects whose locations have a cached name (a location's name is its object's name or class). */
+        private final java.util.HashSet<Integer> named = new java.util.HashSet<>();
+
+        /**
+         * An object can be named or allocated after one of its locations was first printed: then forget the
+         * location names. Only then: a fresh object's ALLOC and NAME come before any access to it, and clearing
+         * the cache at every one of them made the dump quadratic (a request object per call).
+         */
         void observe(Event e) {
-            if (e.kind == EventKind.NAME || e.kind == EventKind.ALLOC) {
+            if ((e.kind == EventKind.NAME || e.kind == EventKind.ALLOC) && named.contains((int) e.a)) {
                 Arrays.fill(locText, null);
+                named.clear();
             }
         }
 
-        void write(Event e, Writer w, boolean mark) throws IOException {
+        void write(Event e, LineOut w, boolean mark) throws IOException {
             StringBuilder s = b;
             s.setLength(0);
             s.append(mark ? "=> " : "   ");
@@ -230,12 +308,15 @@ final class DumpCommand implements Command {
             what(e, s);
             pad(s, start + 70);
             s.append(' ').append(site(e.site)).append('\n');
-            w.append(s);
+            w.write(s);
         }
 
+        private static final String SPACES = " ".repeat(128);
+
         private static void pad(StringBuilder s, int to) {
-            while (s.length() < to) {
-                s.append(' ');
+            int k = to - s.length();
+            if (k > 0) {
+                s.append(SPACES, 0, Math.min(k, SPACES.length()));
             }
         }
 
@@ -277,6 +358,7 @@ final class DumpCommand implements Command {
             if (t == null) {
                 t = info.locationName(e.loc);
                 locText[li] = t;
+                named.add(Event.oidOf(e.loc));
             }
             return t;
         }

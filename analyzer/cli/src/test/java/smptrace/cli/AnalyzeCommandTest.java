@@ -59,7 +59,8 @@ class AnalyzeCommandTest {
         PatchesCommand.record(new Expectations.Row("003", "after", null, null, null, null), 2, good);
         Run g = run("analyze", good.toString());
         assertEquals(0, g.code(), g.out());
-        // clean, or only tolerated findings (the ABA re-wait of seed 003 is reported as tolerated)
-        assertTrue(g.out().lines().filter(l -> l.matches("\\d+\\. .*")).allMatch(l -> l.contains("(tolerated)")), g.out());
+        // clean: tolerated findings (the ABA re-wait of seed 003) and accepted kernel races are hidden, no cause printed
+        assertTrue(g.out().lines().anyMatch(l -> l.startsWith("clean: no findings")), g.out());
+        assertTrue(g.out().lines().noneMatch(l -> l.startsWith("[1/")), g.out());
     }
 }

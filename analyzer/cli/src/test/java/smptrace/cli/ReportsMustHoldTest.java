@@ -1,0 +1,171 @@
+package smptrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14's "must hold": the README's example leads with the double ownership of per_cpu(csd_data, 1), both
+ * senders' stacks and the check that read 0; every finding of every archived trace names kernel functions and
+ * kernel lines and no JVM identity, in text, JSON and SARIF; --quiet prints nothing on success.
+ */
+class ReportsMustHoldTest {
+    private record Run(int code, String out, String err) { }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = new Main().run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path home() {
+        return Paths.get(System.getProperty("smptrace.home", "../..")).toAbsolutePath().normalize();
+    }
+
+    /** What a JVM identity looks like in a report: array and class object names, anonymous objects, descriptors, lambdas. */
+    static final Pattern JVM = Pattern.compile("\\[[IJZBCSFD]#|;#|\\bobj#|\\bL[a-z]+/[A-Za-z_/$]+;|\\(\\)V|lambda\\$|\\$\\$Lambda");
+
+    @Test
+    void readmeExampleLeadsWithTheDoubleOwnershipOfCsdDataOneWithBothSendersStacksAndTheCheckThatReadZero(@TempDir Path tmp) {
+        // the README's line: ./smptrace record --patch 001 --variant before --seed 29 --out T, then ./smptrace analyze T
+        String readme;
+        try {
+            readme = Files.readString(home().resolve("README.md"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(readme.contains("smptrace record --patch 001 --variant before --seed 29 --out"), "README's example changed");
+        Path t = tmp.resolve("001.trace");
+        Run rec = run("record", "--patch", "001", "--variant", "before", "--seed", "29", "--out", t.toString());
+        assertEquals(0, rec.code(), rec.err() + rec.out());
+        Run r = run("analyze", t.toString());
+        assertEquals(1, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int first = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("[1/")) {
+                first = i;
+                break;
+            }
+        }
+        assertTrue(first >= 0, r.out());
+        assertTrue(lines.get(first).contains("BUG: lock-ownership-race in csd_lock"), lines.get(first));
+        assertTrue(lines.get(first + 1).contains("own per_cpu(csd_data, 1) at once"), lines.get(first + 1));
+        // the cause's block: up to the next cause or the "explains" list
+        List<String> cause = new ArrayList<>();
+        for (int i = first; i < lines.size() && !lines.get(i).startsWith("explains ") && !(i > first && lines.get(i).startsWith("[2/")); i++) {
+            cause.add(lines.get(i));
+        }
+        // both senders' accesses, each with its call stack: csd_lock at its kernel lines, and its caller
+        List<String> senders = new ArrayList<>();
+        for (int i = 0; i < cause.size(); i++) {
+            Matcher m = Pattern.compile("^plain write to per_cpu\\(csd_data, 1\\)\\.u_flags = 1 by task \\d+ \\((smp-sender\\d)\\)").matcher(cause.get(i));
+            if (m.find()) {
+                senders.add(m.group(1));
+                assertTrue(cause.get(i + 1).matches("\\s+csd_lock  kernel/smp\\.c:\\d+-\\d+ .*\\[Smp\\.java:\\d+\\]"), cause.get(i + 1));
+                assertTrue(cause.get(i + 2).matches("\\s+smp_call_function_single  kernel/smp\\.c.*\\[.*Smp\\.java:\\d+\\]"),
+                        "the caller's frame: " + cause.get(i + 2));
+            }
+        }
+        assertEquals(2, senders.size(), String.join("\n", cause));
+        assertFalse(senders.get(0).equals(senders.get(1)), senders.toString());
+        // the check that read 0: an earlier read of u_flags by a sender, in the interleaving
+        assertTrue(cause.stream().anyMatch(l -> l.startsWith("  ? smp-sender") && l.contains("of per_cpu(csd_data, 1).u_flags -> 0")),
+                String.join("\n", cause));
+    }
+
+    static List<Path> bundles() {
+        try (Stream<Path> s = Files.list(home().resolve("traces"))) {
+            return s.filter(p -> Files.isDirectory(p.resolve("trace"))).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void everyFindingOfEveryArchivedTraceNamesKernelFunctionsAndLinesAndNoJvmIdentity() throws Exception {
+        List<Path> bundles = bundles();
+        assertTrue(bundles.size() >= 10, "archived traces: " + bundles);
+        ObjectMapper m = new ObjectMapper();
+        int findings = 0;
+        for (Path b : bundles) {
+            String trace = b.resolve("trace").toString();
+            Run text = run("analyze", trace, "--show-tolerated");
+            Run json = run("analyze", trace, "--show-tolerated", "--format", "json");
+            Run sarif = run("analyze", trace, "--show-tolerated", "--format", "sarif");
+            for (Run r : List.of(text, json, sarif)) {
+                assertTrue(r.code() == 0 || r.code() == 1, b + ": " + r.err());
+                Matcher jvm = JVM.matcher(r.out());
+                assertFalse(jvm.find(), () -> b + ": a JVM identity '" + jvm.group() + "' in\n" + r.out());
+            }
+            for (String line : json.out().strip().split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                findings++;
+                JsonNode f = m.readTree(line);
+                boolean kernelLines = false;
+                for (JsonNode e : f.get("events")) {
+                    JsonNode stack = e.get("stack");
+                    assertTrue(stack != null && stack.size() > 0, b + ": an event without a stack: " + e);
+                    for (JsonNode fr : stack) {
+                        // every frame: a function name and the engine's file:line
+                        assertTrue(fr.get("function").asText().matches("[A-Za-z_][A-Za-z_0-9]*( \\(lambda\\))?"), b + ": " + fr);
+                        assertTrue(fr.get("file").asText().endsWith(".java") && fr.get("line").asInt() > 0, b + ": " + fr);
+                        if (fr.has("kernelLines") && fr.get("kernelLines").size() > 0) {
+                            assertTrue(fr.get("kernelFile").asText().startsWith("kernel/"), fr.toString());
+                            kernelLines = true;
+                        }
+                    }
+                }
+                // the watchdog's record is the simulator stopping the run, not a kernel access
+                if (!f.get("kind").asText().equals("hang")) {
+                    assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
+                }
+            }
+            // the text speaks of operations and functions, not of the trace's event kinds at engine lines
+            Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
+            assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
+            // in the text, the frames with kernel lines print them next to the engine's file:line
+            assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+\\S+  kernel/smp\\.c:\\d+(-\\d+)? \\(seed \\d{3}\\).*\\[.*\\.java:\\d+\\]")),
+                    b + ":\n" + text.out());
+        }
+        assertTrue(findings > 50, "findings over all bundles: " + findings);
+    }
+
+    @Test
+    void quietPrintsNothingOnSuccess(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("good");
+        PatchesCommand.record(new smptrace.analysis.Expectations.Row("003", "after", null, null, null, null), 2, good);
+        Run loud = run("analyze", good.toString());
+        assertEquals(0, loud.code(), loud.out() + loud.err());
+        assertTrue(loud.out().contains("clean: no findings"), loud.out());
+        Run q = run("analyze", "--quiet", good.toString());
+        assertEquals(0, q.code(), q.err());
+        assertEquals("", q.out());
+        assertEquals("", q.err());
+        // and not on failure: a buggy trace still prints its report
+        Path bad = tmp.resolve("bad");
+        PatchesCommand.record(new smptrace.analysis.Expectations.Row("001", "before", null, null, null, null), 2, bad);
+        Run qb = run("analyze", "--quiet", bad.toString());
+        assertEquals(1, qb.code());
+        assertTrue(qb.out().contains("BUG: "), qb.out());
+    }
+}
