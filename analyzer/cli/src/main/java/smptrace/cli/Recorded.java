@@ -35,7 +35,8 @@ final class Recorded {
         String debug = info.header("csd.lock.wait.debug");
         if (debug != null) {
             run.add("--debug");
-            run.add(Boolean.parseBoolean(debug) ? "on" : "off");
+            // "config": CONFIG_CSD_LOCK_WAIT_DEBUG built in with the csdlock_debug key off (not the same as off)
+            run.add("config".equals(debug) ? "config" : Boolean.parseBoolean(debug) ? "on" : "off");
         }
         return run;
     }

@@ -80,4 +80,19 @@ class RecordCommandIT {
         }
         assertTrue(rec.out().contains("recorded 4 traces"), rec.out());
     }
+
+    @Test
+    void aDebugConfigRunIsReplayedAsDebugConfigNotAsDebugOff(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("cfg");
+        CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--patch", "001", "--variant", "after", "--debug", "config",
+                "--seed", "3", "--out", t.toString());
+        assertEquals(0, rec.exit(), rec.out() + rec.err());
+        try (TraceReader r = TraceReader.open(t)) {
+            assertEquals("config", r.info().header("csd.lock.wait.debug"));
+            assertTrue(Recorded.command(r.info()).contains("--debug config"), Recorded.command(r.info()));
+        }
+        CliBadInputTest.Run again = CliBadInputTest.cli("replay", t.toString());
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains("replays event for event"), again.out());
+    }
 }
