@@ -401,6 +401,10 @@ final class PatchesCommand implements Command {
     static List<String> engineArgs(Expectations.Row r, int seed) throws UsageException {
         List<String> args = new ArrayList<>(List.of("--patch", r.patch(), "--variant", r.variant(), "--seed", String.valueOf(seed),
                 "--schedule", seed % 2 == 0 ? "random" : "pct"));
+        if (r.scenario() != null) {
+            args.add("--scenario");
+            args.add(r.scenario());
+        }
         if (r.debug() != null) {
             args.add("--debug");
             args.add(r.debug() ? "on" : "off");
