@@ -61,6 +61,7 @@ final class PatchesCommand implements Command {
                 Main.opt("out", "FILE", "write the table (or SARIF / HTML) to FILE instead of standard output"),
                 Main.opt("quiet", null, "no progress; print nothing if every variant agrees"),
                 Main.opt("patch", "NNN", "only this patch"),
+                Main.opt("variant", "NAME", "only the rows of this variant (e.g. after: the correct kernel on every scenario)"),
                 Main.opt("keep", "DIR", "keep the traces under DIR"));
     }
 
@@ -82,17 +83,19 @@ final class PatchesCommand implements Command {
         boolean quiet = cl.hasOption("quiet");
         boolean withSteps = format.equals("sarif") || format.equals("html");
         String only = cl.getOptionValue("patch");
+        String onlyVariant = cl.getOptionValue("variant");
         Path root = cl.hasOption("keep") ? Path.of(cl.getOptionValue("keep")) : Files.createTempDirectory("smptrace-patches");
         Files.createDirectories(root);
         long t0 = System.nanoTime();
         List<Expectations.Row> rows = new ArrayList<>();
         for (Expectations.Row r : Expectations.rows()) {
-            if (only == null || only.equals(r.patch())) {
+            if ((only == null || only.equals(r.patch())) && (onlyVariant == null || onlyVariant.equals(r.variant()))) {
                 rows.add(r);
             }
         }
         if (rows.isEmpty()) {
-            throw new UsageException("no patch " + only + " (patches: 000..004)");
+            throw new UsageException(onlyVariant != null ? "no row of variant " + onlyVariant + (only == null ? "" : " for patch " + only)
+                    : "no patch " + only + " (patches: 000..004)");
         }
         List<RowResult> results;
         List<Analysed> all = new ArrayList<>();
