@@ -113,16 +113,18 @@ final class LivenessDetector implements Detector {
             return;
         }
         boolean lockOp = k == EventKind.LOCK || k == EventKind.UNLOCK || k == EventKind.LOCK_FAIL;
-        if (k.reads() && afterRelax[s] && !lockOp) {
+        if (k == EventKind.R_COND) {
+            // smp_cond_load_*(): the read is the wait's condition by definition, so a condition remembered from an
+            // earlier wait (on another node) is not taken for this one's (smp_call_function_many_cond()'s csd_lock()
+            // of the next CPU's CSD while the kick to the previous one is still due after the loop)
+            afterRelax[s] = false;
+            waitEv[s] = copy(waitEv[s], e);
+        } else if (k.reads() && afterRelax[s] && !lockOp) {
             afterRelax[s] = false;
             waitEv[s] = copy(waitEv[s], e); // the first read of an iteration: the loop condition
         }
         if (k.writes() && !lockOp) { // a context switch's rq lock is not the waiter's own work
             waiting[s] = false;
-            // a store ends any wait: the next busy-wait's condition is read after it, so a condition remembered from
-            // an earlier wait (on another node) is not taken for the next one's (smp_call_function_many_cond()'s
-            // csd_lock() of the next CPU's CSD while the kick to the previous one is still due after the loop)
-            afterRelax[s] = true;
         }
         if (a.hb.isBoot(s) || a.facts.role(a.locIndex, e.loc) != KernelFacts.QUEUE_FIRST || k.shape != EventKind.Shape.RMW) {
             return;
