@@ -31,6 +31,9 @@ final class CallbackOwnershipDetector implements Detector {
     private static final int LOCK = KernelFacts.CSD_FLAG_LOCK;
     private static final int TYPE_MASK = 0xF0;
     private static final int TYPE_SYNC = 0x10;
+    private static final int TYPE_IRQ_WORK = 0x20;
+    /** IRQ_WORK_BUSY: an irq_work is its owner's again only when the runner clears BUSY (irq_work_sync() waits for it). */
+    private static final int IRQ_WORK_BUSY = 0x02;
     /** Released objects remembered per context; a flush releases one CSD at a time. */
     private static final int K = 8;
 
@@ -130,7 +133,7 @@ final class CallbackOwnershipDetector implements Detector {
                 releaseSeen[c] = true; // the next owner took it
             }
             releaseId[c] = 0;
-        } else if ((now & LOCK) == 0 && (before & LOCK) != 0) {
+        } else if ((now & releaseBit(before)) == 0 && (before & releaseBit(before)) != 0) {
             if (acquirer[c] != s && acquirer[c] >= 0 && !a.hb.isBoot(s)) {
                 released(e, s, c, (before & TYPE_MASK) == TYPE_SYNC);
             }
@@ -142,6 +145,15 @@ final class CallbackOwnershipDetector implements Detector {
     }
 
     private int[] releaser = new int[64];
+
+    /**
+     * The bit whose clearing hands a node back: CSD_FLAG_LOCK for a CSD; for a CSD_TYPE_IRQ_WORK node IRQ_WORK_BUSY, not
+     * IRQ_WORK_PENDING (the same bit as LOCK): irq_work_single() clears PENDING before the callback ("after this point
+     * the @work can be re-used": queued again) and still owns the work until its cmpxchg clears BUSY.
+     */
+    private static int releaseBit(int flags) {
+        return (flags & TYPE_MASK) == TYPE_IRQ_WORK ? IRQ_WORK_BUSY : LOCK;
+    }
 
     private int releaserOf(int c) {
         return releaser[c];

@@ -52,6 +52,16 @@ final class CsdOwnershipDetector implements Detector {
     private int[] addSite = new int[64];
     private int[] addThread = new int[64];
     private long[] addSeq = new long[64];
+    // the first store to func/info/src/dst of an unlocked CSD since its last acquisition, by a context that did not
+    // own it: the caller's preparation (INIT_CSD, then smp_call_function_single_async()) when that context is the
+    // next to acquire it, an owner-only action by a non-owner when another context acquires it first
+    private int[] prepSlot = new int[64];
+    private int[] prepSite = new int[64];
+    private int[] prepThread = new int[64];
+    private long[] prepSeq = new long[64];
+    private int[] prepCpu = new int[64];
+    private long[] prepLoc = new long[64];
+    private EventKind[] prepKind = new EventKind[64];
 
     // per slot: the unlocked read streak that is the "check" of a check-then-act
     private int[] checkCsd = new int[16];
@@ -102,6 +112,7 @@ final class CsdOwnershipDetector implements Detector {
         shadowNext[c] = 0;
         enqueuedAfterPlain[c] = false;
         plainAcquired[c] = false;
+        prepSlot[c] = -1;
         for (int s = 0; s < checkCsd.length; s++) {
             if (checkCsd[s] == c) {
                 checkCsd[s] = -1;
@@ -196,6 +207,10 @@ final class CsdOwnershipDetector implements Detector {
             if (owner[c] >= 0 && owner[c] != s) {
                 twoOwners(e, a, c, s);
             }
+            if (prepSlot[c] >= 0 && prepSlot[c] != s) {
+                preparedByAnother(e, a, c);
+            }
+            prepSlot[c] = -1;
             attempt(a, e, c, s, atomic, pin);
             owner[c] = s;
             dequeuer[c] = -1;
@@ -250,6 +265,20 @@ final class CsdOwnershipDetector implements Detector {
         if (owner[c] < 0 && dequeuer[c] < 0 && !everAcquired(c)) {
             return; // an object that is not used as a locked CSD (initialisation, INIT_CSD)
         }
+        if (owner[c] < 0 && !enqueue) {
+            // LOCK is clear: the CSD is its caller's to fill in (caller-serialised); a finding only if another
+            // context is the next to acquire it (decided there)
+            if (prepSlot[c] < 0) {
+                prepSlot[c] = s;
+                prepSite[c] = e.site;
+                prepThread[c] = e.thread;
+                prepSeq[c] = e.seq;
+                prepCpu[c] = e.cpu;
+                prepLoc[c] = e.loc;
+                prepKind[c] = e.kind;
+            }
+            return;
+        }
         String what = enqueue ? "llist_add()s " + a.facts.stableObject(oid[c]) : "stores to " + a.info.locationName(e.loc);
         Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "owner-only")
                 .subject(a.info.objectName(oid[c]))
@@ -260,6 +289,24 @@ final class CsdOwnershipDetector implements Detector {
             f.event(acqRef(a, c)).witness("1. " + acqRef(a, c).text() + "   -- the owner's acquisition");
         }
         f.event(a.ref(e)).witness((owner[c] >= 0 ? "2. " : "1. ") + a.ref(e).text() + "   -- an owner-only action by a non-owner");
+        a.report(f.build());
+    }
+
+    /** A store into an unlocked CSD by a context that did not acquire it next: it wrote a request another context sends. */
+    private void preparedByAnother(Event e, Analysis a, int c) {
+        smptrace.trace.Site site = a.info.site(prepSite[c]);
+        smptrace.trace.ThreadInfo t = a.info.thread(prepThread[c]);
+        EventRef store = new EventRef(prepThread[c], t == null ? "thread" + prepThread[c] : t.name(), prepSeq[c], "-", prepCpu[c],
+                prepKind[c].name(), a.info.locationName(prepLoc[c]), null,
+                site == null ? null : site.method(), site == null ? null : site.file(), site == null ? 0 : site.line());
+        Finding.Builder f = new Finding.Builder(Finding.Kind.LOCK_OWNERSHIP_RACE, false, "owner-only")
+                .subject(a.info.objectName(oid[c]))
+                .summary(store.threadName() + " stores to " + store.location() + " without owning " + a.facts.stableObject(oid[c])
+                        + " (LOCK was clear, and another context acquired it next)")
+                .key(a.facts.objectKey(oid[c])).key(Fingerprints.access(a.info, prepSite[c], prepKind[c]))
+                .event(store).event(a.ref(e))
+                .witness("1. " + store.text() + "   -- fills in the unlocked CSD")
+                .witness("2. " + a.ref(e).text() + "   -- another context acquires it and sends what the first one wrote");
         a.report(f.build());
     }
 
@@ -502,10 +549,18 @@ final class CsdOwnershipDetector implements Detector {
             addSite = Arrays.copyOf(addSite, n);
             addThread = Arrays.copyOf(addThread, n);
             addSeq = Arrays.copyOf(addSeq, n);
+            prepSlot = Arrays.copyOf(prepSlot, n);
+            prepSite = Arrays.copyOf(prepSite, n);
+            prepThread = Arrays.copyOf(prepThread, n);
+            prepSeq = Arrays.copyOf(prepSeq, n);
+            prepCpu = Arrays.copyOf(prepCpu, n);
+            prepLoc = Arrays.copyOf(prepLoc, n);
+            prepKind = Arrays.copyOf(prepKind, n);
         }
         oid[c] = o;
         owner[c] = -1;
         dequeuer[c] = -1;
+        prepSlot[c] = -1;
         acqThread[c] = 0;
         acqSeq[c] = 0;
         csdIndex.put(o, c);

@@ -13,7 +13,14 @@ import smptrace.trace.EventKind;
  *   <li><b>predicted (L4)</b>: a task enqueues to CPU d's queue while the cpu_online() check that admitted d
  *       (the first read of cpu_online_mask since the task's last pinned section ended, showing d online)
  *       lies outside the enqueue's preemption-disabled section. stop_machine's stopper can run between
- *       the two, take d down and flush its queue. Reported whether or not hotplug happened in the run.</li>
+ *       the two, take d down and flush its queue. Reported whether or not hotplug happened in the run.
+ *       Only for the nodes whose senders admit the target by that check: CSDs ({@code CSD_TYPE_ASYNC},
+ *       {@code CSD_TYPE_SYNC}; smp_call_function_single() and friends return -ENXIO for an offline CPU). A
+ *       {@code CSD_TYPE_IRQ_WORK} node is not admitted by any check: irq_work_queue_on() enqueues whatever
+ *       its {@code WARN_ON_ONCE(cpu_is_offline(cpu))} saw ("All work should have been flushed before going
+ *       offline": keeping the target online is its caller's contract, not a check of kernel/smp.c), so an
+ *       online-mask read before it admits nothing. The node's type is the last u_flags value the trace
+ *       shows written to it.</li>
  * </ul>
  */
 final class HotplugDetector implements Detector {
@@ -30,6 +37,10 @@ final class HotplugDetector implements Detector {
     private int[] firstOnlineThread = new int[16];
     private int[] firstOnlineCpu = new int[16];
     private boolean[] hasFirst = new boolean[16];
+    /** Per node: the last u_flags value written to it (its CSD_TYPE_* bits say which API queued it). */
+    private final IntIntMap nodeFlags = new IntIntMap();
+    private static final int CSD_FLAG_TYPE_MASK = 0xF0;
+    private static final int CSD_TYPE_IRQ_WORK = 0x20;
 
     @Override
     public String name() {
@@ -78,6 +89,10 @@ final class HotplugDetector implements Detector {
         }
         byte role = a.facts.role(a.locIndex, e.loc);
         int oid = Event.oidOf(e.loc);
+        if (role == KernelFacts.U_FLAGS && e.kind.writes()) {
+            nodeFlags.put(oid, (int) (e.kind.shape == EventKind.Shape.RMW ? e.value2 : e.value));
+            return;
+        }
         if (role == KernelFacts.MASK_BITS && e.kind.reads() && a.facts.objectKind(oid) == 4) {
             if (!hasFirst[s] && !a.hb.isIrq(s) && !a.hb.isBoot(s)) {
                 hasFirst[s] = true;
@@ -108,7 +123,9 @@ final class HotplugDetector implements Detector {
                     .witness("2. " + a.ref(e).text() + "   -- llist_add() onto the dead CPU's queue");
             a.report(f.build());
         }
-        if (!a.hb.isIrq(s) && !a.hb.isBoot(s) && hasFirst[s] && (firstOnlineValue[s] >> d & 1) != 0) {
+        int flags = nodeFlags.get((int) e.value2);
+        boolean admitted = flags < 0 || (flags & CSD_FLAG_TYPE_MASK) != CSD_TYPE_IRQ_WORK;
+        if (admitted && !a.hb.isIrq(s) && !a.hb.isBoot(s) && hasFirst[s] && (firstOnlineValue[s] >> d & 1) != 0) {
             int pin = a.hb.pin(s);
             if (pin == 0 || firstOnlinePin[s] != pin) {
                 EventRef check = checkRef(a, s);
@@ -132,6 +149,11 @@ final class HotplugDetector implements Detector {
         return new EventRef(firstOnlineThread[s], t == null ? "?" : t.name(), firstOnlineSeq[s], "task", firstOnlineCpu[s],
                 "R cpu_online_mask", "cpu_online_mask.bits", Long.toString(firstOnlineValue[s]),
                 site == null ? null : site.method(), site == null ? null : site.file(), site == null ? 0 : site.line());
+    }
+
+    @Override
+    public void onFree(int o, Analysis a) {
+        nodeFlags.remove(o);
     }
 
     @Override

@@ -124,7 +124,13 @@ final class LivenessDetector implements Detector {
             return;
         }
         boolean lockOp = k == EventKind.LOCK || k == EventKind.UNLOCK || k == EventKind.LOCK_FAIL;
-        if (k.reads() && afterRelax[s] && !lockOp) {
+        if (k == EventKind.R_COND) {
+            // smp_cond_load_*(): the read is the wait's condition by definition, so a condition remembered from an
+            // earlier wait (on another node) is not taken for this one's (smp_call_function_many_cond()'s csd_lock()
+            // of the next CPU's CSD while the kick to the previous one is still due after the loop)
+            afterRelax[s] = false;
+            waitEv[s] = copy(waitEv[s], e);
+        } else if (k.reads() && afterRelax[s] && !lockOp) {
             afterRelax[s] = false;
             waitEv[s] = copy(waitEv[s], e); // the first read of an iteration: the loop condition
         }

@@ -96,4 +96,26 @@ class CallbackOwnershipDetectorTest {
                 .mem(EventKind.W_RELEASE, "csd", "u_flags", 0).w("result", "value", 42);
         assertTrue(uar(t.analyze()).isEmpty());
     }
+
+    /**
+     * irq_work_single(): clears IRQ_WORK_PENDING (the LOCK bit) before the callback and still owns the work until its
+     * cmpxchg clears IRQ_WORK_BUSY; only accesses after that are after the hand-back.
+     */
+    @Test
+    void anIrqWorkIsHandedBackByClearingBusyNotPending() throws Exception {
+        t = new TraceBuilder().object(Q1, "smptrace.kernel.LlistHead").object("work", "smptrace.engine.smp.irq_work");
+        waiter = t.task(1, "claimer", 1, 0);
+        target = t.task(2, "cpu1", 2, 1);
+        waiter.rmw(EventKind.RMW_MB, "work", "u_flags", 0, 0x23)
+                .rmw(EventKind.RMW_MB, Q1, "first", 0, t.oid("work")).control(EventKind.IPI_SEND, 0, 1);
+        target.irqEnter().rmw(EventKind.RMW_MB, Q1, "first", t.oid("work"), 0)
+                .r("work", "u_flags", 0x23).w("work", "u_flags", 0x22).fence(EventKind.F_MB)
+                .r("work", "func", 7)                                        // work->func(work), PENDING clear, BUSY set
+                .rmw(EventKind.RMW_MB, "work", "u_flags", 0x22, 0x20);      // BUSY cleared: the owner's again
+        AnalysisResult clean = t.analyze();
+        assertTrue(uar(clean).isEmpty(), clean.findings().toString());
+        target.r("work", "func", 7).irqExit();                              // after the hand-back
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+    }
 }

@@ -106,4 +106,39 @@ class CsdOwnershipDetectorTest {
         AnalysisResult r = t.analyze();
         assertFalse(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).isEmpty());
     }
+
+    /** A re-armed ASYNC CSD (scenario async-rearm): its caller fills in the unlocked CSD, then acquires it itself. */
+    @Test
+    void fillingAnUnlockedCsdThatTheSameContextThenAcquiresIsTheCallersRight() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 1);
+        a.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).w("X", "func", 7)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        flush(t, c);
+        a.w("X", "func", 8).w("X", "info", 9) // INIT_CSD with the other callback and info, LOCK clear
+                .preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).isEmpty(), r.findings().toString());
+    }
+
+    /** The same stores, but another context acquires the CSD next: it sends a request it did not write. */
+    @Test
+    void fillingAnUnlockedCsdThatAnotherContextThenAcquiresIsOwnerOnly() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 1);
+        a.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).w("X", "func", 7)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        flush(t, c);
+        b.w("X", "func", 8);
+        a.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "X", "u_flags", 0, 1).preemptEnable();
+        AnalysisResult r = t.analyze();
+        List<Finding> l = counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE);
+        assertEquals(1, l.size(), r.findings().toString());
+        assertEquals("owner-only", l.get(0).rule);
+        assertFalse(l.get(0).predicted);
+    }
 }

@@ -97,4 +97,26 @@ class PreemptionAndHotplugTest {
         AnalysisResult r = t.analyze();
         assertFalse(counted(r, Finding.Kind.LOST_IPI).stream().filter(f -> !f.predicted).toList().isEmpty(), r.findings().toString());
     }
+
+    /** irq_work_queue_on(): WARN_ON_ONCE(cpu_is_offline(cpu)) before the pinned enqueue of a CSD_TYPE_IRQ_WORK node admits nothing. */
+    @Test
+    void anIrqWorkEnqueuedAfterAnUnpinnedOnlineReadIsNotL4() throws Exception {
+        TraceBuilder t = hotplug();
+        TraceBuilder.Ctx s = t.task(1, "S", 1, 0);
+        s.mem(EventKind.R_ONCE, "cpu_online_mask", "bits", 0b1111)
+                .rmw(EventKind.RMW_MB, "X", "u_flags", 0, 0x23)        // irq_work_claim(): PENDING|BUSY|CSD_TYPE_IRQ_WORK
+                .preemptDisable().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable();
+        assertTrue(counted(t.analyze(), Finding.Kind.LOST_IPI).isEmpty());
+    }
+
+    /** The same shape with a SYNC CSD is the 004 mutant's: the read admitted the target. */
+    @Test
+    void aSyncCsdEnqueuedAfterAnUnpinnedOnlineReadIsL4() throws Exception {
+        TraceBuilder t = hotplug();
+        TraceBuilder.Ctx s = t.task(1, "S", 1, 0);
+        s.mem(EventKind.R_ONCE, "cpu_online_mask", "bits", 0b1111)
+                .preemptDisable().w("X", "u_flags", 0x11)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 2)", "first", 0, t.oid("X")).preemptEnable();
+        assertEquals(1, counted(t.analyze(), Finding.Kind.LOST_IPI).size());
+    }
 }

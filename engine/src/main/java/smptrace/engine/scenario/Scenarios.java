@@ -239,7 +239,15 @@ public final class Scenarios {
                 for (int i = 0; i < len; i++) {
                     final int seq = i;
                     // wait until the previous request's callback said done (it ran after csd_unlock())
-                    Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> v == seq);
+                    // (m.spin: a busy-wait, so that PCT lets the flushing CPU run, as csd_lock_wait() does)
+                    Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> {
+                        if (v == seq) {
+                            return true;
+                        }
+                        w.m.spin("async-rearm done", 1);
+                        return false;
+                    });
+                    w.m.spinDone();
                     rearm_req r = (seq & 1) == 0 ? dev.even : dev.odd;
                     r.seq = seq;
                     dev.csd.func = (seq & 1) == 0 ? Callbacks.REARM_EVEN : Callbacks.REARM_ODD; // INIT_CSD(&dev->csd, f, r)
@@ -251,7 +259,14 @@ public final class Scenarios {
                         w.m.mon.warn("async-rearm: -EBUSY on a CSD whose callback had signalled done");
                     }
                 }
-                Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> v == len);
+                Kernel.smp_cond_load_acquire(dev, rearm_dev.DONE, v -> {
+                    if (v == len) {
+                        return true;
+                    }
+                    w.m.spin("async-rearm done", 1);
+                    return false;
+                });
+                w.m.spinDone();
             });
         }
     }
