@@ -33,6 +33,8 @@ public final class MergedReport {
         public final String kind;
         public final String rule;
         public final boolean tolerated;
+        /** The accepted-races entry that lists it, or null. */
+        public final String accepted;
         public final String summary;
         /** The finding as its first trace reported it (analyze --format json). */
         public final String firstJson;
@@ -47,6 +49,7 @@ public final class MergedReport {
             kind = f.kind();
             rule = f.rule();
             tolerated = f.tolerated();
+            accepted = f.accepted();
             summary = f.summary();
             firstJson = f.json();
         }
@@ -70,7 +73,7 @@ public final class MergedReport {
         for (TraceSummary t : traces) {
             Map<String, Boolean> seenHere = new LinkedHashMap<>();
             for (TraceSummary.FindingSummary f : t.findings()) {
-                String key = f.fingerprint() + (f.tolerated() ? "/t" : "");
+                String key = f.fingerprint() + (f.tolerated() ? "/t" : "") + (f.accepted() != null ? "/a" : "");
                 Group g = byFp.computeIfAbsent(key, k -> new Group(f));
                 g.occurrences += f.occurrences();
                 if (seenHere.putIfAbsent(key, true) == null) {
@@ -87,7 +90,7 @@ public final class MergedReport {
             }
         }
         List<Group> gs = new ArrayList<>(byFp.values());
-        gs.sort(Comparator.comparing((Group g) -> g.tolerated).thenComparing(g -> -g.traces).thenComparing(g -> g.kind)
+        gs.sort(Comparator.comparing((Group g) -> g.tolerated || g.accepted != null).thenComparing(g -> -g.traces).thenComparing(g -> g.kind)
                 .thenComparing(g -> g.fingerprint));
         this.groups = List.copyOf(gs);
     }
@@ -128,6 +131,9 @@ public final class MergedReport {
             if (t.tolerated() > 0) {
                 what += ", " + t.tolerated() + " tolerated";
             }
+            if (t.accepted() > 0) {
+                what += ", " + t.accepted() + " accepted kernel race(s)";
+            }
             out.println("  " + t.trace() + ": patch " + nz(t.patch()) + " variant " + nz(t.variant()) + ", " + t.events()
                     + " events: " + what + (t.complete() ? "" : " (" + t.status() + ")"));
         }
@@ -138,14 +144,14 @@ public final class MergedReport {
         int i = 0;
         for (Group g : groups) {
             i++;
-            out.println(i + ". " + g.kind + (g.tolerated ? " (tolerated)" : "") + " [" + g.rule + "] fingerprint " + g.fingerprint
+            out.println(i + ". " + g.kind + (g.tolerated ? " (tolerated)" : "") + (g.accepted != null ? " (accepted: " + g.accepted + ")" : "") + " [" + g.rule + "] fingerprint " + g.fingerprint
                     + ": in " + g.traces + " of " + traces.size() + " traces (" + g.occurrences + " occurrences)");
             out.println("   " + g.summary);
             out.println("   e.g. " + String.join(", ", g.examples));
         }
         out.println();
         out.println("summary: " + traces.size() + " traces, " + withProblems() + " with findings, " + groups.stream()
-                .filter(g -> !g.tolerated).count() + " distinct findings, " + incomplete() + " incomplete, " + unreadable()
+                .filter(g -> !g.tolerated && g.accepted == null).count() + " distinct findings, " + incomplete() + " incomplete, " + unreadable()
                 + " unreadable");
     }
 
@@ -171,6 +177,7 @@ public final class MergedReport {
             }
             o.put("problems", t.problems());
             o.put("tolerated", t.tolerated());
+            o.put("accepted", t.accepted());
             ArrayNode fps = o.putArray("fingerprints");
             t.findings().stream().map(TraceSummary.FindingSummary::fingerprint).distinct().forEach(fps::add);
             lines.add(o.toString());
@@ -182,6 +189,9 @@ public final class MergedReport {
             o.put("kind", g.kind);
             o.put("rule", g.rule);
             o.put("tolerated", g.tolerated);
+            if (g.accepted != null) {
+                o.put("accepted", g.accepted);
+            }
             o.put("summary", g.summary);
             o.put("traces", g.traces);
             o.put("occurrences", g.occurrences);
@@ -201,7 +211,7 @@ public final class MergedReport {
         s.put("traces", traces.size());
         s.put("events", events());
         s.put("withFindings", withProblems());
-        s.put("distinctFindings", groups.stream().filter(g -> !g.tolerated).count());
+        s.put("distinctFindings", groups.stream().filter(g -> !g.tolerated && g.accepted == null).count());
         s.put("incomplete", incomplete());
         s.put("unreadable", unreadable());
         lines.add(s.toString());

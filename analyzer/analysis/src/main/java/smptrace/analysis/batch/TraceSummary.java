@@ -15,9 +15,17 @@ import smptrace.analysis.Report;
 public record TraceSummary(String trace, String patch, String variant, long events, long nanos, String status, String error,
                            List<FindingSummary> findings) implements Serializable {
 
-    /** One finding of one trace; {@code json} is the finding as {@code analyze --format json} prints it. */
-    public record FindingSummary(String kind, String mode, String rule, boolean tolerated, String fingerprint, String summary,
-                                 int occurrences, String json) implements Serializable { }
+    /**
+     * One finding of one trace; {@code json} is the finding as {@code analyze --format json} prints it;
+     * {@code accepted}: the accepted-races entry that lists it, or null (then it counts unless tolerated).
+     */
+    public record FindingSummary(String kind, String mode, String rule, boolean tolerated, String accepted, String fingerprint,
+                                 String summary, int occurrences, String json) implements Serializable {
+        /** Counts as a problem: neither tolerated nor an accepted kernel race (as analyze and patches count). */
+        public boolean counts() {
+            return !tolerated && accepted == null;
+        }
+    }
 
     public TraceSummary {
         findings = List.copyOf(findings);
@@ -26,7 +34,7 @@ public record TraceSummary(String trace, String patch, String variant, long even
     public static TraceSummary of(String trace, AnalysisResult r) {
         List<FindingSummary> fs = new ArrayList<>();
         for (Finding f : r.findings()) {
-            fs.add(new FindingSummary(f.kind.id, f.mode(), f.rule, f.tolerated, f.fingerprint, f.summary, f.occurrences(),
+            fs.add(new FindingSummary(f.kind.id, f.mode(), f.rule, f.tolerated, f.accepted(), f.fingerprint, f.summary, f.occurrences(),
                     Report.toJson(f, r, trace).toString()));
         }
         String status = r.end() == null || r.end().complete() ? "complete"
@@ -46,9 +54,13 @@ public record TraceSummary(String trace, String patch, String variant, long even
         return "complete".equals(status);
     }
 
-    /** Findings that count (not tolerated). */
+    /** Findings that count (neither tolerated nor accepted kernel races). */
     public long problems() {
-        return findings.stream().filter(f -> !f.tolerated()).count();
+        return findings.stream().filter(FindingSummary::counts).count();
+    }
+
+    public long accepted() {
+        return findings.stream().filter(f -> f.accepted() != null).count();
     }
 
     public long tolerated() {

@@ -110,6 +110,27 @@ class BatchAnalysisTest {
     }
 
     @Test
+    void anAcceptedKernelRaceIsListedButDoesNotCountAsAFinding() {
+        // as analyze and patches count: an entry of accepted-races.txt is shown apart, never a problem
+        TraceSummary.FindingSummary race = new TraceSummary.FindingSummary("data-race", "observed", "wr-race", false,
+                "csd_lock_wait_getcpu-reads-u_flags", "fp1", "wr-race on per_cpu(csd_data, 1).u_flags", 1, "{}");
+        TraceSummary.FindingSummary real = new TraceSummary.FindingSummary("lock-ownership-race", "observed", "R1", false,
+                null, "fp2", "two contexts own per_cpu(csd_data, 1)", 1, "{}");
+        TraceSummary onlyAccepted = new TraceSummary("a", "001", "after", 10, 1, "complete", null, List.of(race));
+        TraceSummary withBug = new TraceSummary("b", "001", "before", 10, 1, "complete", null, List.of(race, real));
+        MergedReport m = new MergedReport(List.of(onlyAccepted, withBug));
+        assertEquals(0, onlyAccepted.problems());
+        assertEquals(1, withBug.problems());
+        assertEquals(1, m.withProblems());
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        m.text(new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8));
+        String text = b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("a: patch 001 variant after, 10 events: clean, 1 accepted kernel race(s)"), text);
+        assertTrue(text.contains("(accepted: csd_lock_wait_getcpu-reads-u_flags)"), text);
+        assertTrue(text.contains("1 with findings, 1 distinct findings"), text);
+    }
+
+    @Test
     void manyThreadsGiveTheSameSummariesAsOne(@TempDir Path dir) throws Exception {
         List<Path> ts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
