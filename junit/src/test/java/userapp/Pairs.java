@@ -259,7 +259,12 @@ public final class Pairs {
                 if (ok) {
                     n.incrementAndGet();
                 } else {
-                    n.lazySet(n.getOpaque() + 1);
+                    // counted without ordering: a relaxed CAS loop (a lazySet of a read value could lose an
+                    // update, and main would then wait forever for the count)
+                    int v;
+                    do {
+                        v = n.getOpaque();
+                    } while (!n.weakCompareAndSetPlain(v, v + 1));
                 }
             };
             Thread t = thread(r);
