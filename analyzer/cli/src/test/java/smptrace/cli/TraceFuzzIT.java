@@ -315,7 +315,6 @@ class TraceFuzzIT {
         cmd.add(Launcher.javaBinary());
         cmd.addAll(Launcher.chronicleFlags());
         cmd.add("-Xmx100m");
-        cmd.add("-Dsmptrace.debug.stack=true");
         cmd.add("-cp");
         cmd.add(Paths.get("target/smptrace-cli.jar").toAbsolutePath().toString());
         cmd.add("smptrace.cli.Main");

@@ -191,20 +191,21 @@ public final class Machine {
             }
             // a hang is a run that stops making progress, not one that is slow: a long run on a loaded
             // machine keeps completing callbacks and is left to finish (within the wall-clock limit)
-            awaitEnd(wallLimitMillis, freeTimeoutMillis, "watchdog: no callback ran for " + freeTimeoutMillis + " ms of a free run");
+            awaitEnd(wallLimitMillis, freeTimeoutMillis, "watchdog: no callback ran for " + freeTimeoutMillis + " ms of a free run",
+                    "engine wall-clock limit of a free run");
         }
     }
 
     private void awaitEnd(long millis, String why) {
-        awaitEnd(millis, millis, why);
+        awaitEnd(millis, millis, why, why);
     }
 
     /**
-     * Waits for the run to end; declares it stuck when no callback has run for quietMillis (or at the
-     * wall-clock limit). With quietMillis == millis this is a plain time bound (controlled runs, whose
-     * every step is the scheduler's).
+     * Waits for the run to end; declares it stuck, saying {@code quietWhy}, when no callback has run for
+     * quietMillis, or, saying {@code limitWhy}, at the wall-clock limit. With quietMillis == millis this is
+     * a plain time bound (controlled runs, whose every step is the scheduler's).
      */
-    private void awaitEnd(long millis, long quietMillis, String why) {
+    private void awaitEnd(long millis, long quietMillis, String quietWhy, String limitWhy) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long seen = mon.callbacksRunNow();
         try {
@@ -216,7 +217,7 @@ public final class Machine {
                 }
                 synchronized (this) {
                     if (!over) {
-                        declareStuck(guessStuckCpu(), (now != seen ? "engine wall-clock limit of a free run" : why) + ": " + stuckDetail());
+                        declareStuck(guessStuckCpu(), (now != seen ? limitWhy : quietWhy) + ": " + stuckDetail());
                     }
                 }
                 break;
