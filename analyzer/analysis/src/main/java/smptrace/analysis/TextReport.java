@@ -53,6 +53,10 @@ public final class TextReport {
             boolean hidden = r.findings().stream().anyMatch(RootCauses::hidden);
             if (!steps.stuck().isEmpty()) {
                 out.println("not clean: the run hung (watchdog record above) and no finding explains it");
+            } else if (r.problems().isEmpty() && r.checkedNothing()) {
+                // never "clean": with no memory access recorded there was nothing to check (analyze exits 4)
+                out.println("nothing checked: the trace holds no memory access (" + r.recorded() + "), so this is not a clean verdict");
+                return;
             } else if (r.problems().isEmpty() && incomplete) {
                 out.println("no findings in the " + r.events() + " events that were read; the trace is incomplete, so this is not a clean verdict"
                         + (hidden ? " (" + hiddenCount(r) + "; --show-tolerated shows them)" : ""));

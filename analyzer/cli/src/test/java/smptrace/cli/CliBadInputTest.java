@@ -59,6 +59,25 @@ class CliBadInputTest {
     }
 
     @Test
+    void aTraceWithoutAMemoryAccessIsNothingCheckedNeverClean(@TempDir Path dir) throws Exception {
+        // only control events (a task going on a CPU, a mark): what a user's program out of the agent's scope leaves
+        Path t = dir.resolve("trace");
+        try (TraceWriter w = new TraceWriter(t, Map.of("scenario", "unit"))) {
+            int th = w.addThread("t0", 1);
+            BlockEncoder b = new BlockEncoder() { };
+            b.control(EventKind.TASK_ON_CPU, 0, 1, 0);
+            b.control(EventKind.MARK, 0, 7, 0);
+            w.writeBlock(th, 0, 2, b.buffer(), b.position());
+        }
+        Run r = cli("analyze", t.toString());
+        assertEquals(4, r.exit(), r.out() + r.err());
+        assertFalse(r.out().contains("clean: no findings"), r.out());
+        assertTrue(r.out().contains("nothing checked"), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("nothing was checked"), r.err());
+    }
+
+    @Test
     void aMissingTraceIsOneLineAndExitTwo(@TempDir Path dir) {
         assertOneLineError(cli("dump", dir.resolve("missing").toString()), "does not exist");
     }
