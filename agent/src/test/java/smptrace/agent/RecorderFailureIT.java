@@ -97,7 +97,11 @@ class RecorderFailureIT {
         for (String t : new String[] {"fail", "full"}) {
             Read r = read(dir.resolve(t));
             assertEquals(TraceEnd.Status.AGENT_FAILED, r.end().status(), t + ": " + r.end());
-            assertTrue(r.total() > 1000 && r.total() < ok.total(), t + ": " + r.total() + " of " + ok.total());
+            // the blocks written before the failure are kept; how many of their events read back in
+            // global order depends on which threads' blocks reached the disk first (the reader stops at
+            // the first gap in the sequence rather than answer about events it does not have)
+            assertTrue(r.recorded() > 1000 && r.recorded() < ok.total(), t + ": " + r.recorded() + " of " + ok.total());
+            assertTrue(r.total() <= r.recorded(), t + ": read " + r.total() + " of " + r.recorded() + " on disk");
         }
         assertTrue(read(dir.resolve("full")).end().detail().contains("No space left"), read(dir.resolve("full")).end().detail());
 
