@@ -178,6 +178,92 @@ class KernelMirrorsTest {
         assertTrue(seen >= 14, "parsed " + seen + " hunks");
     }
 
+    /** The excerpt of {@link Mirrors#TREE} the test keeps: kernel name -> "START-END" of each definition, and its naming line. */
+    record Def(String name, int start, int end, int at, String text) { }
+
+    static List<Def> pinnedTree() throws IOException {
+        List<Def> defs = new ArrayList<>();
+        try (java.io.InputStream in = KernelMirrorsTest.class.getResourceAsStream("/kernel-lines-smp.c-06978ceda170.txt")) {
+            assertNotNull(in, "the excerpt of the pinned tree is missing");
+            Pattern row = Pattern.compile("^(\\w+) (\\d+)-(\\d+) (\\d+): (.*)$");
+            for (String l : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (l.isBlank() || l.startsWith("#")) {
+                    continue;
+                }
+                Matcher m = row.matcher(l);
+                assertTrue(m.matches(), "excerpt line: " + l);
+                defs.add(new Def(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                        m.group(5)));
+            }
+        }
+        return defs;
+    }
+
+    /** Every @Mirrors member of every class of the kernel model (KernelLines' table), by "Class.member". */
+    static Map<String, Mirrors> allMirrors() {
+        Map<String, Mirrors> m = new LinkedHashMap<>();
+        for (Class<?> c : new Class<?>[] {Smp.class, Hotplug.class, smptrace.engine.smp.IrqWork.class, smptrace.engine.smp.StopMachine.class}) {
+            List<AnnotatedElement> els = new ArrayList<>();
+            els.addAll(List.of(c.getDeclaredMethods()));
+            els.addAll(List.of(c.getDeclaredFields()));
+            els.addAll(List.of(c.getDeclaredConstructors()));
+            for (AnnotatedElement e : els) {
+                Mirrors a = e.getAnnotation(Mirrors.class);
+                if (a != null) {
+                    m.put(c.getSimpleName() + "." + (e instanceof java.lang.reflect.Constructor ? "<init>" : ((Member) e).getName()), a);
+                }
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void everyMemberMirroringKernelSmpCStatesItsLinesInThePinnedTree() {
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Mirrors> e : allMirrors().entrySet()) {
+            if (e.getValue().file().equals("kernel/smp.c") && e.getValue().lines().isBlank()) {
+                missing.add(e.getKey() + " (" + e.getValue().value() + ")");
+            }
+        }
+        assertTrue(missing.isEmpty(), "@Mirrors of kernel/smp.c without lines in " + Mirrors.TREE + ": " + missing);
+    }
+
+    @Test
+    void statedLinesAreWhereThePinnedTreeDefinesTheFunction() throws IOException {
+        List<Def> tree = pinnedTree();
+        assertTrue(tree.size() > 30, "excerpt rows: " + tree.size());
+        for (Def d : tree) {
+            assertTrue(d.start() <= d.at() && d.at() <= d.end(), d.toString());
+            assertTrue(Pattern.compile("\\b" + Pattern.quote(d.name()) + "\\b").matcher(d.text()).find(), "line " + d.at() + " does not name " + d);
+        }
+        int checked = 0;
+        for (Map.Entry<String, Mirrors> e : allMirrors().entrySet()) {
+            Mirrors a = e.getValue();
+            if (a.lines().isBlank()) {
+                continue;
+            }
+            // only kernel/smp.c of the pinned tree is kept: a line stated for another file cannot be checked
+            assertEquals("kernel/smp.c", a.file(), e.getKey() + " states lines of a file whose tree the test does not keep");
+            Matcher m = Pattern.compile("(\\d+)(?:-(\\d+))?").matcher(a.lines());
+            assertTrue(m.matches(), e.getKey() + ": lines = \"" + a.lines() + "\"");
+            int start = Integer.parseInt(m.group(1));
+            int end = m.group(2) == null ? start : Integer.parseInt(m.group(2));
+            // the kernel function it names, or (a member named as a kernel helper the named function wraps,
+            // __smp_call_function_single) the kernel function of the member's own name
+            String member = e.getKey().substring(e.getKey().indexOf('.') + 1);
+            boolean found = false;
+            for (Def d : tree) {
+                if ((d.name().equals(a.value()) || d.name().equals(member)) && d.start() == start && d.end() == end) {
+                    found = true;
+                }
+            }
+            assertTrue(found, e.getKey() + " says " + a.value() + " is at kernel/smp.c:" + a.lines() + " of " + Mirrors.TREE
+                    + "; that tree defines it at " + tree.stream().filter(d -> d.name().equals(a.value())).map(d -> d.start() + "-" + d.end()).toList());
+            checked++;
+        }
+        assertTrue(checked >= 30, "members with lines: " + checked);
+    }
+
     /** The Java source of one engine member (from its declaration to the next member's javadoc). */
     private static String source(String member) throws IOException {
         String cls = member.substring(0, member.indexOf('#'));

@@ -72,23 +72,23 @@ public final class Smp {
     private final List<per_cpu_data> pcpu;
     public final int nr_cpu_ids;
     /** CONFIG_CSD_LOCK_WAIT_DEBUG (build option): src/dst are filled and the debug functions exist. */
-    @Mirrors("CONFIG_CSD_LOCK_WAIT_DEBUG")
+    @Mirrors(value = "CONFIG_CSD_LOCK_WAIT_DEBUG", lines = "147-362")
     public final boolean CONFIG_CSD_LOCK_WAIT_DEBUG;
     /**
      * static_branch_unlikely(&csdlock_debug_enabled) (boot option csdlock_debug=); a key only ever on with
      * the config. Seed 001 moves its definition out of the #ifdef (the model's key is always defined).
      */
-    @Mirrors(value = "csdlock_debug_enabled", hunks = {"001:-137,10"})
+    @Mirrors(value = "csdlock_debug_enabled", hunks = {"001:-137,10"}, lines = "149")
     public final boolean csdlock_debug_enabled;
     /** csd_lock_timeout in ms (module parameter); logical ms (scheduling steps) in controlled runs. */
     public final long csd_lock_timeout;
     /** panic_on_ipistall: 0, never panic. */
-    @Mirrors("panic_on_ipistall")
+    @Mirrors(value = "panic_on_ipistall", lines = "183")
     public final int panic_on_ipistall = 0;
     /** The once-flag of csd_lock_wait_toolong()'s WARN_ONCE (a static in .data..once; not modelled as kernel memory). */
     private boolean toolong_cpu_warned;
 
-    @Mirrors("call_function_init")
+    @Mirrors(value = "call_function_init", lines = "111-119")
     public Smp(RunConfig cfg, Machine m, long csdLockTimeoutMs) {
         this.cfg = cfg;
         this.m = m;
@@ -265,7 +265,7 @@ public final class Smp {
         return m.nowNanos();
     }
 
-    @Mirrors("CSD_TYPE")
+    @Mirrors(value = "CSD_TYPE", lines = "39")
     private static int CSD_TYPE(__call_single_node csd) {
         return csd.u_flags & CSD_FLAG_TYPE_MASK;
     }
@@ -278,7 +278,7 @@ public final class Smp {
     // ---- kernel/smp.c ---------------------------------------------------------------------------
 
     /** smpcfd_dying_cpu(): runs in the dying CPU's stopper (take_cpu_down), IRQs off. */
-    @Mirrors(value = "smpcfd_dying_cpu", hunks = {"004:-93,6"})
+    @Mirrors(value = "smpcfd_dying_cpu", hunks = {"004:-93,6"}, lines = "93-109")
     public int smpcfd_dying_cpu(int cpu) {
         /*
          * This runs with interrupts disabled inside the stopper task invoked by
@@ -297,7 +297,7 @@ public final class Smp {
      * cpumasks are embedded (no CONFIG_CPUMASK_OFFSTACK), so free_cpumask_var() frees nothing; the 2026
      * series keeps cfd->csd allocated across offline, the pre-series code freed it (patches.md 003 (d5)).
      */
-    @Mirrors("smpcfd_dead_cpu")
+    @Mirrors(value = "smpcfd_dead_cpu", lines = "84-91")
     public int smpcfd_dead_cpu(int cpu) {
         call_function_data cfd = pcpu.get(cpu).cfd_data;    // &per_cpu(cfd_data, cpu)
 
@@ -317,7 +317,7 @@ public final class Smp {
     }
 
     /** send_call_function_single_ipi(). */
-    @Mirrors("send_call_function_single_ipi")
+    @Mirrors(value = "send_call_function_single_ipi", lines = "121-129")
     private void send_call_function_single_ipi(int cpu) {
         if (call_function_single_prep_ipi(cpu)) {
             arch_send_call_function_single_ipi(cpu);
@@ -331,7 +331,7 @@ public final class Smp {
     }
 
     /** send_call_function_ipi_mask(). */
-    @Mirrors("send_call_function_ipi_mask")
+    @Mirrors(value = "send_call_function_ipi_mask", lines = "131-137")
     private void send_call_function_ipi_mask(cpumask mask) {
         arch_send_call_function_ipi_mask(mask);
     }
@@ -345,13 +345,13 @@ public final class Smp {
     }
 
     /** csd_do_func(). */
-    @Mirrors("csd_do_func")
+    @Mirrors(value = "csd_do_func", lines = "139-145")
     private void csd_do_func(smp_call_func_t func, Object info, call_single_data csd) {
         func.call(info);
     }
 
     /** __csd_lock_record(): CSD_LOCK_WAIT_DEBUG diagnostics; seed 000 makes both stores of cur_csd releases. */
-    @Mirrors(value = "__csd_lock_record", hunks = {"000:-182,16"})
+    @Mirrors(value = "__csd_lock_record", hunks = {"000:-182,16"}, lines = "189-202")
     private void __csd_lock_record(call_single_data csd) {
         per_cpu_data p = this_cpu_ptr();
         if (csd == null) {
@@ -384,7 +384,7 @@ public final class Smp {
     }
 
     /** csd_lock_record(). */
-    @Mirrors("csd_lock_record")
+    @Mirrors(value = "csd_lock_record", lines = "204-208")
     private void csd_lock_record(call_single_data csd) {
         if (CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) {
             __csd_lock_record(csd);
@@ -392,7 +392,7 @@ public final class Smp {
     }
 
     /** csd_lock_wait_getcpu(). */
-    @Mirrors("csd_lock_wait_getcpu")
+    @Mirrors(value = "csd_lock_wait_getcpu", lines = "210-218")
     private int csd_lock_wait_getcpu(call_single_data csd) {
         int csd_type = CSD_TYPE(csd);
         if (csd_type == CSD_TYPE_ASYNC || csd_type == CSD_TYPE_SYNC) {
@@ -402,7 +402,7 @@ public final class Smp {
     }
 
     /** csd_lock_wait_toolong(): one spin of the debug wait; seed 000 comments the acquire of cur_csd. */
-    @Mirrors(value = "csd_lock_wait_toolong", hunks = {"000:-272,7"})
+    @Mirrors(value = "csd_lock_wait_toolong", hunks = {"000:-272,7"}, lines = "238-318")
     private boolean csd_lock_wait_toolong(call_single_data csd, long ts0, WaitState st) {
         int cpu = -1;
         int cpux;
@@ -523,7 +523,7 @@ public final class Smp {
     }
 
     /** __csd_lock_wait(): the debug wait loop, with guard(preempt)() of the 2026 baseline. */
-    @Mirrors("__csd_lock_wait")
+    @Mirrors(value = "__csd_lock_wait", lines = "327-342")
     private void __csd_lock_wait(call_single_data csd) {
         WaitState st = new WaitState();
         long ts0;
@@ -544,7 +544,7 @@ public final class Smp {
     }
 
     /** csd_lock_wait(). */
-    @Mirrors("csd_lock_wait")
+    @Mirrors(value = "csd_lock_wait", lines = "344-352")
     private void csd_lock_wait(call_single_data csd) {
         if (CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) {
             __csd_lock_wait(csd);
@@ -561,7 +561,7 @@ public final class Smp {
     }
 
     /** csd_lock(): seed 001 makes the debug path a try_cmpxchg_acquire loop. */
-    @Mirrors(value = "csd_lock", hunks = {"001:-342,6", "001:-354,8"}) // -342: the !CONFIG __csd_lock_wait() stub its debug branch calls
+    @Mirrors(value = "csd_lock", hunks = {"001:-342,6", "001:-354,8"}, lines = "364-375") // -342: the !CONFIG __csd_lock_wait() stub its debug branch calls
     private void csd_lock(call_single_data csd) {
         if (Patch.P001.applied(cfg) && CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled
                 && !cfg.is(Variant.M001_PLAIN_RMW_IN_DEBUG)) {
@@ -592,7 +592,7 @@ public final class Smp {
     }
 
     /** csd_unlock(). */
-    @Mirrors("csd_unlock")
+    @Mirrors(value = "csd_unlock", lines = "377-385")
     private void csd_unlock(call_single_data csd) {
         if ((csd.u_flags & CSD_FLAG_LOCK) == 0) {   // WARN_ON(!(csd->node.u_flags & CSD_FLAG_LOCK))
             mon.warn("csd_unlock of an unlocked CSD");
@@ -605,7 +605,7 @@ public final class Smp {
     }
 
     /** get_single_csd_data() of b0473dcd4b1d: the destination's CSD with the debug key on. */
-    @Mirrors("get_single_csd_data")
+    @Mirrors(value = "get_single_csd_data", lines = "390-395")
     private call_single_data get_single_csd_data(int cpu) {
         if ((CONFIG_CSD_LOCK_WAIT_DEBUG && csdlock_debug_enabled) || cfg.is(Variant.M001_DEST_CSD_NONDEBUG)) {
             if (cpu < 0 || cpu >= nr_cpu_ids) {
@@ -619,7 +619,7 @@ public final class Smp {
     }
 
     /** __smp_call_single_queue(). */
-    @Mirrors("__smp_call_single_queue")
+    @Mirrors(value = "__smp_call_single_queue", lines = "403-437")
     public void __smp_call_single_queue(int cpu, __call_single_node node) {
         /*
          * The list addition should be visible to the target CPU when it pops
@@ -636,7 +636,7 @@ public final class Smp {
     }
 
     /** generic_exec_single(): the caller has preemption disabled; seed 004 comments why. */
-    @Mirrors(value = "generic_exec_single", hunks = {"004:-418,6"})
+    @Mirrors(value = "generic_exec_single", hunks = {"004:-418,6"}, lines = "444-476")
     private int generic_exec_single(int cpu, call_single_data csd) {
         /*
          * Preemption already disabled here so stopper cannot run on this CPU,
@@ -673,7 +673,7 @@ public final class Smp {
     }
 
     /** generic_smp_call_function_single_interrupt(): the IPI handler. */
-    @Mirrors("generic_smp_call_function_single_interrupt")
+    @Mirrors(value = "generic_smp_call_function_single_interrupt", lines = "484-487")
     public void generic_smp_call_function_single_interrupt() {
         int cpu = smp_processor_id();
         TraceHooks.flush_begin(cpu, 0);
@@ -682,7 +682,7 @@ public final class Smp {
     }
 
     /** __flush_smp_call_function_queue(): SYNC pass, then the rest (ASYNC unlocks before the call). */
-    @Mirrors(value = "__flush_smp_call_function_queue", hunks = {"002:-297,6"})
+    @Mirrors(value = "__flush_smp_call_function_queue", hunks = {"002:-297,6"}, lines = "503-618")
     private void __flush_smp_call_function_queue(boolean warn_cpu_offline) {
         __call_single_node csd;                     // llist_for_each_entry_safe(csd, ...): SYNC/ASYNC are call_single_data
         __call_single_node csd_next;
@@ -810,7 +810,7 @@ public final class Smp {
     }
 
     /** flush_smp_call_function_queue(): idle / migration-thread path. */
-    @Mirrors("flush_smp_call_function_queue")
+    @Mirrors(value = "flush_smp_call_function_queue", lines = "633-649")
     public void flush_smp_call_function_queue() {
         boolean flags;
 
@@ -832,7 +832,7 @@ public final class Smp {
      * smp_call_function_any(). Seed 004 comments the get_cpu(); the pre-series shape (003 pre-series)
      * waits before put_cpu().
      */
-    @Mirrors(value = "smp_call_function_single", hunks = {"004:-640,6"})
+    @Mirrors(value = "smp_call_function_single", hunks = {"004:-640,6"}, lines = "651-721")
     private int __smp_call_function_single(int cpu, smp_call_func_t func, Object info, cpumask mask, boolean wait) {
         call_single_data csd;
         call_single_data csd_stack = new call_single_data(CSD_FLAG_LOCK | CSD_TYPE_SYNC);
@@ -921,19 +921,19 @@ public final class Smp {
     }
 
     /** smp_call_function_single(). */
-    @Mirrors("smp_call_function_single")
+    @Mirrors(value = "smp_call_function_single", lines = "732-735")
     public int smp_call_function_single(int cpu, smp_call_func_t func, Object info, boolean wait) {
         return __smp_call_function_single(cpu, func, info, null, wait);
     }
 
     /** smp_call_function_any(). */
-    @Mirrors("smp_call_function_any")
+    @Mirrors(value = "smp_call_function_any", lines = "797-801")
     public int smp_call_function_any(cpumask mask, smp_call_func_t func, Object info, boolean wait) {
         return __smp_call_function_single(-1, func, info, mask, wait);
     }
 
     /** smp_call_function_single_async(): seed 002 makes the test-and-set a cmpxchg. */
-    @Mirrors(value = "smp_call_function_single_async", hunks = {"002:-397,16", "002:-414,13"})
+    @Mirrors(value = "smp_call_function_single_async", hunks = {"002:-397,16", "002:-414,13"}, lines = "761-781")
     public int smp_call_function_single_async(int cpu, call_single_data csd) {
         int err = 0;
 
@@ -977,7 +977,7 @@ public final class Smp {
     }
 
     /** smp_task_ipi_mask(): the task-local wait mask (CONFIG_PREEMPTION), NULL for init/idle tasks. */
-    @Mirrors("smp_task_ipi_mask")
+    @Mirrors(value = "smp_task_ipi_mask", lines = "828-839")
     private cpumask smp_task_ipi_mask(task_struct cur) {
         if (cfg.is(Variant.M003_WAIT_ON_PERCPU_MASK) || cfg.is(Variant.M003_PRE_SERIES)) {
             return null;                            // mutant / pre-series: wait over the per-CPU cfd->cpumask
@@ -992,7 +992,7 @@ public final class Smp {
     }
 
     /** smp_call_function_many_cond(): seed 003 moves preemption control inside and re-enables it before the wait. */
-    @Mirrors(value = "smp_call_function_many_cond", hunks = {"003:-858,15", "003:-952,6"})
+    @Mirrors(value = "smp_call_function_many_cond", hunks = {"003:-858,15", "003:-952,6"}, lines = "856-975")
     private void smp_call_function_many_cond(cpumask mask, smp_call_func_t func, Object info, int scf_flags,
                                              smp_cond_func_t cond_func) {
         cpumask cpumask;
@@ -1149,13 +1149,13 @@ public final class Smp {
     }
 
     /** smp_call_function_many(); seed 003 drops "Preemption must be disabled" from its kernel-doc. */
-    @Mirrors(value = "smp_call_function_many", hunks = {"003:-964,15"})
+    @Mirrors(value = "smp_call_function_many", hunks = {"003:-964,15"}, lines = "991-995")
     public void smp_call_function_many(cpumask mask, smp_call_func_t func, Object info, boolean wait) {
         smp_call_function_many_cond(mask, func, info, wait ? SCF_WAIT : 0, null);
     }
 
     /** smp_call_function(): all other online CPUs (003 pre-series: wrapped in preempt_disable/enable). */
-    @Mirrors("smp_call_function")
+    @Mirrors(value = "smp_call_function", lines = "1011-1015")
     public void smp_call_function(smp_call_func_t func, Object info, boolean wait) {
         if (cfg.is(Variant.M003_PRE_SERIES)) {
             preempt_disable();
@@ -1167,7 +1167,7 @@ public final class Smp {
     }
 
     /** on_each_cpu_cond_mask() (003 pre-series: wrapped in preempt_disable/enable). */
-    @Mirrors("on_each_cpu_cond_mask")
+    @Mirrors(value = "on_each_cpu_cond_mask", lines = "1129-1138")
     public void on_each_cpu_cond_mask(smp_cond_func_t cond_func, smp_call_func_t func, Object info, boolean wait,
                                       cpumask mask) {
         int scf_flags = SCF_RUN_LOCAL;
