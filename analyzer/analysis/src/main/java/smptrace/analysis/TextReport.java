@@ -30,6 +30,11 @@ public final class TextReport {
         out.println("# " + trace + ": patch " + nz(r.patch()) + " variant " + nz(r.variant()) + ", " + r.events() + " events, "
                 + r.contexts() + " contexts, " + r.locations() + " locations"
                 + (r.end() != null && !r.end().complete() ? " (" + r.end().detail() + ")" : ""));
+        String tree = o.kernel() == null ? null : o.kernel().tree();
+        if (tree != null && (!causes.isEmpty() || !steps.stuck().isEmpty())) {
+            // the one place the tree of the frames' kernel lines is named
+            out.println("# kernel lines: " + tree + "; \"(seed N: ...)\": the lines of that seed's own tree");
+        }
         for (Steps.Stuck s : steps.stuck()) {
             out.println();
             out.println(RULE);

@@ -140,7 +140,7 @@ public final class Words {
             }
             return l;
         }
-        l.add(frame(s.className(), s.method(), s.file(), s.line(), map));
+        l.add(frame(s.className(), s.method(), s.file(), s.line(), map, info));
         if (map == null) {
             return l;
         }
@@ -194,7 +194,7 @@ public final class Words {
                 // the simulator's own machinery (interrupt entry, the task's main loop) is no kernel caller
                 break;
             }
-            l.add(frame(pick.callerClass(), pick.callerMethod(), fileOf(pick.callerClass(), info), pick.line(), map));
+            l.add(frame(pick.callerClass(), pick.callerMethod(), fileOf(pick.callerClass(), info), pick.line(), map, info));
             cls = pick.callerClass();
             method = pick.callerMethod();
             from = Math.max(at, from);
@@ -300,8 +300,11 @@ public final class Words {
         return s;
     }
 
-    static Frame frame(String className, String method, String file, int line, KernelMap map) {
+    static Frame frame(String className, String method, String file, int line, KernelMap map, TraceInfo info) {
         KernelMap.Mirror m = map == null ? null : map.of(className, method);
+        if (m != null) {
+            m = m.forPatch(info == null ? null : info.header("patch"));
+        }
         String simple = className.substring(className.lastIndexOf('.') + 1);
         String fn = m != null ? m.function() : readable(method);
         return new Frame(fn, m, simple + "." + readable(method), file, line);

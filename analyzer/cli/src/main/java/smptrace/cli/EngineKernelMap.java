@@ -11,7 +11,7 @@ import smptrace.analysis.KernelMap;
 
 /**
  * The engine's own statement of the kernel code each method mirrors: its {@code @Mirrors}
- * annotation (smptrace.kernel.Mirrors: function, file, the seed hunks' kernel lines), read by
+ * annotation (smptrace.kernel.Mirrors: function, file, its lines in the modelled tree, the seed hunks' lines), read by
  * reflection from the engine classes named in the trace's site dictionary. Where the engine has no
  * such statement (or no annotation type at all), the answer is null and reports print the engine
  * frame only: a kernel line is never guessed.
@@ -20,6 +20,16 @@ final class EngineKernelMap implements KernelMap {
     private static final String MIRRORS = "smptrace.kernel.Mirrors";
     private final Map<String, Mirror> cache = new ConcurrentHashMap<>();
     private static final Mirror NONE = new Mirror("", "", List.of());
+
+    @Override
+    public String tree() {
+        try {
+            Object t = Class.forName(MIRRORS, false, EngineKernelMap.class.getClassLoader()).getField("TREE").get(null);
+            return t instanceof String x ? x : null;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
 
     @Override
     public Mirror of(String engineClass, String method) {
@@ -195,6 +205,15 @@ final class EngineKernelMap implements KernelMap {
                         String fn = (String) t.getMethod("value").invoke(a);
                         String file = (String) t.getMethod("file").invoke(a);
                         List<String> lines = new ArrayList<>();
+                        // the modelled tree's lines first (an engine from before the element states none)
+                        try {
+                            String pinned = (String) t.getMethod("lines").invoke(a);
+                            if (!pinned.isBlank()) {
+                                lines.add(pinned);
+                            }
+                        } catch (NoSuchMethodException old) {
+                            // no such statement: the seed hunks alone
+                        }
                         for (String x : (String[]) t.getMethod("hunks").invoke(a)) {
                             lines.add(x);
                         }
