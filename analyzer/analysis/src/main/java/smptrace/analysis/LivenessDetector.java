@@ -269,6 +269,7 @@ final class LivenessDetector implements Detector {
                 .summary("the run never completes: " + e.text)
                 .event(stuckRef).witness("1. " + stuckRef.text());
         TreeSet<String> keys = new TreeSet<>();
+        java.util.Set<Long> shown = new java.util.HashSet<>(); // the events of what led there, once each (reports show them with stacks)
         int n = 2;
         for (int s = 0; s < waiting.length && s < a.hb.slots(); s++) {
             if (!waiting[s] || waitEv[s] == null) {
@@ -285,17 +286,22 @@ final class LivenessDetector implements Detector {
                 int owner = nodeBatchOwner.get(node) - 1;
                 if (owner >= 0 && owner < addEv.length && addEv[owner] != null) {
                     EventRef add = a.ref(addEv[owner]);
+                    once(f, shown, add);
                     f.witness("   the add that made that queue non-empty: " + add.text()
                             + (missed[owner] ? "  -- its context never kicked CPU" + d
                             : open[owner] ? "  -- its context has not kicked CPU" + d + " yet" : "  -- kicked"));
                 }
                 if (lastIpi[d] != null) {
-                    f.witness("   last IPI to CPU" + d + ": " + a.ref(lastIpi[d]).text());
+                    EventRef ipi = a.ref(lastIpi[d]);
+                    once(f, shown, ipi);
+                    f.witness("   last IPI to CPU" + d + ": " + ipi.text());
                 } else {
                     f.witness("   no IPI was ever sent to CPU" + d);
                 }
                 if (lastDel[d] != null) {
-                    f.witness("   last flush of CPU" + d + "'s queue: " + a.ref(lastDel[d]).text());
+                    EventRef del = a.ref(lastDel[d]);
+                    once(f, shown, del);
+                    f.witness("   last flush of CPU" + d + "'s queue: " + del.text());
                 }
             }
         }
@@ -304,6 +310,12 @@ final class LivenessDetector implements Detector {
         }
         keys.forEach(f::key);
         a.report(f.build());
+    }
+
+    private static void once(Finding.Builder f, java.util.Set<Long> shown, EventRef r) {
+        if (shown.add(Event.id(r.thread(), r.seq()))) {
+            f.event(r);
+        }
     }
 
     @Override

@@ -24,6 +24,10 @@ public final class Steps {
     static final int CHECKS = 3;
     /** Events kept per CPU before a watchdog record. */
     static final int LEAD_UP = 8;
+    /** Events of a hang's waiting context kept before (and including) its busy-wait, each loop iteration folded into one. */
+    static final int WAIT_LEAD_UP = 6;
+    /** A step that repeats one of this many steps before it (same context, site, operation, location, value) is a loop iteration. */
+    static final int LOOP_BODY = 4;
 
     /** One step of a witness: a copy of the event, its position in replay order, and its role. */
     public static final class Step {
@@ -68,6 +72,15 @@ public final class Steps {
     /** A watchdog record (STUCK) with the last events of its CPU before it. */
     public record Stuck(int cpu, String reason, Step record, List<Step> leadUp) { }
 
+    /**
+     * A context a {@code hang} finding names as busy-waiting, and how it got there: its waiting read, the
+     * first read of the wait and how many reads the wait made ({@code reads}: the loop's iterations of that
+     * read), the last write to the location it waits on before its waiting read (null: none recorded, the
+     * initial value), and its own last events before the wait, oldest first, the wait's first read last
+     * (a loop's iterations folded into the first: a step that repeats one of the {@link #LOOP_BODY} before it).
+     */
+    public record Wait(Step waiter, Step spinStart, int reads, Step lastWrite, List<Step> leadUp) { }
+
     /** Sites of the program-order predecessors kept per recording stream, for call stacks. */
     static final int RECENT = 512;
 
@@ -75,6 +88,7 @@ public final class Steps {
     /** Per event a finding names: the sites of its context's earlier events, most recent first (see {@link #recent}). */
     private final Map<Long, int[]> recent = new HashMap<>();
     private final List<Stuck> stuck = new ArrayList<>();
+    private final Map<Finding, List<Wait>> waits = new IdentityHashMap<>();
     private final TraceInfo info;
 
     private Steps(TraceInfo info) {
@@ -98,6 +112,11 @@ public final class Steps {
         return stuck;
     }
 
+    /** The busy-waiting contexts of a {@code hang} finding, in the finding's order; empty for any other finding. */
+    public List<Wait> waits(Finding f) {
+        return waits.getOrDefault(f, List.of());
+    }
+
     public TraceInfo info() {
         return info;
     }
@@ -116,12 +135,15 @@ public final class Steps {
     private static final class Ring {
         final Event[] ev;
         final long[] pos;
+        /** Per entry: how many times a loop ran it ({@link #fold}); 1 for a step that ran once. */
+        final int[] reps;
         int n;
         int head;
 
         Ring(int size) {
             ev = new Event[size];
             pos = new long[size];
+            reps = new int[size];
             for (int i = 0; i < size; i++) {
                 ev[i] = new Event();
             }
@@ -130,8 +152,27 @@ public final class Steps {
         void add(Event e, long p) {
             ev[head].copyFrom(e);
             pos[head] = p;
+            reps[head] = 1;
             head = (head + 1) % ev.length;
             n = Math.min(n + 1, ev.length);
+        }
+
+        /**
+         * Adds {@code e} unless it repeats one of the last {@code body} entries (same context, site, operation,
+         * location and value: another iteration of a loop), which then counts one more run; returns the entry's index.
+         */
+        int fold(Event e, long p, int body) {
+            for (int i = 1; i <= Math.min(body, n); i++) {
+                int k = (head - i + ev.length) % ev.length;
+                Event x = ev[k];
+                if (x.ctx == e.ctx && x.site == e.site && x.kind == e.kind && x.loc == e.loc && x.value == e.value) {
+                    reps[k]++;
+                    return k;
+                }
+            }
+            int k = head;
+            add(e, p);
+            return k;
         }
 
         /** Oldest first. */
@@ -175,6 +216,16 @@ public final class Steps {
             recCtx[t] = new int[RECENT];
             java.util.Arrays.fill(recCtx[t], Integer.MIN_VALUE);
         }
+        // a hang's waiters: per location the last write, per wanted thread its own recent steps (loops folded)
+        boolean hang = findings.stream().anyMatch(f -> f.kind == Finding.Kind.HANG);
+        Event[] lastW = hang ? new Event[256] : null;
+        long[] lastWPos = hang ? new long[256] : null;
+        Ring[] mine = hang ? new Ring[maxThread + 1] : null;
+        if (hang) {
+            for (int t : threads.keySet()) {
+                mine[t] = new Ring(WAIT_LEAD_UP * 4);
+            }
+        }
         Event e = new Event();
         long pos = 0;
         // sources without dense location indices (in-memory ones) get them here
@@ -198,7 +249,7 @@ public final class Steps {
                     if (named != null && named != r) {
                         s.stuck.set(s.stuck.size() - 1, new Stuck((int) e.a, e.text, rec, named.snapshot("lead-up")));
                     }
-                } else {
+                } else if (!simulatorStep(e, s.info)) {
                     r.add(e, pos);
                 }
             } else if (e.kind == EventKind.STUCK) {
@@ -207,6 +258,28 @@ public final class Steps {
             int t = e.thread;
             boolean mem = e.kind.isMemory() && e.locIndex >= 0 && t <= maxThread && reads[t] != null;
             List<Finding> fs = (t <= maxThread && reads[t] != null) ? wanted.get(e.id()) : null;
+            int ownAt = -1;
+            if (hang && t >= 0 && t <= maxThread && mine[t] != null && !simulatorStep(e, s.info) && e.kind != EventKind.STUCK) {
+                ownAt = mine[t].fold(e, pos, LOOP_BODY);
+            }
+            if (fs != null && hang && e.kind.shape == EventKind.Shape.READ) { // a waiting read; the RMWs named are what led there
+                for (Finding f : fs) {
+                    if (f.kind == Finding.Kind.HANG) {
+                        s.addWait(f, e, pos, mine[t], ownAt, lastW, lastWPos);
+                    }
+                }
+            }
+            if (hang && e.kind.writes() && e.locIndex >= 0) {
+                if (e.locIndex >= lastW.length) {
+                    lastW = java.util.Arrays.copyOf(lastW, Math.max(lastW.length * 2, e.locIndex + 1));
+                    lastWPos = java.util.Arrays.copyOf(lastWPos, lastW.length);
+                }
+                if (lastW[e.locIndex] == null) {
+                    lastW[e.locIndex] = new Event();
+                }
+                lastW[e.locIndex].copyFrom(e);
+                lastWPos[e.locIndex] = pos;
+            }
             if (fs != null) {
                 if (!s.recent.containsKey(e.id())) {
                     int[] out = new int[RECENT];
@@ -222,7 +295,7 @@ public final class Steps {
                 Ring ring = mem && e.locIndex < reads[t].length ? reads[t][e.locIndex] : null;
                 for (Finding f : fs) {
                     List<Step> l = s.steps.get(f);
-                    if (ring != null) {
+                    if (ring != null && f.kind != Finding.Kind.HANG) { // a hang's re-reads are its wait (waits())
                         for (Step c : ring.snapshot("check")) {
                             if (l.stream().noneMatch(x -> x.id() == c.id())) {
                                 l.add(c);
@@ -265,7 +338,10 @@ public final class Steps {
             l.sort((a, b) -> Long.compare(a.pos, b.pos));
             for (Step st : l) {
                 st.ref = EventRef.of(st.e, s.info);
-                st.note = note(x.getKey(), st);
+                String n = note(x.getKey(), st);
+                if (n != null || st.note == null) {
+                    st.note = n;
+                }
             }
         }
         for (Stuck st : s.stuck) {
@@ -275,6 +351,78 @@ public final class Steps {
             }
         }
         return s;
+    }
+
+    /**
+     * The simulator's own steps, which are no kernel code: its run-queue lock and task switches around every
+     * scheduling point, a busy-wait's cpu_relax(). Preemption and interrupt state changes are kept (put_cpu(),
+     * local_irq_restore() are the kernel's, recorded at the simulator's site).
+     */
+    static boolean simulatorStep(Event e, TraceInfo info) {
+        switch (e.kind) {
+            case CPU_RELAX: case TASK_ON_CPU: case TASK_OFF_CPU: case ALLOC: case NAME: case ROLE: case MARK:
+                return true;
+            case PREEMPT_DISABLE: case PREEMPT_ENABLE: case IRQ_DISABLE: case IRQ_ENABLE: case IRQ_ENTER: case IRQ_EXIT:
+            case IPI_SEND: case STUCK:
+                return false;
+            default:
+                break;
+        }
+        smptrace.trace.Site st = e.site > 0 && info != null ? info.site(e.site) : null;
+        return st != null && st.className() != null && st.className().startsWith("smptrace.engine.sim.");
+    }
+
+    /** Records the waiting read {@code e} of hang finding {@code f}: its wait, the last write there, its lead-up. */
+    private void addWait(Finding f, Event e, long pos, Ring mine, int at, Event[] lastW, long[] lastWPos) {
+        List<Step> l = steps.get(f);
+        Step waiter = null;
+        for (Step x : l) {
+            if (x.id() == e.id()) {
+                waiter = x;
+            }
+        }
+        if (waiter == null) {
+            waiter = new Step(pos, e, "access");
+            l.add(waiter);
+        }
+        Step lastWrite = null;
+        if (e.locIndex >= 0 && e.locIndex < lastW.length && lastW[e.locIndex] != null) {
+            lastWrite = add(l, new Step(lastWPos[e.locIndex], lastW[e.locIndex], "last-write"));
+        }
+        List<Step> lead = new ArrayList<>();
+        Step spin = waiter;
+        int reads = 1;
+        if (mine != null && at >= 0) {
+            // the context's own steps, newest first, up to WAIT_LEAD_UP of them; the wait's folded read is the newest
+            for (int i = 0, k = at; i < mine.n && lead.size() < WAIT_LEAD_UP; i++, k = (k - 1 + mine.ev.length) % mine.ev.length) {
+                if (i > 0 && k == at || mine.ev[k].ctx != e.ctx) {
+                    continue;
+                }
+                if (k == at) {
+                    spin = add(l, new Step(mine.pos[k], mine.ev[k], "wait"));
+                    reads = mine.reps[k];
+                    lead.add(0, spin);
+                } else {
+                    Step st = add(l, new Step(mine.pos[k], mine.ev[k], "lead-up"));
+                    if (mine.reps[k] > 1) {
+                        st.note = "ran " + mine.reps[k] + " times (a loop)";
+                    }
+                    lead.add(0, st);
+                }
+            }
+        }
+        waits.computeIfAbsent(f, k -> new ArrayList<>()).add(new Wait(waiter, spin, reads, lastWrite, lead));
+    }
+
+    /** {@code st}, or the step of the same event already in {@code l}. */
+    private static Step add(List<Step> l, Step st) {
+        for (Step x : l) {
+            if (x.id() == st.id()) {
+                return x;
+            }
+        }
+        l.add(st);
+        return st;
     }
 
     /** The detector's note for this event: the text after "--" on the witness line that names "#thread.seq ". */
@@ -289,6 +437,12 @@ public final class Steps {
         }
         if (st.role.equals("check")) {
             return "the same context read it earlier";
+        }
+        if (st.role.equals("last-write")) {
+            return "the last write to the location a context waits on";
+        }
+        if (st.role.equals("wait")) {
+            return "the wait's first read";
         }
         return null;
     }

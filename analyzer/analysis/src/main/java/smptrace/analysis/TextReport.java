@@ -132,8 +132,21 @@ public final class TextReport {
             out.println("accepted kernel race (accepted-races.txt, " + f.accepted() + "): " + f.acceptedReason());
         }
         List<Steps.Step> st = steps.of(f);
+        List<Steps.Wait> waits = steps.waits(f);
+        // a hang: each stuck context, what it waits for, the last write there and its own steps that led there
+        for (Steps.Wait w : waits) {
+            out.println();
+            printWait(f, w, steps, map, out);
+        }
         // each access of the finding with its stack
-        if (!st.isEmpty()) {
+        if (!waits.isEmpty()) {
+            for (Steps.Step s : st) {
+                if (s.role.equals("access") && s.kind() == smptrace.trace.EventKind.STUCK) {
+                    out.println();
+                    printAccess(s.ref, s.site(), s.note, steps, map, out);
+                }
+            }
+        } else if (!st.isEmpty()) {
             for (Steps.Step s : st) {
                 if (s.role.equals("access")) {
                     out.println();
@@ -148,14 +161,17 @@ public final class TextReport {
         }
         if (st.size() > 1 || st.stream().anyMatch(s -> !s.role.equals("access"))) {
             out.println();
-            out.println("interleaving (replay order; * = the finding's accesses, ? = earlier reads by the same context):");
+            out.println("interleaving (replay order; * = the finding's accesses, ? = earlier reads by the same context"
+                    + (waits.isEmpty() ? "" : ", w = the last write to a waited-on location, - = a waiter's steps before its wait") + "):");
             for (Steps.Step s : st) {
                 out.println("  " + step(s, steps, map, true));
             }
         }
         List<String> why = new ArrayList<>();
+        Set<String> told = new java.util.HashSet<>();
+        waits.forEach(w -> told.addAll(Words.waitFacts(f, w)));
         for (String w : f.witness) {
-            if (!w.matches(".*#\\d+\\.\\d+ .*")) {
+            if (!w.matches(".*#\\d+\\.\\d+ .*") && !told.contains(Words.text(w.trim()))) {
                 why.add(Words.text(w.trim()));
             }
         }
@@ -188,7 +204,7 @@ public final class TextReport {
         List<Steps.Step> st = steps.of(f);
         if (!st.isEmpty()) {
             for (Steps.Step s : st) {
-                if (s.role.equals("access")) {
+                if (s.role.equals("access") && !(s.kind() == smptrace.trace.EventKind.STUCK && st.size() > 1)) {
                     fns.add(Words.function(s.ref, steps, map, s.site()));
                 }
             }
@@ -202,6 +218,38 @@ public final class TextReport {
             l.add(l.get(0)); // KCSAN's "in f / f" when both accesses are in one function
         }
         return f.kind.id + " in " + String.join(" / ", l);
+    }
+
+    /** One stuck context of a hang: who, in which function, waiting for what; the last write there; how it got there. */
+    static void printWait(Finding f, Steps.Wait w, Steps steps, KernelMap map, PrintStream out) {
+        EventRef r = w.waiter().ref;
+        out.println(Words.who(r) + " is stuck in " + Words.function(r, steps, map, w.waiter().site()) + ":");
+        out.println("  waits for " + Words.waitsFor(r) + "; " + Words.access(w.spinStart().ref) + " at #" + w.spinStart().ref.thread()
+                + "." + w.spinStart().ref.seq() + (w.reads() > 1 ? " and " + (w.reads() - 1) + " more reads of the same value" : ""));
+        for (Words.Frame fr : Words.stack(r, steps, map, w.waiter().site())) {
+            out.println("    " + fr.text());
+        }
+        Steps.Step lw = w.lastWrite();
+        if (lw == null) {
+            out.println("  last write to " + r.location() + ": none recorded (its initial value)");
+        } else {
+            out.println("  last write to " + r.location() + ": " + Words.access(lw.ref) + " by " + Words.who(lw.ref) + " at #"
+                    + lw.ref.thread() + "." + lw.ref.seq());
+            for (Words.Frame fr : Words.stack(lw.ref, steps, map, lw.site())) {
+                out.println("    " + fr.text());
+            }
+        }
+        for (String x : Words.waitFacts(f, w)) {
+            out.println("  " + Words.fact(x, f, steps, map));
+        }
+        if (w.leadUp().size() > 1) {
+            out.println("  its last steps before the wait (oldest first):");
+            for (Steps.Step s : w.leadUp()) {
+                if (s != w.spinStart()) {
+                    out.println("    " + step(s, steps, map, false) + (s.note == null || s.role.equals("lead-up") && s.note.startsWith("the ") ? "" : "   -- " + s.note));
+                }
+            }
+        }
     }
 
     static void printAccess(EventRef r, int site, String note, Steps steps, KernelMap map, PrintStream out) {
@@ -218,7 +266,8 @@ public final class TextReport {
 
     static String step(Steps.Step s, Steps steps, KernelMap map, boolean mark) {
         EventRef r = s.ref;
-        String m = !mark ? "" : s.role.equals("access") ? "* " : "? ";
+        String m = !mark ? "" : s.role.equals("access") ? "* " : s.role.equals("last-write") ? "w "
+                : s.role.equals("lead-up") || s.role.equals("wait") ? "- " : "? ";
         return m + String.format("%-14s %-10s cpu%-2s #%d.%-6d %-62s %s", r.threadName(), r.context(),
                 r.cpu() < 0 ? "-" : Integer.toString(r.cpu()), r.thread(), r.seq(), Words.access(r),
                 stackLine(r, s.site(), steps, map)) + (s.note == null || !mark ? "" : "   -- " + s.note);

@@ -107,6 +107,85 @@ public final class Words {
         return b.toString();
     }
 
+    /**
+     * What a busy-waiting read waits for, from its location and the value it keeps reading: a CSD's
+     * {@code u_flags} with CSD_FLAG_LOCK (bit 0) set is csd_lock_wait()'s condition, "CSD_FLAG_LOCK of
+     * cfd_data[1].csd[2] to clear (u_flags reads 17)"; anything else "X to change from V".
+     */
+    public static String waitsFor(EventRef r) {
+        String loc = r.location() == null ? "?" : r.location();
+        String v = r.value();
+        if (loc.endsWith(".u_flags") && v != null) {
+            try {
+                if ((Long.decode(v) & 1) != 0) {
+                    return "CSD_FLAG_LOCK of " + loc.substring(0, loc.length() - ".u_flags".length()) + " to clear (u_flags reads " + v
+                            + "; only csd_unlock() by the CPU that runs the CSD clears it)";
+                }
+            } catch (NumberFormatException e) {
+                // not a number: the general wording
+            }
+        }
+        return loc + " to change from " + (v == null ? "its value" : v);
+    }
+
+    /**
+     * The detector's facts about one waiter of a hang: the indented witness lines that follow the witness line
+     * naming the waiter's read (where its CSD was queued, whether that CPU was kicked, its last flush).
+     */
+    public static List<String> waitFacts(Finding f, Steps.Wait w) {
+        List<String> out = new ArrayList<>();
+        String tag = "#" + w.waiter().ref.thread() + "." + w.waiter().ref.seq() + " ";
+        boolean in = false;
+        for (String l : f.witness) {
+            if (l.contains(tag)) {
+                in = true;
+            } else if (in && l.startsWith("   ")) {
+                out.add(text(l.trim()));
+            } else if (in) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A witness line that names an event ("the add that made that queue non-empty: smp-worker3 task11 cpu1 #5.178 RMW_MB
+     * ...  -- its context never kicked CPU2") in the kernel's words, when {@code steps} has that event: the phrase before
+     * it, the access, who, where in kernel terms, and the detector's note; otherwise the line as it is.
+     */
+    public static String fact(String line, Finding f, Steps steps, KernelMap map) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#(\\d+)\\.(\\d+) ").matcher(line);
+        if (!m.find()) {
+            return line;
+        }
+        int t = Integer.parseInt(m.group(1));
+        long seq = Long.parseLong(m.group(2));
+        for (Steps.Step s : steps.of(f)) {
+            EventRef r = s.ref;
+            if (r == null || r.thread() != t || r.seq() != seq) {
+                continue;
+            }
+            int from = line.lastIndexOf(r.threadName() + " ", m.start());
+            String before = from < 0 ? "" : line.substring(0, from);
+            int note = line.indexOf("  -- ", m.end());
+            String after = note < 0 ? "" : "   " + line.substring(note + 2).trim();
+            return before + access(r) + " by " + who(r) + " at #" + t + "." + seq + "  " + stackText(r, steps, map, s.site()) + after;
+        }
+        return line;
+    }
+
+    /** The stack on one line, innermost first: "llist_add_batch [Llist.java:17] < llist_add ...". */
+    static String stackText(EventRef r, Steps steps, KernelMap map, int site) {
+        StringBuilder b = new StringBuilder();
+        for (Frame fr : stack(r, steps, map, site)) {
+            b.append(b.length() == 0 ? "" : " < ").append(fr.text());
+            if (b.length() > 400) {
+                break;
+            }
+        }
+        return b.toString();
+    }
+
     /** The call stack of an event without its context's history: the recorded site's frame and the callers the code fixes. */
     public static List<Frame> stack(EventRef r, TraceInfo info, KernelMap map, int site) {
         return stack(r, info, map, site, new int[0]);
