@@ -29,7 +29,8 @@ public final class KernelLines {
     /** Every annotated member of the kernel model, in declaration order per class. */
     public static List<Row> table() {
         List<Row> rows = new ArrayList<>();
-        for (Class<?> c : new Class<?>[] {Smp.class, Hotplug.class, StopMachine.class, IrqWork.class}) {
+        for (Class<?> c : new Class<?>[] {Smp.class, Hotplug.class, StopMachine.class, IrqWork.class, smptrace.engine.smp.cpumask.class,
+                smptrace.kernel.Llist.class}) {
             List<AnnotatedElement> els = new ArrayList<>();
             els.addAll(Arrays.asList(c.getDeclaredFields()));
             els.addAll(Arrays.asList(c.getDeclaredConstructors()));

@@ -8,8 +8,8 @@ import static smptrace.kernel.Kernel.xchg;
 public final class Llist {
     private Llist() { }
 
-    /** llist_add_batch() (include/linux/llist.h): push new_first..new_last; true if the list was empty. */
-    public static boolean llist_add_batch(LlistNode new_first, LlistNode new_last, LlistHead head) {
+    /** llist_add_batch() (lib/llist.c, EXPORT_SYMBOL_GPL): push new_first..new_last; true if the list was empty. */
+    @Mirrors(value = "llist_add_batch", file = "lib/llist.c") public static boolean llist_add_batch(LlistNode new_first, LlistNode new_last, LlistHead head) {
         Old<LlistNode> first = new Old<>(READ_ONCE(head, LlistHead.FIRST));
 
         do {
@@ -20,22 +20,22 @@ public final class Llist {
     }
 
     /** llist_add(): the caller must kick the consumer when this returns true. */
-    public static boolean llist_add(LlistNode node, LlistHead head) {
+    @Mirrors(value = "llist_add", file = "include/linux/llist.h") public static boolean llist_add(LlistNode node, LlistHead head) {
         return llist_add_batch(node, node, head);
     }
 
     /** llist_del_all(): take the whole list; fully ordered (xchg). */
-    public static LlistNode llist_del_all(LlistHead head) {
+    @Mirrors(value = "llist_del_all", file = "include/linux/llist.h") public static LlistNode llist_del_all(LlistHead head) {
         return xchg(head, LlistHead.FIRST, null);
     }
 
     /** llist_empty(): a READ_ONCE peek. */
-    public static boolean llist_empty(LlistHead head) {
+    @Mirrors(value = "llist_empty", file = "include/linux/llist.h") public static boolean llist_empty(LlistHead head) {
         return READ_ONCE(head, LlistHead.FIRST) == null;
     }
 
     /** llist_reverse_order() (lib/llist.c): plain walk that rewrites every ->next. */
-    public static LlistNode llist_reverse_order(LlistNode head) {
+    @Mirrors(value = "llist_reverse_order", file = "lib/llist.c") public static LlistNode llist_reverse_order(LlistNode head) {
         LlistNode new_head = null;
 
         while (head != null) {

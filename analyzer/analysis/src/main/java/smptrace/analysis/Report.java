@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 
 /** Renders an {@link AnalysisResult}: text (default) or JSON Lines, one object per finding (docs/analyzer.md). */
@@ -54,24 +55,87 @@ public final class Report {
                                 }
                             }
                         }
-                        ArrayNode stack = en.putArray("stack");
-                        for (Words.Frame fr : Words.stack(ref, steps, o.kernel(), site)) {
-                            ObjectNode fo = stack.addObject();
-                            fo.put("function", fr.function());
-                            if (fr.mirror() != null) {
-                                fo.put("kernelFile", fr.mirror().file());
-                                ArrayNode kl = fo.putArray("kernelLines");
-                                fr.mirror().lines().forEach(kl::add);
+                        stack(en.putArray("stack"), ref, steps, o.kernel(), site);
+                    }
+                    List<Steps.Wait> waits = steps.waits(f);
+                    if (!waits.isEmpty()) {
+                        // a hang: who is stuck where, waiting for what, and the last events that led there
+                        ArrayNode wa = x.putArray("waits");
+                        for (Steps.Wait w : waits) {
+                            ObjectNode wo = wa.addObject();
+                            EventRef wr = w.waiter().ref;
+                            wo.put("context", wr.context());
+                            wo.put("threadName", wr.threadName());
+                            wo.put("cpu", wr.cpu());
+                            wo.put("function", Words.function(wr, steps, o.kernel(), w.waiter().site()));
+                            wo.put("location", wr.location());
+                            if (wr.value() != null) {
+                                wo.put("value", wr.value());
                             }
-                            fo.put("engineMethod", fr.engineMethod());
-                            fo.put("file", fr.file());
-                            fo.put("line", fr.line());
+                            wo.put("waitsFor", Words.waitsFor(wr));
+                            wo.put("reads", w.reads());
+                            wo.put("since", step(w.spinStart(), steps, o.kernel()));
+                            wo.put("waitingRead", step(w.waiter(), steps, o.kernel()));
+                            if (w.lastWrite() != null) {
+                                wo.put("lastWrite", step(w.lastWrite(), steps, o.kernel()));
+                            } else {
+                                wo.putNull("lastWrite");
+                            }
+                            ArrayNode facts = wo.putArray("facts");
+                            Words.waitFacts(f, w).forEach(l -> facts.add(Words.fact(l, f, steps, o.kernel())));
+                            ArrayNode lead = wo.putArray("leadUp");
+                            for (Steps.Step s : w.leadUp()) {
+                                lead.add(step(s, steps, o.kernel()));
+                            }
                         }
                     }
                     out.println(x.toString());
                 }
                 head = false;
             }
+        }
+    }
+
+    /** One step as JSON: the event in the kernel's words, its context, and its call stack. */
+    static ObjectNode step(Steps.Step s, Steps steps, KernelMap map) {
+        EventRef r = s.ref;
+        ObjectNode o = JSON.createObjectNode();
+        o.put("thread", r.thread());
+        o.put("threadName", r.threadName());
+        o.put("seq", r.seq());
+        o.put("context", r.context());
+        o.put("cpu", r.cpu());
+        o.put("op", r.op());
+        o.put("access", Words.access(r));
+        if (r.location() != null) {
+            o.put("location", r.location());
+        }
+        if (r.value() != null) {
+            o.put("value", r.value());
+        }
+        o.put("role", s.role);
+        if (s.note != null) {
+            o.put("note", s.note);
+        }
+        stack(o.putArray("stack"), r, steps, map, s.site());
+        return o;
+    }
+
+    static void stack(ArrayNode stack, EventRef ref, Steps steps, KernelMap map, int site) {
+        for (Words.Frame fr : Words.stack(ref, steps, map, site)) {
+            ObjectNode fo = stack.addObject();
+            fo.put("function", fr.function());
+            if (fr.mirror() != null) {
+                fo.put("kernelFile", fr.mirror().file());
+                ArrayNode kl = fo.putArray("kernelLines");
+                fr.mirror().lines().forEach(kl::add);
+            }
+            if (fr.code() != null) {
+                fo.put("code", fr.code());
+            }
+            fo.put("engineMethod", fr.engineMethod());
+            fo.put("file", fr.file());
+            fo.put("line", fr.line());
         }
     }
 

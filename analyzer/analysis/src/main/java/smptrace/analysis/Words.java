@@ -15,12 +15,22 @@ public final class Words {
     private Words() { }
 
     /** One frame of a call stack. */
-    public record Frame(String function, KernelMap.Mirror mirror, String engineMethod, String file, int line) {
-        /** "csd_lock  kernel/smp.c:354-361 (seed 001)  [Smp.csd_lock Smp.java:490]" */
+    public record Frame(String function, KernelMap.Mirror mirror, String engineMethod, String file, int line, String code) {
+        /** What a frame's code is: the kernel's (the engine states what it mirrors), a driver's, or the simulator's. */
+        public static final String KERNEL = "kernel";
+        public static final String DRIVER = "driver";
+        public static final String SIMULATOR = "simulator";
+
+        /**
+         * "csd_lock  kernel/smp.c:364-375 (seed 001: 354-361)  [Smp.java:582]"; a frame of code that is no
+         * kernel code says so: "s002 (lambda)  (driver)  [Scenarios.java:114]".
+         */
         public String text() {
             StringBuilder b = new StringBuilder(function);
             if (mirror != null) {
                 b.append("  ").append(mirror.where());
+            } else if (code != null && !code.equals(KERNEL)) {
+                b.append("  (").append(code).append(')');
             }
             b.append("  [").append(engineMethod.endsWith("." + function) ? "" : engineMethod + " ").append(file).append(':')
                     .append(line).append(']');
@@ -94,7 +104,7 @@ public final class Words {
     /** The access in one phrase: "plain write of per_cpu(csd_data, 1).u_flags = 1". */
     public static String access(EventRef r) {
         if (!isMemoryOp(r.op())) {
-            return r.op();
+            return op(r.op());
         }
         StringBuilder b = new StringBuilder(op(r.op()));
         if (r.location() != null) {
@@ -215,7 +225,7 @@ public final class Words {
             if (r.function() != null) {
                 String fn = r.function();
                 int dot = fn.lastIndexOf('.');
-                l.add(new Frame(dot < 0 ? fn : fn.substring(dot + 1), null, fn, r.file(), r.line()));
+                l.add(new Frame(dot < 0 ? fn : fn.substring(dot + 1), null, fn, r.file(), r.line(), null));
             }
             return l;
         }
@@ -386,7 +396,23 @@ public final class Words {
         }
         String simple = className.substring(className.lastIndexOf('.') + 1);
         String fn = m != null ? m.function() : readable(method);
-        return new Frame(fn, m, simple + "." + readable(method), file, line);
+        // the engine states what it mirrors for its kernel code; the simulator's machinery and the drivers (the
+        // scenarios and the callbacks they send) mirror nothing; anything else is kernel code without a statement
+        String code = m != null ? Frame.KERNEL : className.startsWith("smptrace.engine.sim.") ? Frame.SIMULATOR
+                : driver(className) ? Frame.DRIVER : null;
+        return new Frame(fn, m, simple + "." + readable(method), file, line, code);
+    }
+
+    /** The engine's driver code: its scenarios, the demo, and the callbacks (smp_call_func_t) the scenarios send. */
+    private static final String[] DRIVERS = {"smptrace.engine.scenario.", "smptrace.demo.", "smptrace.engine.smp.Callbacks"};
+
+    static boolean driver(String className) {
+        for (String d : DRIVERS) {
+            if (className.startsWith(d)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final java.util.regex.Pattern LAMBDA = java.util.regex.Pattern.compile("lambda\\$(\\w*?)\\$\\d+");
