@@ -120,10 +120,12 @@ public final class RootCauses {
         List<Cause> causes = new ArrayList<>();
         for (Entry e : entries) {
             Cause home = null;
-            if (!e.tolerated()) {
+            // a hang is its own cause, printed whole (who is stuck, waiting for what, how it got there): the
+            // objects of what led there (the add, the last IPI and flush) make no other finding its cause
+            if (!e.tolerated() && e.kind() != Finding.Kind.HANG) {
                 for (Cause c : causes) {
                     Entry h = c.head();
-                    if (!h.tolerated() && h.kind().severity <= e.kind().severity && h.kind().severity < weakest
+                    if (!h.tolerated() && h.kind() != Finding.Kind.HANG && h.kind().severity <= e.kind().severity && h.kind().severity < weakest
                             && intersects(h.objects, e.objects)) {
                         home = c;
                         break;

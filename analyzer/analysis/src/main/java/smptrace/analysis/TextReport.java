@@ -202,7 +202,12 @@ public final class TextReport {
         Finding f = h.head();
         Set<String> fns = new LinkedHashSet<>();
         List<Steps.Step> st = steps.of(f);
-        if (!st.isEmpty()) {
+        if (!steps.waits(f).isEmpty()) {
+            // a hang is where its contexts are stuck ("hang in csd_lock_wait"), not what led there
+            for (Steps.Wait w : steps.waits(f)) {
+                fns.add(Words.function(w.waiter().ref, steps, map, w.waiter().site()));
+            }
+        } else if (!st.isEmpty()) {
             for (Steps.Step s : st) {
                 if (s.role.equals("access") && !(s.kind() == smptrace.trace.EventKind.STUCK && st.size() > 1)) {
                     fns.add(Words.function(s.ref, steps, map, s.site()));
@@ -214,7 +219,7 @@ public final class TextReport {
             }
         }
         List<String> l = new ArrayList<>(fns);
-        if (l.size() == 1 && f.events.size() > 1) {
+        if (l.size() == 1 && f.events.size() > 1 && steps.waits(f).isEmpty()) {
             l.add(l.get(0)); // KCSAN's "in f / f" when both accesses are in one function
         }
         return f.kind.id + " in " + String.join(" / ", l);
