@@ -72,7 +72,9 @@ public final class Report {
                             if (wr.value() != null) {
                                 wo.put("value", wr.value());
                             }
-                            wo.put("waitsFor", Words.waitsFor(wr));
+                            wo.put("spinning", w.spinning());
+                            wo.put("waitsFor", w.spinning() ? Words.waitsFor(wr)
+                                    : "nothing: a loop the watchdog stopped (" + Words.access(wr) + ", " + w.reads() + " times)");
                             wo.put("reads", w.reads());
                             wo.put("since", step(w.spinStart(), steps, o.kernel()));
                             wo.put("waitingRead", step(w.waiter(), steps, o.kernel()));

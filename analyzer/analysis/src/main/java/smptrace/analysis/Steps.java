@@ -78,8 +78,10 @@ public final class Steps {
      * read), the last write to the location it waits on before its waiting read (null: none recorded, the
      * initial value), and its own last events before the wait, oldest first, the wait's first read last
      * (a loop's iterations folded into the first: a step that repeats one of the {@link #LOOP_BODY} before it).
+     * {@code spinning}: the detector found it busy-waiting on the location; false: the context the watchdog
+     * stopped, in a loop that is no wait (a flush walking a cycle), {@code waiter} that loop's most-run read.
      */
-    public record Wait(Step waiter, Step spinStart, int reads, Step lastWrite, List<Step> leadUp) { }
+    public record Wait(Step waiter, Step spinStart, int reads, Step lastWrite, List<Step> leadUp, boolean spinning) { }
 
     /** Sites of the program-order predecessors kept per recording stream, for call stacks. */
     static final int RECENT = 512;
@@ -161,6 +163,18 @@ public final class Steps {
          * Adds {@code e} unless it repeats one of the last {@code body} entries (same context, site, operation,
          * location and value: another iteration of a loop), which then counts one more run; returns the entry's index.
          */
+        /** The read by context {@code ctx} that a loop ran most often (the newest of equals), or -1. */
+        int loopRead(int ctx) {
+            int best = -1;
+            for (int i = 1; i <= n; i++) {
+                int k = (head - i + ev.length) % ev.length;
+                if (ev[k].ctx == ctx && ev[k].kind.shape == EventKind.Shape.READ && (best < 0 || reps[k] > reps[best])) {
+                    best = k;
+                }
+            }
+            return best;
+        }
+
         int fold(Event e, long p, int body) {
             for (int i = 1; i <= Math.min(body, n); i++) {
                 int k = (head - i + ev.length) % ev.length;
@@ -265,7 +279,17 @@ public final class Steps {
             if (fs != null && hang && e.kind.shape == EventKind.Shape.READ) { // a waiting read; the RMWs named are what led there
                 for (Finding f : fs) {
                     if (f.kind == Finding.Kind.HANG) {
-                        s.addWait(f, e, pos, mine[t], ownAt, lastW, lastWPos);
+                        s.addWait(f, e, pos, mine[t], ownAt, lastW, lastWPos, true);
+                    }
+                }
+            }
+            if (fs != null && hang && e.kind == EventKind.STUCK && t >= 0 && t <= maxThread && mine[t] != null) {
+                // the watchdog stopped a context that was not busy-waiting on a location (a flush walking a cycle):
+                // that context is the stuck one, in the loop its last read belongs to
+                for (Finding f : fs) {
+                    int k = mine[t].loopRead(e.ctx);
+                    if (f.kind == Finding.Kind.HANG && s.waits(f).isEmpty() && k >= 0) {
+                        s.addWait(f, mine[t].ev[k], mine[t].pos[k], mine[t], k, lastW, lastWPos, false);
                     }
                 }
             }
@@ -373,7 +397,7 @@ public final class Steps {
     }
 
     /** Records the waiting read {@code e} of hang finding {@code f}: its wait, the last write there, its lead-up. */
-    private void addWait(Finding f, Event e, long pos, Ring mine, int at, Event[] lastW, long[] lastWPos) {
+    private void addWait(Finding f, Event e, long pos, Ring mine, int at, Event[] lastW, long[] lastWPos, boolean spinning) {
         List<Step> l = steps.get(f);
         Step waiter = null;
         for (Step x : l) {
@@ -411,7 +435,7 @@ public final class Steps {
                 }
             }
         }
-        waits.computeIfAbsent(f, k -> new ArrayList<>()).add(new Wait(waiter, spin, reads, lastWrite, lead));
+        waits.computeIfAbsent(f, k -> new ArrayList<>()).add(new Wait(waiter, spin, reads, lastWrite, lead, spinning));
     }
 
     /** {@code st}, or the step of the same event already in {@code l}. */

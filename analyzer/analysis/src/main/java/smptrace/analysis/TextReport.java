@@ -229,8 +229,10 @@ public final class TextReport {
     static void printWait(Finding f, Steps.Wait w, Steps steps, KernelMap map, PrintStream out) {
         EventRef r = w.waiter().ref;
         out.println(Words.who(r) + " is stuck in " + Words.function(r, steps, map, w.waiter().site()) + ":");
-        out.println("  waits for " + Words.waitsFor(r) + "; " + Words.access(w.spinStart().ref) + " at #" + w.spinStart().ref.thread()
-                + "." + w.spinStart().ref.seq() + (w.reads() > 1 ? " and " + (w.reads() - 1) + " more reads of the same value" : ""));
+        String reads = Words.access(w.spinStart().ref) + " at #" + w.spinStart().ref.thread() + "." + w.spinStart().ref.seq()
+                + (w.reads() > 1 ? " and " + (w.reads() - 1) + " more reads of the same value" : "");
+        out.println(w.spinning() ? "  waits for " + Words.waitsFor(r) + "; " + reads
+                : "  loops without waiting (the watchdog stopped it): " + reads);
         for (Words.Frame fr : Words.stack(r, steps, map, w.waiter().site())) {
             out.println("    " + fr.text());
         }

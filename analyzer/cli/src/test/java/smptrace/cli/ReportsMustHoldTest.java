@@ -105,6 +105,7 @@ class ReportsMustHoldTest {
         assertTrue(bundles.size() >= 10, "archived traces: " + bundles);
         ObjectMapper m = new ObjectMapper();
         int findings = 0;
+        int seedLines = 0;
         for (Path b : bundles) {
             String trace = b.resolve("trace").toString();
             Run text = run("analyze", trace, "--show-tolerated");
@@ -122,32 +123,63 @@ class ReportsMustHoldTest {
                 findings++;
                 JsonNode f = m.readTree(line);
                 boolean kernelLines = false;
-                for (JsonNode e : f.get("events")) {
+                List<JsonNode> steps = new ArrayList<>();
+                f.get("events").forEach(steps::add);
+                if (f.has("waits")) {
+                    for (JsonNode w : f.get("waits")) {
+                        steps.add(w.get("waitingRead"));
+                        steps.add(w.get("since"));
+                        if (!w.get("lastWrite").isNull()) {
+                            steps.add(w.get("lastWrite"));
+                        }
+                        w.get("leadUp").forEach(steps::add);
+                    }
+                }
+                for (JsonNode e : steps) {
                     JsonNode stack = e.get("stack");
                     assertTrue(stack != null && stack.size() > 0, b + ": an event without a stack: " + e);
                     for (JsonNode fr : stack) {
-                        // every frame: a function name and the engine's file:line
+                        // every frame: a function name, the engine's file:line, and what its code is
                         assertTrue(fr.get("function").asText().matches("[A-Za-z_][A-Za-z_0-9]*( \\(lambda\\))?"), b + ": " + fr);
                         assertTrue(fr.get("file").asText().endsWith(".java") && fr.get("line").asInt() > 0, b + ": " + fr);
-                        if (fr.has("kernelLines") && fr.get("kernelLines").size() > 0) {
-                            assertTrue(fr.get("kernelFile").asText().startsWith("kernel/"), fr.toString());
-                            kernelLines = true;
+                        String code = fr.path("code").asText();
+                        assertTrue(code.equals("kernel") || code.equals("driver") || code.equals("simulator"),
+                                b + ": a frame that is neither kernel code the engine states, a driver's nor the simulator's: " + fr);
+                        if (code.equals("kernel")) {
+                            // kernel code names its kernel function's file; kernel/smp.c, the modelled file, its lines
+                            assertTrue(fr.get("kernelFile").asText().matches("(kernel|include|lib|arch)/[\\w/.-]+\\.[ch]"), b + ": " + fr);
+                            if (fr.get("kernelFile").asText().equals("kernel/smp.c")) {
+                                assertTrue(fr.has("kernelLines") && fr.get("kernelLines").get(0).asText().matches("\\d+(-\\d+)?"),
+                                        b + ": a kernel/smp.c frame without its lines in the modelled tree: " + fr);
+                                kernelLines = true;
+                            }
+                        } else {
+                            assertFalse(fr.has("kernelFile"), b + ": " + fr);
                         }
                     }
                 }
-                // the watchdog's record is the simulator stopping the run, not a kernel access
-                if (!f.get("kind").asText().equals("hang")) {
-                    assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
-                }
+                // every finding, a hang included (its stuck contexts' csd_lock_wait()), is somewhere in kernel/smp.c
+                assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
             }
             // the text speaks of operations and functions, not of the trace's event kinds at engine lines
             Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
             assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
-            // in the text, the frames with kernel lines print them next to the engine's file:line
-            assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+\\S+  kernel/smp\\.c:\\d+(-\\d+)? \\(seed \\d{3}\\).*\\[.*\\.java:\\d+\\]")),
-                    b + ":\n" + text.out());
+            // in the text, every frame of kernel/smp.c prints its lines next to the engine's file:line, and the trace's
+            // own seed's lines where its hunks change the function
+            for (String l : text.out().lines().toList()) {
+                assertFalse(l.matches("\\s+\\S+  kernel/smp\\.c  .*"), () -> b + ": a kernel/smp.c frame without lines: " + l);
+            }
+            // a seed's hunk lines are those of that seed's own tree: shown on that seed's traces only
+            String seed = b.getFileName().toString().substring(0, 3);
+            Matcher other = Pattern.compile("kernel/smp\\.c:\\d+(?:-\\d+)? \\(seed (\\d{3}): [\\d, -]+\\)").matcher(text.out());
+            while (other.find()) {
+                assertEquals(seed, other.group(1), b + ": another seed's lines: " + other.group());
+            }
+            seedLines += text.out().contains("(seed " + seed + ": ") ? 1 : 0;
+            assertTrue(text.out().contains("# kernel lines: " + smptrace.kernel.Mirrors.TREE), b + ": the tree of the lines is not named");
         }
         assertTrue(findings > 50, "findings over all bundles: " + findings);
+        assertTrue(seedLines >= bundles.size() / 2, "bundles whose report shows their own seed's hunk lines: " + seedLines);
     }
 
     @Test
