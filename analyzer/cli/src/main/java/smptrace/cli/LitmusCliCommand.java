@@ -56,7 +56,8 @@ final class LitmusCliCommand implements Command {
             Main.opt("seed", "N", "scheduler seed (default 1)"),
             Main.opt("timeout-per-test", "MS", "give up deciding a test after MS milliseconds (its row says TIMEOUT;"
                 + " default: no limit)"),
-            Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"));
+            Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"),
+            Main.opt("quiet", null, "print nothing if every test agrees (exit 0); otherwise the whole table"));
     }
 
     /** A directory must hold *.litmus files; a file must read as a C litmus test (its first line "C NAME"). */
@@ -139,7 +140,7 @@ final class LitmusCliCommand implements Command {
                 List.of(program.toString(), results.toString()));
             return Launcher.run(cmd, new StringBuilder());
         };
-        return new LitmusRunCommand().run(paths, new LitmusRunCommand.Options(record, runs, seed, keep, timeout), launcher, out,
-            err);
+        LitmusRunCommand.Options o = new LitmusRunCommand.Options(record, runs, seed, keep, timeout);
+        return Quiet.run(cl.hasOption("quiet"), out, err, (po, pe) -> new LitmusRunCommand().run(paths, o, launcher, po, pe));
     }
 }

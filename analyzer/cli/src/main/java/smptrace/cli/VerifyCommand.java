@@ -47,7 +47,7 @@ final class VerifyCommand implements Command {
 
     @Override
     public Options options() {
-        return Main.options();
+        return Main.options(Main.opt("quiet", null, "print nothing if every bundle is unchanged (exit 0); otherwise the whole report"));
     }
 
     /** The outcome of one bundle. */
@@ -55,6 +55,10 @@ final class VerifyCommand implements Command {
 
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        return Quiet.run(cl.hasOption("quiet"), out, err, (o, e) -> verify(cl, o, e));
+    }
+
+    private int verify(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         List<Path> dirs = new ArrayList<>();
         if (cl.getArgList().isEmpty()) {
             dirs.add(Launcher.home().resolve("traces"));
