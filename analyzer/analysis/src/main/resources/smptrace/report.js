@@ -200,8 +200,10 @@
     d.appendChild(el('p', {}, x.entry.summary + ' (' + x.entry.kind + ', ' + x.entry.mode + ', ' + x.entry.rules +
       '; fingerprint ' + x.entry.fingerprint + (x.entry.tolerated ? '; tolerated: ' + x.entry.reason : '') + ')'));
     var lines = [];
+    (x.entry.waits || []).forEach(function (w) { lines.push(w); lines.push(''); });
+    var mark = {'access': '* ', 'last-write': 'w ', 'lead-up': '- ', 'wait': '- '};
     x.entry.steps.forEach(function (s) {
-      lines.push((s.role === 'access' ? '* ' : '? ') + '#' + s.key + '  ' + s.text + ' by ' + s.who + (s.note ? '   -- ' + s.note : ''));
+      lines.push((mark[s.role] || '? ') + '#' + s.key + '  ' + s.text + ' by ' + s.who + (s.note ? '   -- ' + s.note : ''));
       s.stack.forEach(function (f) { lines.push('      ' + f); });
     });
     x.entry.why.forEach(function (w) { lines.push(w); });

@@ -146,6 +146,14 @@ public final class HtmlReport {
                 edges.addObject().put("from", key(acc.get(0).id())).put("to", key(acc.get(1).id())).put("type", "missing-ordering");
             }
         }
+        // a hang: each stuck context, what it waits for, the last write there and its last steps, as the text says it
+        ArrayNode waits = x.putArray("waits");
+        for (Steps.Wait w : steps.waits(f)) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream p = new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8);
+            TextReport.printWait(f, w, steps, o.kernel(), p);
+            waits.add(b.toString(java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+        }
         ArrayNode why = x.putArray("why");
         for (String w : f.witness) {
             if (!w.matches(".*#\\d+\\.\\d+ .*")) {
