@@ -89,7 +89,9 @@ final class DataRaceDetector implements Detector {
             if (li < wSlot.length) {
                 wSlot[li] = -1;
                 wCo[li] = 0;
-                reads[li] = null;
+                if (reads[li] != null) {
+                    Arrays.fill(reads[li], 0); // kept for the location that gets the index next
+                }
                 readsSince[li] = 0;
                 w[li * STRIDE + F_INFO] = 0;
             }

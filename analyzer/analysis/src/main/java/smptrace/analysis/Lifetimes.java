@@ -3,7 +3,6 @@ package smptrace.analysis;
 import java.util.Arrays;
 import smptrace.trace.Event;
 import smptrace.trace.EventKind;
-import smptrace.trace.FieldInfo;
 
 /**
  * Object lifetimes from the trace's KFREE events (format 3): which objects are dead, where each died,
@@ -18,8 +17,6 @@ final class Lifetimes {
     private final IntIntMap freeThread = new IntIntMap();
     private final IntIntMap freeSeq = new IntIntMap();
     private final IntIntMap freeHow = new IntIntMap();
-    private int[] freedLocs = new int[16];
-    private int nFreed;
     private long deaths;
 
     boolean isDead(int oid) {
@@ -27,11 +24,18 @@ final class Lifetimes {
         return w < dead.length && (dead[w] & (1L << (oid & 63))) != 0;
     }
 
-    /** A KFREE: marks the object dead and collects its live locations ({@link #freedLocations()}). */
-    void free(Event e, Analysis a) {
+    /**
+     * A KFREE: marks the object dead. Its locations have left the location table ({@code shared}: the trace
+     * reader released them when it delivered the KFREE; otherwise they are released here), and their
+     * indices are {@link #freedLocation}.
+     */
+    void free(Event e, Analysis a, boolean shared) {
         int oid = (int) e.a;
+        locs = a.locs;
         if (oid <= 0) {
-            nFreed = 0;
+            if (!shared) {
+                a.locs.releaseNone();
+            }
             return;
         }
         int w = oid >>> 6;
@@ -44,35 +48,25 @@ final class Lifetimes {
         freeThread.put(oid, e.thread);
         freeSeq.put(oid, (int) e.seq);
         freeHow.put(oid, (int) e.b);
-        nFreed = 0;
-        String cls = a.info.objectClass(oid);
-        if (cls != null && cls.startsWith("[")) {
-            return; // arrays are not freed in this model
-        }
-        // the object's locations: (oid, field) for every field of the trace's dictionary that it has used
-        int nf = a.info.fields().size();
-        for (int f = 0; f < nf; f++) {
-            FieldInfo fi = a.info.field(f);
-            if (fi == null) {
-                continue;
-            }
-            int li = a.locs.find(Event.loc(oid, f));
-            if (li >= 0) {
-                if (nFreed == freedLocs.length) {
-                    freedLocs = Arrays.copyOf(freedLocs, nFreed * 2);
-                }
-                freedLocs[nFreed++] = li;
+        if (!shared) {
+            String cls = a.info.objectClass(oid);
+            if (cls != null && cls.startsWith("[")) {
+                a.locs.releaseNone(); // arrays are not freed in this model
+            } else {
+                a.locs.releaseObject(oid);
             }
         }
     }
+
+    private smptrace.trace.LocationTable locs;
 
     /** The dense location indices of the object the last KFREE killed (valid until the next KFREE). */
     int freedCount() {
-        return nFreed;
+        return locs == null ? 0 : locs.releasedCount();
     }
 
     int freedLocation(int i) {
-        return freedLocs[i];
+        return locs.released(i);
     }
 
     long deaths() {

@@ -93,6 +93,23 @@ final class OrderingDetector implements Detector {
         return "ordering";
     }
 
+    /** A dead object's location indices are recycled: what was kept for them goes. */
+    @Override
+    public void onFree(int oid, Analysis a) {
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int li = a.lifetimes.freedLocation(i);
+            if (li < lwSlot.length) {
+                lwSlot[li] = -1;
+                lwIdx[li] = 0;
+                lrSlot[li] = -1;
+                lrIdx[li] = 0;
+                rbSlot[li] = -1;
+                rbIdx[li] = 0;
+                writers[li] = 0;
+            }
+        }
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         EventKind k = e.kind;
