@@ -836,13 +836,19 @@ public final class TraceReader implements EventSource {
         }
 
         private long u() throws TraceException {
-            if (pos < len) {
-                byte first = buf[pos];
+            int p = pos;
+            if (p < len) {
+                byte first = buf[p];
                 if (first >= 0) { // most fields are one byte
-                    pos++;
+                    pos = p + 1;
                     return first;
                 }
             }
+            return uLong();
+        }
+
+        /** The multi-byte case of {@link #u}, out of line so that the one-byte case inlines. */
+        private long uLong() throws TraceException {
             long v = 0;
             int shift = 0;
             while (true) {

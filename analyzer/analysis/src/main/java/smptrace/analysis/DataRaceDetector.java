@@ -54,6 +54,7 @@ final class DataRaceDetector implements Detector {
     private final LongSet seenTol = new LongSet();
     /** Sites whose marked read was seen as a busy-wait's loop condition (read, cpu_relax(), read again). */
     private final LongSet spinSites = new LongSet();
+    private int lastSpinSite = -1;
     /** Plain-store-against-marked-read races whose read is not (yet) known as a spin-wait condition; decided at the end. */
     private final List<Pending> bySite = new ArrayList<>();
 
@@ -333,7 +334,10 @@ final class DataRaceDetector implements Detector {
                 }
             }
             if (confirmed >= 0) {
-                spinSites.addIfAbsent(site);
+                if (site != lastSpinSite) { // a wait's re-reads come from one site: one look-up per wait, not per read
+                    spinSites.addIfAbsent(site);
+                    lastSpinSite = site;
+                }
                 if (spinLoc[s] == li && spinTo[s] >= 0) {
                     spinTo[s] = confirmed;
                 } else {
