@@ -12,11 +12,13 @@ import smptrace.trace.EventKind;
  */
 final class Lifetimes {
     private long[] dead = new long[64];
-    /** oid -> the KFREE's site, stream, seq (low 32 bits) and how; -1 absent. */
-    private final IntIntMap freeSite = new IntIntMap();
-    private final IntIntMap freeThread = new IntIntMap();
-    private final IntIntMap freeSeq = new IntIntMap();
-    private final IntIntMap freeHow = new IntIntMap();
+    /** oid -> index of its KFREE's site, stream, seq (low 32 bits) and how in the arrays below; -1 absent. */
+    private final IntIntMap freeIndex = new IntIntMap();
+    private int[] freeSite = new int[64];
+    private int[] freeThread = new int[64];
+    private int[] freeSeq = new int[64];
+    private byte[] freeHow = new byte[64];
+    private int nDeaths;
     private long deaths;
 
     boolean isDead(int oid) {
@@ -44,10 +46,22 @@ final class Lifetimes {
         }
         dead[w] |= 1L << (oid & 63);
         deaths++;
-        freeSite.put(oid, e.site);
-        freeThread.put(oid, e.thread);
-        freeSeq.put(oid, (int) e.seq);
-        freeHow.put(oid, (int) e.b);
+        int fi = freeIndex.get(oid);
+        if (fi < 0) {
+            fi = nDeaths++;
+            if (fi == freeSite.length) {
+                int n = fi * 2;
+                freeSite = Arrays.copyOf(freeSite, n);
+                freeThread = Arrays.copyOf(freeThread, n);
+                freeSeq = Arrays.copyOf(freeSeq, n);
+                freeHow = Arrays.copyOf(freeHow, n);
+            }
+            freeIndex.put(oid, fi);
+        }
+        freeSite[fi] = e.site;
+        freeThread[fi] = e.thread;
+        freeSeq[fi] = (int) e.seq;
+        freeHow[fi] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
         if (!shared) {
             String cls = a.info.objectClass(oid);
             if (cls != null && cls.startsWith("[")) {
@@ -75,14 +89,15 @@ final class Lifetimes {
 
     /** Where {@code oid} died, as an event reference (for witnesses). */
     EventRef freeRef(int oid, Analysis a) {
-        int site = freeSite.get(oid);
-        int thread = freeThread.get(oid);
+        int fi = freeIndex.get(oid);
+        int site = fi < 0 ? -1 : freeSite[fi];
+        int thread = fi < 0 ? -1 : freeThread[fi];
         smptrace.trace.Site s = a.info.site(site);
         smptrace.trace.ThreadInfo t = a.info.thread(thread);
-        int how = freeHow.get(oid);
+        int how = how(oid);
         String op = how == EventKind.FREE_RETURNED ? "returns (its frame held it)" : how == EventKind.FREE_PERCPU
                 ? "free_percpu" : "kfree";
-        return new EventRef(thread, t == null ? "thread" + thread : t.name(), freeSeq.get(oid) & 0xffffffffL, "-", -1,
+        return new EventRef(thread, t == null ? "thread" + thread : t.name(), (fi < 0 ? -1 : freeSeq[fi]) & 0xffffffffL, "-", -1,
                 op, a.info.objectName(oid), null,
                 s == null ? null : s.className().substring(s.className().lastIndexOf('.') + 1) + "." + s.method(), s == null ? null : s.file(),
                 s == null ? 0 : s.line());
@@ -90,6 +105,7 @@ final class Lifetimes {
 
     /** How {@code oid} died (EventKind.FREE_*), or -1. */
     int how(int oid) {
-        return freeHow.get(oid);
+        int fi = freeIndex.get(oid);
+        return fi < 0 ? -1 : freeHow[fi];
     }
 }
