@@ -21,13 +21,18 @@ public final class TraceInfo {
     private final List<ThreadInfo> threads = new ArrayList<>();
     /**
      * Class id + 1 per object id (0: no ALLOC seen). Object ids are dense (a JVM-wide counter), so
-     * an array holds them; ids past {@link #DENSE_OIDS} (a trace of a long-lived JVM, or a crafted
-     * one) go to a map, so memory follows the ALLOCs a trace holds, not the ids they name.
+     * an array holds them; ids past {@link #DENSE_OIDS} and past four times the ALLOCs read so far (a trace
+     * of a long-lived JVM, or a crafted one) go to a map, so memory follows the ALLOCs a trace holds, not
+     * the ids they name.
      */
     private int[] objectClass = new int[1024];
     private final Map<Integer, Integer> sparseClass = new HashMap<>();
     private static final int DENSE_OIDS = 1 << 20;
+    private long allocs;
     private final Map<Integer, String> objectName = new HashMap<>();
+    /** One bit per dense object id: it has a NAME (the detectors ask per access; the map would box the id). */
+    private long[] namedBits = new long[16];
+    private int sparseNamed;
     /** Per object id: role code (0: none declared), the role's CPU and index (ROLE events, format 3). */
     private byte[] objectRole = new byte[1024];
     private int[] roleCpu = new int[1024];
@@ -76,13 +81,19 @@ public final class TraceInfo {
 
     /** The class of object {@code oid}, or null if no ALLOC for it has been read. */
     public String objectClass(int oid) {
-        int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : oid >= DENSE_OIDS ? sparseClass.getOrDefault(oid, 0) : 0;
+        int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : 0;
+        if (c == 0 && !sparseClass.isEmpty()) {
+            c = sparseClass.getOrDefault(oid, 0);
+        }
         return c == 0 ? null : className(c - 1);
     }
 
     /** Whether a NAME event gave this object a kernel name (cheap: no string is built). */
     public boolean isNamed(int oid) {
-        return objectName.containsKey(oid);
+        if (oid >= 0 && (oid >>> 6) < namedBits.length && (namedBits[oid >>> 6] & (1L << (oid & 63))) != 0) {
+            return true;
+        }
+        return sparseNamed > 0 && objectName.containsKey(oid);
     }
 
     /** The structural role the engine declared for this object (a ROLE event), or null if none (yet). */
@@ -185,7 +196,8 @@ public final class TraceInfo {
         if (oid < 0) {
             return;
         }
-        if (oid >= DENSE_OIDS) {
+        allocs++;
+        if (!dense(oid)) {
             sparseClass.put(oid, classId + 1);
             return;
         }
@@ -195,8 +207,21 @@ public final class TraceInfo {
         objectClass[oid] = classId + 1;
     }
 
+    private boolean dense(int oid) {
+        return oid < DENSE_OIDS || oid < 4 * allocs;
+    }
+
     public void objectNamed(int oid, String name) {
         objectName.put(oid, name);
+        if (oid >= 0 && (oid < objectClass.length || dense(oid))) {
+            int w = oid >>> 6;
+            if (w >= namedBits.length) {
+                namedBits = java.util.Arrays.copyOf(namedBits, Math.max(w + 1, namedBits.length * 2));
+            }
+            namedBits[w] |= 1L << (oid & 63);
+        } else {
+            sparseNamed++;
+        }
     }
 
     public void objectRole(int oid, int role, int cpu, int index) {

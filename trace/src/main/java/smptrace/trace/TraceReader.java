@@ -526,13 +526,54 @@ public final class TraceReader implements EventSource {
     private int loc(long loc) {
         int i = locs.indexOf(loc);
         if (i >= writes.length) {
-            int n = writes.length * 2;
+            int n = Math.max(i + 1, writes.length * 2);
             writes = Arrays.copyOf(writes, n);
             readsOfCurrent = Arrays.copyOf(readsOfCurrent, n);
             lastWriter = Arrays.copyOf(lastWriter, n);
         }
+        if (writes[i] == 0 && readsOfCurrent[i] == 0 && dead.size() > 0 && dead.take(loc, taken)) {
+            // nothing delivered on this index since it was assigned, and the location is a dead object's: its
+            // accesses after the free continue from the writes and reads delivered before it
+            writes[i] = taken[0];
+            readsOfCurrent[i] = taken[1];
+            lastWriter[i] = taken[2];
+        }
         return i;
     }
+
+    /**
+     * A KFREE: the object's locations leave the location table (their indices are recycled, so per-location
+     * state stays as large as the live locations); their merge state moves to {@link DeadLocations}, which a
+     * later access of the dead object takes it back from.
+     */
+    private void free(int oid) {
+        String cls = info.objectClass(oid);
+        if (oid <= 0 || cls != null && cls.startsWith("[")) {
+            locs.releaseNone(); // arrays are not freed in this model
+            return;
+        }
+        int n = locs.releaseObject(oid);
+        for (int k = 0; k < n; k++) {
+            int i = locs.released(k);
+            if (i < writes.length) {
+                if (writes[i] != 0 || readsOfCurrent[i] != 0) {
+                    dead.put(locs.releasedLocation(k), writes[i], readsOfCurrent[i], lastWriter[i]);
+                }
+                writes[i] = 0;
+                readsOfCurrent[i] = 0;
+                lastWriter[i] = 0;
+            }
+        }
+        if (n > 0) {
+            for (Cursor c : cursors) {
+                c.cachedLoc = NO_LOC; // the index a cursor cached may be recycled
+            }
+        }
+    }
+
+    private static final long NO_LOC = Long.MIN_VALUE;
+    private final DeadLocations dead = new DeadLocations();
+    private final long[] taken = new long[3];
 
     /** The dense index of the cursor's event's location, cached while the cursor stays on one location. */
     private int locIndex(Cursor c) {
@@ -613,6 +654,9 @@ public final class TraceReader implements EventSource {
             case ROLE:
                 info.objectRole((int) ev.a, (int) ev.b, (int) ev.value, (int) ev.value2);
                 break;
+            case KFREE:
+                free((int) ev.a);
+                break;
             case TASK_ON_CPU:
                 ev.task = (int) ev.a;
                 ev.cpu = (int) ev.b;
@@ -680,7 +724,7 @@ public final class TraceReader implements EventSource {
         private long seq;
         private boolean pending;
         final Event ev = new Event();
-        long cachedLoc = -1;
+        long cachedLoc = NO_LOC;
         int cachedIndex;
         // context saved across an interrupt handler
         private final int[] savedInts = new int[5 * 8];
@@ -792,13 +836,19 @@ public final class TraceReader implements EventSource {
         }
 
         private long u() throws TraceException {
-            if (pos < len) {
-                byte first = buf[pos];
+            int p = pos;
+            if (p < len) {
+                byte first = buf[p];
                 if (first >= 0) { // most fields are one byte
-                    pos++;
+                    pos = p + 1;
                     return first;
                 }
             }
+            return uLong();
+        }
+
+        /** The multi-byte case of {@link #u}, out of line so that the one-byte case inlines. */
+        private long uLong() throws TraceException {
             long v = 0;
             int shift = 0;
             while (true) {

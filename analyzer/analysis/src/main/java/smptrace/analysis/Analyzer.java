@@ -57,9 +57,11 @@ public final class Analyzer {
         a.locIndex = li;
         if (e.kind == smptrace.trace.EventKind.KFREE) {
             // the object dies: every per-location and per-object state kept for it goes
-            a.lifetimes.free(e, a);
+            a.lifetimes.free(e, a, shared != null);
             for (int i = 0; i < a.lifetimes.freedCount(); i++) {
-                hb.forget(a.lifetimes.freedLocation(i));
+                int fl = a.lifetimes.freedLocation(i);
+                hb.forget(fl);
+                a.facts.forget(fl);
             }
             for (Detector x : d) {
                 x.onFree((int) e.a, a);
@@ -121,6 +123,6 @@ public final class Analyzer {
             }
             return c != 0 ? c : x.fingerprint.compareTo(y.fingerprint);
         });
-        return new AnalysisResult(src.info(), end, n, t1 - t0, fs, a.locs.size(), hb.slots());
+        return new AnalysisResult(src.info(), end, n, t1 - t0, fs, (int) Math.min(Integer.MAX_VALUE, a.locs.added()), hb.slots());
     }
 }

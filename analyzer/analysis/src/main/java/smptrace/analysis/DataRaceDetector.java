@@ -54,6 +54,7 @@ final class DataRaceDetector implements Detector {
     private final LongSet seenTol = new LongSet();
     /** Sites whose marked read was seen as a busy-wait's loop condition (read, cpu_relax(), read again). */
     private final LongSet spinSites = new LongSet();
+    private int lastSpinSite = -1;
     /** Plain-store-against-marked-read races whose read is not (yet) known as a spin-wait condition; decided at the end. */
     private final List<Pending> bySite = new ArrayList<>();
 
@@ -89,7 +90,9 @@ final class DataRaceDetector implements Detector {
             if (li < wSlot.length) {
                 wSlot[li] = -1;
                 wCo[li] = 0;
-                reads[li] = null;
+                if (reads[li] != null) {
+                    Arrays.fill(reads[li], 0); // kept for the location that gets the index next
+                }
                 readsSince[li] = 0;
                 w[li * STRIDE + F_INFO] = 0;
             }
@@ -331,7 +334,10 @@ final class DataRaceDetector implements Detector {
                 }
             }
             if (confirmed >= 0) {
-                spinSites.addIfAbsent(site);
+                if (site != lastSpinSite) { // a wait's re-reads come from one site: one look-up per wait, not per read
+                    spinSites.addIfAbsent(site);
+                    lastSpinSite = site;
+                }
                 if (spinLoc[s] == li && spinTo[s] >= 0) {
                     spinTo[s] = confirmed;
                 } else {

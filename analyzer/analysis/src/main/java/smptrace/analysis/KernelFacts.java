@@ -45,6 +45,13 @@ final class KernelFacts {
 
     private byte[] locRole = new byte[4096];
 
+    /** The location with dense index li died (its index will be reused): its cached role goes. */
+    void forget(int li) {
+        if (li >= 0 && li < locRole.length) {
+            locRole[li] = 0;
+        }
+    }
+
     /** The role of the location with dense index li (cached per location). */
     byte role(int li, long loc) {
         if (li < 0) {

@@ -42,6 +42,14 @@ final class OrderingDetector implements Detector {
     private static final int WRITES = 16;
     private long[][] recentWrites = new long[16][];
     private long[] writeCount = new long[16];
+    /**
+     * Per slot, of its last WRITES writes those that overwrote a value another slot had read (the only ones
+     * SB can start from): ring index and write number. Most writes overwrite their own context's value, so
+     * a read looks at few or none of them.
+     */
+    private long[][] sbCandIdx = new long[16][];
+    private long[][] sbCandNum = new long[16][];
+    private long[] sbCandCount = new long[16];
 
     // per-slot ring of recent memory and fence events
     private int[][] rKind = new int[16][];
@@ -91,6 +99,23 @@ final class OrderingDetector implements Detector {
     @Override
     public String name() {
         return "ordering";
+    }
+
+    /** A dead object's location indices are recycled: what was kept for them goes. */
+    @Override
+    public void onFree(int oid, Analysis a) {
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int li = a.lifetimes.freedLocation(i);
+            if (li < lwSlot.length) {
+                lwSlot[li] = -1;
+                lwIdx[li] = 0;
+                lrSlot[li] = -1;
+                lrIdx[li] = 0;
+                rbSlot[li] = -1;
+                rbIdx[li] = 0;
+                writers[li] = 0;
+            }
+        }
     }
 
     @Override
@@ -148,11 +173,14 @@ final class OrderingDetector implements Detector {
         if (k.writes()) {
             lastWrite[s] = idx;
             recentWrites[s][(int) (writeCount[s] % WRITES)] = idx;
-            writeCount[s]++;
+            long wnum = writeCount[s]++;
             // the last read of the value this write overwrites, if by another slot
-            if (lrSlot[li] >= 0 && lrSlot[li] != s && (lwSlot[li] < 0 || true)) {
+            if (lrSlot[li] >= 0 && lrSlot[li] != s) {
                 rbSlot[li] = lrSlot[li];
                 rbIdx[li] = lrIdx[li];
+                int c = (int) (sbCandCount[s]++ % WRITES);
+                sbCandIdx[s][c] = idx;
+                sbCandNum[s][c] = wnum;
             } else {
                 rbSlot[li] = -1;
             }
@@ -418,11 +446,18 @@ final class OrderingDetector implements Detector {
         if (lastWrite[q] < lo) {
             return; // no write of this slot in the window
         }
-        // Q's recent writes, newest first (a ring of write indices: no scan over the reads between them)
-        long[] ws = recentWrites[q];
+        // Q's recent writes that overwrote another slot's read value, newest first (the others cannot start an
+        // SB: readerBefore() finds no reader for them), among its last WRITES writes
         long nw = writeCount[q];
-        for (long wi = nw - 1; wi >= 0 && wi >= nw - WRITES; wi--) {
-            long i = ws[(int) (wi % WRITES)];
+        long nc = sbCandCount[q];
+        long[] ci = sbCandIdx[q];
+        long[] cn = sbCandNum[q];
+        for (long c = nc - 1; c >= 0 && c >= nc - WRITES; c--) {
+            int cp = (int) (c % WRITES);
+            if (cn[cp] < nw - WRITES) {
+                break;
+            }
+            long i = ci[cp];
             if (i < lo || i < count[q] - RING) {
                 break;
             }
@@ -726,9 +761,14 @@ final class OrderingDetector implements Detector {
             headRelax = Arrays.copyOf(headRelax, n);
             recentWrites = Arrays.copyOf(recentWrites, n);
             writeCount = Arrays.copyOf(writeCount, n);
+            sbCandIdx = Arrays.copyOf(sbCandIdx, n);
+            sbCandNum = Arrays.copyOf(sbCandNum, n);
+            sbCandCount = Arrays.copyOf(sbCandCount, n);
         }
         if (recentWrites[s] == null) {
             recentWrites[s] = new long[WRITES];
+            sbCandIdx[s] = new long[WRITES];
+            sbCandNum[s] = new long[WRITES];
         }
         if (rKind[s] == null) {
             rKind[s] = new int[RING];

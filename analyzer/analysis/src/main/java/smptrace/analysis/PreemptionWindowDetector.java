@@ -27,7 +27,7 @@ final class PreemptionWindowDetector implements Detector {
     private final Map<String, Finding.Builder> candidates = new LinkedHashMap<>();
     private final List<Integer> candidateObj = new ArrayList<>();
     // L2: per (slot, object) the pin instance of the slot's last write to the mask
-    private final Map<Long, Integer> writePin = new java.util.HashMap<>();
+    private final LongIntMap writePin = new LongIntMap();
 
     @Override
     public String name() {
@@ -84,8 +84,8 @@ final class PreemptionWindowDetector implements Detector {
             if (k.writes()) {
                 writePin.put(key, pin);
             } else {
-                Integer wp = writePin.get(key);
-                if (wp != null && wp != pin) {
+                int wp = writePin.get(key);
+                if (wp != LongIntMap.MISSING && wp != pin) {
                     candidate(a, e, o, c, "L2", "reads per-CPU scratch of CPU" + c
                             + " in another pinned section than the one that wrote it (preemption was enabled in between)");
                 }

@@ -141,6 +141,8 @@ public final class Steps {
         final int[] reps;
         int n;
         int head;
+        /** The location whose reads it holds (location indices are recycled when objects die). */
+        long loc = Long.MIN_VALUE;
 
         Ring(int size) {
             ev = new Event[size];
@@ -317,6 +319,9 @@ public final class Steps {
                     s.recent.put(e.id(), java.util.Arrays.copyOf(out, n));
                 }
                 Ring ring = mem && e.locIndex < reads[t].length ? reads[t][e.locIndex] : null;
+                if (ring != null && ring.loc != e.loc) {
+                    ring = null; // the index belonged to a dead object's location
+                }
                 for (Finding f : fs) {
                     List<Step> l = s.steps.get(f);
                     if (ring != null && f.kind != Finding.Kind.HANG) { // a hang's re-reads are its wait (waits())
@@ -342,14 +347,20 @@ public final class Steps {
                     rs = java.util.Arrays.copyOf(rs, Math.max(rs.length * 2, e.locIndex + 1));
                     reads[t] = rs;
                 }
+                Ring held = rs[e.locIndex];
+                if (held != null && held.loc != e.loc) {
+                    held.n = 0; // a recycled index: the reads it held were of another location
+                    held.loc = e.loc;
+                }
                 if (e.kind.writes()) {
-                    if (rs[e.locIndex] != null) {
-                        rs[e.locIndex].n = 0;
+                    if (held != null) {
+                        held.n = 0;
                     }
                 } else if (e.kind.reads()) {
-                    Ring r = rs[e.locIndex];
+                    Ring r = held;
                     if (r == null) {
                         r = new Ring(CHECKS);
+                        r.loc = e.loc;
                         rs[e.locIndex] = r;
                     }
                     r.add(e, pos);

@@ -256,6 +256,7 @@ final class DumpCommand implements Command {
         private String[] siteText = new String[256];
         private String[] threadText = new String[16];
         private String[] locText = new String[4096];
+        private long[] locKey = new long[4096];
 
         Lines(TraceInfo info) {
             this.info = info;
@@ -353,11 +354,13 @@ final class DumpCommand implements Command {
             }
             if (li >= locText.length) {
                 locText = Arrays.copyOf(locText, Math.max(li + 1, locText.length * 2));
+                locKey = Arrays.copyOf(locKey, locText.length);
             }
             String t = locText[li];
-            if (t == null) {
+            if (t == null || locKey[li] != e.loc) { // indices are recycled when objects die
                 t = info.locationName(e.loc);
                 locText[li] = t;
+                locKey[li] = e.loc;
                 named.add(Event.oidOf(e.loc));
             }
             return t;

@@ -349,14 +349,22 @@ public final class Scenarios {
             w.task("worker" + me, me, true, () -> {
                 for (int i = 0; i < len; i++) {
                     int kind = (me + i) % 5;
-                    scf_check r = req(i);
                     int dst = (me + 1 + i) % n;
+                    // scftorture's requests are kmalloc()ed per call and kfree()d by whoever uses them last: the
+                    // sender after a call it waited for, the callback after one nobody waits for
                     if (kind == 0) {
+                        scf_check r = req(i);
                         boolean wait = (i & 1) == 0;
-                        if (k.smp_call_function_single(dst, Callbacks.SCF_HANDLER, r, wait) == 0 && wait) {
+                        int ret = k.smp_call_function_single(dst, wait ? Callbacks.SCF_HANDLER : Callbacks.SCF_HANDLER_KFREE,
+                                r, wait);
+                        if (ret == 0 && wait) {
                             w.m.mon.checkSyncComplete(r);
                         }
+                        if (wait || ret != 0) {
+                            TraceHooks.kfree(r);
+                        }
                     } else if (kind == 1) {
+                        scf_check r = req(i);
                         if (pinnedCaller) {
                             k.preempt_disable();
                         }
@@ -365,12 +373,17 @@ public final class Scenarios {
                             k.preempt_enable();
                         }
                         w.m.mon.checkSyncComplete(r);
+                        TraceHooks.kfree(r);
                     } else if (kind == 2) {
+                        scf_check r = req(i);
                         k.on_each_cpu_cond_mask(Callbacks.COND_EVEN, Callbacks.SCF_HANDLER, r, true, every);
                         w.m.mon.checkSyncComplete(r);
+                        TraceHooks.kfree(r);
                     } else if (kind == 3) {
+                        scf_check r = req(i);
                         k.smp_call_function(Callbacks.SCF_HANDLER, r, true);
                         w.m.mon.checkSyncComplete(r);
+                        TraceHooks.kfree(r);
                     } else {
                         if (k.smp_call_function_single_async(dst, own) == 0) {
                             w.m.mon.expect(ownInfo);

@@ -36,6 +36,23 @@ public final class Callbacks {
         }
     }
 
+    /**
+     * scf_handler() of a request nobody waits for: scftorture's handler kfree()s it, being its last user
+     * (the sender returned at once).
+     */
+    public static final class scf_handler_kfree implements smp_call_func_t {
+        @Override
+        public void call(Object info) {
+            scf_check c = (scf_check) info;
+            int v = c.scfc_data;
+            if (v < 0) {
+                throw new IllegalStateException("corrupt scf_check");
+            }
+            report(info);
+            smptrace.kernel.TraceHooks.kfree(c);
+        }
+    }
+
     /** slow_handler(): a callback that keeps its CPU busy for a while (the "busy target" of seed 000). */
     public static final class slow_handler implements smp_call_func_t {
         public static final int SPINS = 30;
@@ -126,6 +143,7 @@ public final class Callbacks {
     }
 
     public static final smp_call_func_t SCF_HANDLER = new scf_handler();
+    public static final smp_call_func_t SCF_HANDLER_KFREE = new scf_handler_kfree();
     public static final smp_call_func_t SLOW_HANDLER = new slow_handler();
     public static final smp_call_func_t KICK_HANDLER = new kick_handler();
     public static final smp_cond_func_t COND_EVEN = new cond_even();
