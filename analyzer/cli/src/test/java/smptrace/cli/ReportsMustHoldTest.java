@@ -106,12 +106,14 @@ class ReportsMustHoldTest {
         ObjectMapper m = new ObjectMapper();
         int findings = 0;
         int seedLines = 0;
+        int htmlFindings = 0;
         for (Path b : bundles) {
             String trace = b.resolve("trace").toString();
             Run text = run("analyze", trace, "--show-tolerated");
             Run json = run("analyze", trace, "--show-tolerated", "--format", "json");
             Run sarif = run("analyze", trace, "--show-tolerated", "--format", "sarif");
-            for (Run r : List.of(text, json, sarif)) {
+            Run html = run("analyze", trace, "--show-tolerated", "--format", "html");
+            for (Run r : List.of(text, json, sarif, html)) {
                 assertTrue(r.code() == 0 || r.code() == 1, b + ": " + r.err());
                 Matcher jvm = JVM.matcher(r.out());
                 assertFalse(jvm.find(), () -> b + ": a JVM identity '" + jvm.group() + "' in\n" + r.out());
@@ -161,6 +163,12 @@ class ReportsMustHoldTest {
                 // every finding, a hang included (its stuck contexts' csd_lock_wait()), is somewhere in kernel/smp.c
                 assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
             }
+            // one HTML entry per entry of the text (a racing pair of sites is one entry, whatever its access kinds)
+            Matcher entries = Pattern.compile("root causes? \\((\\d+) entries").matcher(text.out());
+            int inHtml = htmlFindingsNameKernelFunctionsAndLines(b, html.out(), m);
+            assertTrue(entries.find(), b + ": no summary line in\n" + text.out());
+            assertEquals(Integer.parseInt(entries.group(1)), inHtml, b + ": the HTML page shows every entry the text has");
+            htmlFindings += inHtml;
             // the text speaks of operations and functions, not of the trace's event kinds at engine lines
             Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
             assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
@@ -179,7 +187,54 @@ class ReportsMustHoldTest {
             assertTrue(text.out().contains("# kernel lines: " + smptrace.kernel.Mirrors.TREE), b + ": the tree of the lines is not named");
         }
         assertTrue(findings > 50, "findings over all bundles: " + findings);
+        assertTrue(htmlFindings > 50 && htmlFindings <= findings, "HTML entries over all bundles: " + htmlFindings + " of " + findings + " findings");
         assertTrue(seedLines >= bundles.size() / 2, "bundles whose report shows their own seed's hunk lines: " + seedLines);
+    }
+
+    /** One HTML frame line: function, kernel file[:lines] or what its code is, then the engine's [File.java:N]. */
+    static final Pattern HTML_FRAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9]*( \\(lambda\\))?  (((kernel|include|lib|arch)/[\\w/.-]+\\.[ch])(:\\S+)?( \\(seed \\d{3}: [\\d, -]+\\))?|\\((simulator|driver)\\))  \\[([\\w.$ ]+ )?\\w+\\.java:\\d+\\]");
+
+    /**
+     * The HTML page's embedded data (what its script renders, no network): every finding (each entry of each root
+     * cause, tolerated ones included) has steps, every step a stack whose frames are in kernel words, and somewhere a
+     * kernel/smp.c frame with its lines, as the text and JSON have. Returns the findings it saw.
+     */
+    static int htmlFindingsNameKernelFunctionsAndLines(Path b, String page, ObjectMapper m) throws Exception {
+        assertFalse(page.matches("(?s).*<(script|link|img)[^>]+(src|href)=\"https?:.*"), b + ": the page fetches from the network");
+        Matcher d = Pattern.compile("(?s)<script type=\"application/json\" id=\"data\">(.*?)</script>").matcher(page);
+        assertTrue(d.find(), b + ": no embedded data in the HTML page");
+        JsonNode data = m.readTree(d.group(1));
+        int n = 0;
+        for (JsonNode t : data.get("traces")) {
+            for (JsonNode cause : t.get("causes")) {
+                for (JsonNode e : cause.get("entries")) {
+                    n++;
+                    assertTrue(e.get("steps").size() > 0, b + ": an HTML finding without steps: " + e.get("summary"));
+                    boolean kernelLines = false;
+                    List<String> frames = new ArrayList<>();
+                    for (JsonNode st : e.get("steps")) {
+                        assertTrue(st.get("stack").size() > 0, b + ": an HTML step without a stack: " + st);
+                        st.get("stack").forEach(fr -> frames.add(fr.asText()));
+                    }
+                    // a hang's waits print each stuck context's stack and the last write's in the same frame form
+                    // (the lead-up's step lines, "    ctx  task  cpu  #T.S ...", are steps, not frames)
+                    for (JsonNode w : e.path("waits")) {
+                        for (String l : w.asText().lines().toList()) {
+                            if (l.matches("\\s{4}\\S.*\\]") && !l.matches(".*\\s#\\d+\\.\\d+\\s.*")) {
+                                frames.add(l.strip());
+                            }
+                        }
+                    }
+                    for (String fr : frames) {
+                        assertTrue(HTML_FRAME.matcher(fr).matches(), b + ": an HTML frame not in kernel words: '" + fr + "'");
+                        assertFalse(fr.matches("\\S+  kernel/smp\\.c  .*"), b + ": an HTML kernel/smp.c frame without lines: " + fr);
+                        kernelLines |= fr.matches("\\S+  kernel/smp\\.c:\\d+.*");
+                    }
+                    assertTrue(kernelLines, b + ": an HTML finding with no kernel/smp.c frame and lines: " + e.get("summary"));
+                }
+            }
+        }
+        return n;
     }
 
     @Test
