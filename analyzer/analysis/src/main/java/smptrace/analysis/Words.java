@@ -396,11 +396,16 @@ public final class Words {
         }
         String simple = className.substring(className.lastIndexOf('.') + 1);
         String fn = m != null ? m.function() : readable(method);
+        if (m == null && method.equals("call") && simple.indexOf('$') > 0 && driver(className)) {
+            // a callback (smp_call_func_t) is a named class whose one method is call(): the function is its name
+            // (Callbacks$scf_handler.call is scf_handler())
+            fn = simple.substring(simple.lastIndexOf('$') + 1);
+        }
         // the engine states what it mirrors for its kernel code; the simulator's machinery and the drivers (the
         // scenarios and the callbacks they send) mirror nothing; anything else is kernel code without a statement
         String code = m != null ? Frame.KERNEL : className.startsWith("smptrace.engine.sim.") ? Frame.SIMULATOR
                 : driver(className) ? Frame.DRIVER : null;
-        return new Frame(fn, m, simple + "." + readable(method), file, line, code);
+        return new Frame(fn, m, simple.replace('$', '.') + "." + readable(method), file, line, code);
     }
 
     /** The engine's driver code: its scenarios, the demo, and the callbacks (smp_call_func_t) the scenarios send. */
@@ -456,6 +461,14 @@ public final class Words {
         Site own = site(r, steps.info(), site);
         if (own != null && own.className().startsWith("smptrace.engine.sim.") && s.size() > 1) {
             return s.get(1).function();
+        }
+        if (s.stream().allMatch(f -> Frame.SIMULATOR.equals(f.code())) && r.op() != null) {
+            // only the simulator's machinery on the stack (its caller is not told apart by the history): the
+            // kernel operation the event records, which the trace names in the kernel's words (PREEMPT_ENABLE)
+            String k = r.op().split(" ", 2)[0];
+            if (k.matches("[A-Z][A-Z_]+")) {
+                return k.toLowerCase(java.util.Locale.ROOT);
+            }
         }
         return s.get(0).function();
     }

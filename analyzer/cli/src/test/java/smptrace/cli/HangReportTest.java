@@ -46,6 +46,19 @@ class HangReportTest {
     }
 
     @Test
+    void headlinesNameKernelFunctionsNeverTheSimulatorsMethods() {
+        // the lost kick ends at a PREEMPT_ENABLE recorded in the simulator's Machine.preemptEnable, whose caller the
+        // history does not tell apart (put_cpu() or preempt_enable()): the headline names the kernel operation
+        Run r = run("analyze", trace.toString());
+        assertEquals(1, r.code(), r.err());
+        List<String> heads = r.out().lines().filter(l -> l.matches("\\[\\d+/\\d+\\] BUG: .*")).toList();
+        assertTrue(heads.stream().anyMatch(h -> h.contains("BUG: lost-wakeup in llist_add_batch / preempt_enable")), r.out());
+        for (String h : heads) {
+            ReportsMustHoldTest.assertHeadlineInKernelWords(h);
+        }
+    }
+
+    @Test
     void textPrintsEachStuckContextWhatItWaitsForTheLastWriteThereAndItsLastSteps() {
         Run r = run("analyze", trace.toString(), "--kind", "hang");
         assertEquals(1, r.code(), r.err());

@@ -169,6 +169,7 @@ class ReportsMustHoldTest {
             assertTrue(entries.find(), b + ": no summary line in\n" + text.out());
             assertEquals(Integer.parseInt(entries.group(1)), inHtml, b + ": the HTML page shows every entry the text has");
             htmlFindings += inHtml;
+            text.out().lines().filter(l -> l.matches("\\[\\d+/\\d+\\] BUG: .*")).forEach(ReportsMustHoldTest::assertHeadlineInKernelWords);
             // the text speaks of operations and functions, not of the trace's event kinds at engine lines
             Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
             assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
@@ -189,6 +190,20 @@ class ReportsMustHoldTest {
         assertTrue(findings > 50, "findings over all bundles: " + findings);
         assertTrue(htmlFindings > 50 && htmlFindings <= findings, "HTML entries over all bundles: " + htmlFindings + " of " + findings + " findings");
         assertTrue(seedLines >= bundles.size() / 2, "bundles whose report shows their own seed's hunk lines: " + seedLines);
+    }
+
+    /**
+     * A KCSAN-like headline, "[i/n] BUG: KIND in f / g", names kernel functions (csd_lock, CSD_TYPE, a callback's
+     * scf_handler, a driver's "s002 (lambda)"): never a Java method of the simulator (preemptEnable) or the
+     * callback interface's call().
+     */
+    static void assertHeadlineInKernelWords(String headline) {
+        Matcher h = Pattern.compile("\\[\\d+/\\d+\\] BUG: [a-z-]+ in (.+)").matcher(headline);
+        assertTrue(h.matches(), headline);
+        for (String fn : h.group(1).split(" / ")) {
+            assertTrue(fn.matches("[a-z_][a-z0-9_]*|[A-Z][A-Z0-9_]*|[a-z_][a-z0-9_]* \\(lambda\\)") && !fn.equals("call"),
+                    "a headline function not in kernel words: '" + fn + "' in " + headline);
+        }
     }
 
     /** One HTML frame line: function, kernel file[:lines] or what its code is, then the engine's [File.java:N]. */
