@@ -42,7 +42,7 @@ final class DiffCommand implements Command {
 
     @Override
     public Options options() {
-        return Main.options();
+        return Main.options(Main.opt("quiet", null, "print nothing if both sides have the same fingerprints (exit 0); otherwise the whole diff"));
     }
 
     /** One side: per fingerprint, an example finding and in how many traces it appeared. */
@@ -50,6 +50,10 @@ final class DiffCommand implements Command {
 
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        return Quiet.run(cl.hasOption("quiet"), out, err, (o, e) -> body(cl, o, e));
+    }
+
+    private int body(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         if (cl.getArgList().size() != 2) {
             throw new UsageException("give two arguments: A B (traces, bundles or directories of them)");
         }

@@ -45,11 +45,15 @@ final class ReplayCommand implements Command {
 
     @Override
     public Options options() {
-        return Main.options();
+        return Main.options(Main.opt("quiet", null, "print nothing if every trace replays event for event (exit 0); otherwise the whole report"));
     }
 
     @Override
     public int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
+        return Quiet.run(cl.hasOption("quiet"), out, err, (o, e) -> body(cl, o, e));
+    }
+
+    private int body(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         if (cl.getArgList().isEmpty()) {
             throw new UsageException("missing BUNDLE or TRACE (one or more)");
         }

@@ -1,6 +1,7 @@
 package smptrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +71,22 @@ class QuietCommandsTest {
         Run qd = run("verify", "--quiet", copy.toString());
         assertEquals(2, qd.code(), qd.out() + qd.err());
         assertTrue((qd.out() + qd.err()).contains(copy.getFileName().toString()), qd.out() + qd.err());
+    }
+
+    @Test
+    void diffQuietPrintsNothingWhenTheFingerprintsAreTheSameAndTheWholeDiffOtherwise() {
+        List<Path> bundles = ReportsMustHoldTest.bundles();
+        Path a = bundles.get(0);
+        Path b = bundles.get(bundles.size() - 1);
+        Run loud = run("diff", a.toString(), a.toString());
+        assertEquals(0, loud.code(), loud.out() + loud.err());
+        assertFalse(loud.out().isEmpty(), "without --quiet, diff says what is unchanged");
+        Run q = run("diff", "--quiet", a.toString(), a.toString());
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertEquals("", q.out());
+        assertEquals("", q.err());
+        Run qd = run("diff", "--quiet", a.toString(), b.toString());
+        assertEquals(1, qd.code(), qd.out() + qd.err());
+        assertEquals(run("diff", a.toString(), b.toString()).out(), qd.out(), "a diff with --quiet is the whole diff");
     }
 }
