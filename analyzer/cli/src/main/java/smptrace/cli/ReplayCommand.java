@@ -137,8 +137,15 @@ final class ReplayCommand implements Command {
         boolean same = fps.equals(after.problems().stream().map(f -> f.fingerprint).toList());
         out.println("  findings of the replay: " + after.problems().size() + (same ? " (the same as recorded)" : " (recorded: "
                 + before.problems().size() + ")"));
+        // each summary as analyze prints it: operations and kernel functions, not event kinds at engine lines
+        smptrace.analysis.Steps steps;
+        try (TraceReader again = TraceReader.open(now)) {
+            steps = smptrace.analysis.Steps.collect(again, after.findings());
+        }
+        EngineKernelMap map = new EngineKernelMap();
         for (Finding f : after.problems()) {
-            out.println("    " + f.fingerprint + " " + f.kind.id + " [" + f.mode() + ", " + f.rule + "] " + f.summary);
+            out.println("    " + f.fingerprint + " " + f.kind.id + " [" + f.mode() + ", " + f.rule + "] "
+                    + smptrace.analysis.Words.summary(f, steps, map));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every bundle of traces/ verifies unchanged and replays event for event under its recorded schedule. */
@@ -25,6 +26,12 @@ class ArchiveReplayIT {
         CliBadInputTest.Run r = CliBadInputTest.cli(args.toArray(new String[0]));
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(bundles.size(), r.out().lines().filter(l -> l.contains("replays event for event") && l.contains("recorded schedule")).count(), r.out());
+        // the replay's findings in analyze's words: operations and kernel functions, no event kind at an engine line
+        java.util.regex.Matcher raw = java.util.regex.Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(r.out());
+        assertFalse(raw.find(), () -> "engine words '" + raw.group() + "' in\n" + r.out());
+        CliBadInputTest.Run q = CliBadInputTest.cli(args.get(0), "--quiet", args.get(1));
+        assertEquals(0, q.exit(), q.out() + q.err());
+        assertEquals("", q.out() + q.err(), "replay --quiet prints nothing when the bundle replays event for event");
     }
 
     @Test
