@@ -43,6 +43,7 @@ class HangReportTest {
         Run rec = run("record", "--patch", "002", "--variant", "ipi-only-if-queued", "--scenario", "standard", "--seed", "2",
                 "--quiet", "--out", trace.toString());
         assertEquals(0, rec.code(), rec.err() + rec.out());
+        assertEquals("", rec.out() + rec.err(), "record --quiet prints nothing when the trace is written");
     }
 
     @Test
