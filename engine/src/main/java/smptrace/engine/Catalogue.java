@@ -46,7 +46,7 @@ public final class Catalogue {
                 sb.append("    ").append(v.label);
                 Outcome o = expectedBad(p, v);
                 if (o != null) {
-                    sb.append("  (shows ").append(o).append(")");
+                    sb.append("  (shows ").append(o.kind).append(")");
                 } else if (v.isMutant() && v.interleavingBug) {
                     sb.append("  (interleaving bug without an outcome in uninstrumented runs)");
                 } else if (v.isUnpatched() && v.isMutant() == false && v.patch != null) {

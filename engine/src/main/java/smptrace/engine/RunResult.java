@@ -73,10 +73,14 @@ public record RunResult(RunConfig config, long doubleEnqueue, long selfLoop, lon
                 + " seed=" + c.seed() + " schedule=" + c.schedule().name().toLowerCase()
                 + (c.schedule() == Schedule.PCT ? " pct-depth=" + c.pctDepth() : "")
                 + " cpus=" + c.cpus() + " length=" + c.length() + " debug=" + c.debugMode()
-                + " | outcome=" + (stuck ? "STUCK" : bad() ? "BAD" : "ok")
-                + " double_enqueue=" + doubleEnqueue + " self_loop=" + selfLoop + " two_owners=" + twoOwners
-                + " lost=" + callbacksLost + " duplicated=" + callbacksDuplicated + " ipi_to_offline=" + ipiToOffline
-                + " mask_overwritten=" + maskOverwritten + " sync_early=" + syncReturnedEarly
+                + " | outcome=" + (stuck ? Outcome.STUCK.kind : bad() ? "BAD" : "ok")
+                // the oracle's counts under the analysis' finding kinds (Outcome.kind), so one word means one thing
+                + " " + Outcome.DOUBLE_ENQUEUE.kind + "=" + doubleEnqueue + " self-loop=" + selfLoop
+                + " " + Outcome.TWO_OWNERS.kind + "=" + twoOwners
+                + " " + Outcome.CALLBACK_LOST.kind + "=" + callbacksLost + " duplicated-callbacks=" + callbacksDuplicated
+                + " " + Outcome.IPI_TO_OFFLINE.kind + "=" + ipiToOffline
+                + " " + Outcome.MASK_OVERWRITTEN.kind + "=" + maskOverwritten
+                + " " + Outcome.SYNC_RETURNED_EARLY.kind + "=" + syncReturnedEarly
                 + " callbacks=" + callbacksRun + "/" + requests + " toolong=" + toolongReports
                 + " enxio=" + enxio + " ebusy=" + ebusy + " warnings=" + warnings
                 + " steps=" + steps + " switches=" + contextSwitches + " irqs=" + irqs + " migrations=" + migrations

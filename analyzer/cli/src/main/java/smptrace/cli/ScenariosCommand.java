@@ -28,23 +28,7 @@ final class ScenariosCommand implements Command {
         if (!cl.getArgList().isEmpty()) {
             throw new UsageException("unexpected argument '" + cl.getArgList().get(0) + "'");
         }
-        out.print(inKindWords(Catalogue.describe()));
+        out.print(Catalogue.describe()); // outcomes in finding kinds (Outcome.kind)
         return Exit.OK;
-    }
-
-    /**
-     * The engine's run outcomes (TWO_OWNERS, ...) in the one vocabulary of finding kinds
-     * ({@link smptrace.analysis.Finding.Kind}): "(shows lock-ownership-race)", as analyze and patches say it.
-     */
-    static String inKindWords(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(shows ([A-Z_]+)\\)").matcher(text);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            smptrace.analysis.Finding.Kind k = smptrace.analysis.Finding.Kind.ofOutcome(m.group(1));
-            String words = k != null ? k.id : m.group(1).toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " (a run outcome)";
-            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement("(shows " + words + ")"));
-        }
-        m.appendTail(b);
-        return b.toString();
     }
 }
