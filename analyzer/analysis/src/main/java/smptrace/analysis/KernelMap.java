@@ -6,7 +6,8 @@ import java.util.List;
  * Which kernel code an engine method mirrors, as the engine states it (once per function; the
  * engine's {@code @Mirrors}). Reports print a frame's kernel function and lines only from here and
  * never guess: where the engine says nothing, a frame is the engine's method and file:line alone.
- * The analysis depends on no engine; the command line supplies the engine's statement.
+ * The analysis depends on no engine; {@link EngineKernelMap} reads the statement by reflection where the
+ * engine is on the class path (the command line, the Spark job).
  */
 @FunctionalInterface
 public interface KernelMap {

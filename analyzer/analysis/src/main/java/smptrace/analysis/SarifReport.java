@@ -33,6 +33,36 @@ public final class SarifReport {
     }
 
     public static ObjectNode build(List<Input> inputs, ReportOptions o) {
+        ObjectNode root = log();
+        ArrayNode results = (ArrayNode) root.get("runs").get(0).get("results");
+        for (Input in : inputs) {
+            results.addAll(results(in, o));
+        }
+        return root;
+    }
+
+    /**
+     * One log of many traces from each trace's own {@link #results} (as JSON text): what a batch or Spark task
+     * returns of its trace, so that the driver holds no trace and no analysis.
+     */
+    public static ObjectNode merge(List<String> perTraceResults) {
+        ObjectNode root = log();
+        ArrayNode results = (ArrayNode) root.get("runs").get(0).get("results");
+        for (String r : perTraceResults) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                results.addAll((ArrayNode) JSON.readTree(r));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // our own text: cannot happen unless memory is corrupt
+            }
+        }
+        return root;
+    }
+
+    /** The log with its one run, the rules (one per finding kind, in Finding.Kind order: a result's ruleIndex is its kind's ordinal) and no result. */
+    private static ObjectNode log() {
         ObjectNode root = JSON.createObjectNode();
         root.put("$schema", SCHEMA);
         root.put("version", "2.1.0");
@@ -42,9 +72,7 @@ public final class SarifReport {
         driver.put("informationUri", "https://github.com/smptrace/smptrace");
         driver.put("semanticVersion", "0.1.0");
         ArrayNode rules = driver.putArray("rules");
-        Map<Finding.Kind, Integer> ruleIndex = new LinkedHashMap<>();
         for (Finding.Kind k : Finding.Kind.values()) {
-            ruleIndex.put(k, rules.size());
             ObjectNode r = rules.addObject();
             r.put("id", k.id);
             r.put("name", camel(k.id));
@@ -57,18 +85,22 @@ public final class SarifReport {
             props.put("precision", "high");
         }
         // artifact URIs are relative to the repository root: code scanning resolves them against the checkout
-        ArrayNode results = run.putArray("results");
-        for (Input in : inputs) {
-            List<RootCauses.Cause> causes = RootCauses.of(in.result().findings(), o.showTolerated(), o.kinds(), in.steps());
-            int ci = 0;
-            for (RootCauses.Cause c : causes) {
-                ci++;
-                for (RootCauses.Entry e : c.entries()) {
-                    results.add(result(in, c, ci, e, ruleIndex.get(e.kind()), o));
-                }
+        run.putArray("results");
+        return root;
+    }
+
+    /** One trace's results: one per report entry, root causes first. */
+    public static ArrayNode results(Input in, ReportOptions o) {
+        ArrayNode results = JSON.createArrayNode();
+        List<RootCauses.Cause> causes = RootCauses.of(in.result().findings(), o.showTolerated(), o.kinds(), in.steps());
+        int ci = 0;
+        for (RootCauses.Cause c : causes) {
+            ci++;
+            for (RootCauses.Entry e : c.entries()) {
+                results.add(result(in, c, ci, e, e.kind().ordinal(), o));
             }
         }
-        return root;
+        return results;
     }
 
     private static ObjectNode result(Input in, RootCauses.Cause c, int causeNo, RootCauses.Entry e, int ruleIdx, ReportOptions o) {

@@ -66,6 +66,22 @@ class SarifReportTest {
     }
 
     @Test
+    void aLogMergedFromEachTracesOwnResultsIsTheOneLogOfAllAndValidates() throws Exception {
+        // what analyze DIR --format sarif and the Spark job do: each task its trace's results, the driver the merge
+        ReportOptions o = new ReportOptions(true, Set.of(), KernelMap.NONE);
+        List<SarifReport.Input> in = archived();
+        List<String> perTrace = new ArrayList<>();
+        for (SarifReport.Input i : in) {
+            perTrace.add(SarifReport.results(i, o).toString());
+        }
+        perTrace.add(null); // a trace that could not be read has no results
+        ObjectNode merged = SarifReport.merge(perTrace);
+        Set<ValidationMessage> errors = schema.validate(merged);
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(SarifReport.build(in, o), merged);
+    }
+
+    @Test
     void theValidatorRejectsWhatTheSchemaForbids() throws Exception {
         ObjectNode sarif = SarifReport.build(archived(), ReportOptions.defaults());
         ObjectNode bad = sarif.deepCopy();

@@ -151,7 +151,7 @@ final class AnalyzeCommand implements Command {
                 }
             }
         }
-        return new ReportOptions(cl.hasOption("show-tolerated"), kinds, new EngineKernelMap());
+        return new ReportOptions(cl.hasOption("show-tolerated"), kinds, new smptrace.analysis.EngineKernelMap());
     }
 
     /** The fingerprints of a previous run's JSON findings (JSON Lines; blank lines ignored). */

@@ -34,8 +34,8 @@ final class ManyTraces {
 
     static int run(CommandLine cl, PrintStream out, PrintStream err) throws Exception {
         String format = cl.getOptionValue("format", "text");
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("--format takes 'text' or 'json', not '" + format + "'");
+        if (!List.of("text", "json", "sarif").contains(format)) {
+            throw new UsageException("--format takes 'text', 'json' or 'sarif' for many traces, not '" + format + "'");
         }
         for (String one : List.of("salvage", "baseline", "out", "kind", "show-tolerated")) {
             if (cl.hasOption(one)) {
@@ -56,7 +56,9 @@ final class ManyTraces {
         long t0 = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
         boolean progress = cl.hasOption("stats");
-        List<TraceSummary> summaries = BatchAnalysis.analyseAll(traces, opt, jobs, progress ? s -> {
+        // sarif: each task also builds its trace's results, so the merge holds no trace (as the Spark job does)
+        smptrace.analysis.ReportOptions sarif = format.equals("sarif") ? AnalyzeCommand.reportOptions(cl) : null;
+        List<TraceSummary> summaries = BatchAnalysis.analyseAll(traces, opt, sarif, jobs, progress ? s -> {
             int n = done.incrementAndGet();
             if (n % 100 == 0) {
                 err.println("analysed " + n + " of " + traces.size() + " traces");
@@ -66,6 +68,8 @@ final class ManyTraces {
         MergedReport report = new MergedReport(summaries);
         if (format.equals("json")) {
             report.jsonLines(out);
+        } else if (format.equals("sarif")) {
+            out.println(smptrace.analysis.SarifReport.merge(summaries.stream().map(TraceSummary::sarif).toList()).toPrettyString());
         } else {
             report.text(out);
         }

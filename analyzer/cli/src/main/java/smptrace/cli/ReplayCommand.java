@@ -142,7 +142,7 @@ final class ReplayCommand implements Command {
         try (TraceReader again = TraceReader.open(now)) {
             steps = smptrace.analysis.Steps.collect(again, after.findings());
         }
-        EngineKernelMap map = new EngineKernelMap();
+        smptrace.analysis.EngineKernelMap map = new smptrace.analysis.EngineKernelMap();
         for (Finding f : after.problems()) {
             out.println("    " + f.fingerprint + " " + f.kind.id + " [" + f.mode() + ", " + f.rule + "] "
                     + smptrace.analysis.Words.summary(f, steps, map));

@@ -57,6 +57,30 @@ class AnalyzeManyTracesTest {
     }
 
     @Test
+    void manyTracesAsSarifAreOneLogWhoseResultsSayTheirTrace(@TempDir Path dir) throws Exception {
+        racyTrace(dir.resolve("night/r1"));
+        racyTrace(dir.resolve("night/r2"));
+        Files.createDirectories(dir.resolve("night/clean"));
+        CliBadInputTest.validTrace(dir.resolve("night/clean"), true);
+        CliBadInputTest.Run r = CliBadInputTest.cli("analyze", "--format", "sarif", "--jobs", "2", dir.resolve("night").toString());
+        assertEquals(1, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode log = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("2.1.0", log.get("version").asText());
+        assertEquals(1, log.get("runs").size());
+        com.fasterxml.jackson.databind.JsonNode results = log.get("runs").get(0).get("results");
+        assertEquals(2, results.size(), r.out());
+        java.util.Set<String> traces = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode res : results) {
+            assertEquals("data-race", res.get("ruleId").asText());
+            traces.add(Path.of(res.get("properties").get("trace").asText()).getFileName().toString());
+        }
+        assertEquals(java.util.Set.of("r1", "r2"), traces);
+        CliBadInputTest.Run html = CliBadInputTest.cli("analyze", "--format", "html", dir.resolve("night").toString());
+        assertEquals(2, html.exit());
+        assertTrue(html.err().strip().lines().count() == 1 && html.err().contains("sarif"), html.err());
+    }
+
+    @Test
     void onlyCleanTracesExitZeroAndAnUnreadableOneExitsTwoAfterTheReport(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));

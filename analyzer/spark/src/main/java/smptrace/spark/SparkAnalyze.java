@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import smptrace.analysis.EngineKernelMap;
 import smptrace.analysis.Options;
+import smptrace.analysis.ReportOptions;
+import smptrace.analysis.SarifReport;
 import smptrace.analysis.batch.BatchAnalysis;
 import smptrace.analysis.batch.MergedReport;
 import smptrace.analysis.batch.TraceSummary;
@@ -20,7 +23,8 @@ import smptrace.trace.TraceException;
  * The analysis of many traces as a Spark job: each trace is one task that runs exactly what
  * {@code smptrace analyze} runs ({@link BatchAnalysis#analyseOne}: one reader, one analyzer, nothing
  * shared), on whichever executor Spark gives it; the driver merges the tasks' small summaries into
- * one report ({@link MergedReport}) and writes it as JSON Lines.
+ * one report ({@link MergedReport}) and writes it as JSON Lines ({@code report.jsonl}) and as one SARIF 2.1.0
+ * log ({@code report.sarif}: each task builds its trace's SARIF results, so the driver holds no trace).
  *
  * <pre>spark-submit --class smptrace.spark.SparkAnalyze smptrace-spark.jar --out REPORT_DIR TRACE_OR_DIR...</pre>
  *
@@ -32,12 +36,12 @@ import smptrace.trace.TraceException;
 public final class SparkAnalyze {
     private SparkAnalyze() { }
 
-    /** The job's result: the merged report and where its JSON Lines went. */
-    public record Result(MergedReport report, Path jsonLines) { }
+    /** The job's result: the merged report and where its JSON Lines and its SARIF log went. */
+    public record Result(MergedReport report, Path jsonLines, Path sarif) { }
 
     /**
      * Analyses every trace under {@code paths} on {@code sc}, one task per trace, and writes
-     * {@code out/report.jsonl}. The driver expands directories (it must see the storage too).
+     * {@code out/report.jsonl} and {@code out/report.sarif}. The driver expands directories (it must see the storage too).
      */
     public static Result run(JavaSparkContext sc, List<Path> paths, Path out, Options options) throws TraceException, IOException {
         List<Path> traces = BatchAnalysis.traces(paths);
@@ -49,7 +53,8 @@ public final class SparkAnalyze {
         int witness = options.maxWitnessEvents();
         // one partition per trace: a trace is the unit of work, and Spark schedules the slow ones as they come
         List<TraceSummary> summaries = sc.parallelize(names, Math.max(1, names.size()))
-                .map(t -> BatchAnalysis.analyseOne(Paths.get(t), new Options(atomic, witness)))
+                .map(t -> BatchAnalysis.analyseOne(Paths.get(t), new Options(atomic, witness),
+                        new ReportOptions(false, java.util.Set.of(), new EngineKernelMap())))
                 .collect();
         MergedReport report = new MergedReport(summaries);
         Files.createDirectories(out);
@@ -57,7 +62,11 @@ public final class SparkAnalyze {
         try (PrintStream ps = new PrintStream(Files.newOutputStream(jsonl), false, StandardCharsets.UTF_8)) {
             report.jsonLines(ps);
         }
-        return new Result(report, jsonl);
+        Path sarif = out.resolve("report.sarif");
+        try (PrintStream ps = new PrintStream(Files.newOutputStream(sarif), false, StandardCharsets.UTF_8)) {
+            ps.println(SarifReport.merge(summaries.stream().map(TraceSummary::sarif).toList()).toPrettyString());
+        }
+        return new Result(report, jsonl, sarif);
     }
 
     public static void main(String[] args) {
@@ -101,7 +110,7 @@ public final class SparkAnalyze {
             Result r = run(sc, paths, out, Options.defaults().withAssumePlainWritesAtomic(atomic));
             MergedReport m = r.report();
             stdout.println("smptrace-spark: " + m.traces().size() + " traces, " + m.events() + " events, " + m.withProblems()
-                    + " with findings, " + m.groups().size() + " distinct fingerprints; report in " + r.jsonLines());
+                    + " with findings, " + m.groups().size() + " distinct fingerprints; report in " + r.jsonLines() + " and " + r.sarif());
             if (m.unreadable() > 0) {
                 stderr.println("smptrace-spark: " + m.unreadable() + " trace(s) could not be read (see the report)");
                 return 2;

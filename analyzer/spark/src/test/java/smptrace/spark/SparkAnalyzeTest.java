@@ -103,6 +103,20 @@ class SparkAnalyzeTest {
         MergedReport.Group race = r.report().groups().stream().filter(g -> g.kind.equals("data-race")).findFirst().orElseThrow();
         assertEquals(6, race.traces());
         assertTrue(written.get(written.size() - 1).contains("\"type\":\"summary\""));
+        // the SARIF log: one result per racing pair of each racy trace, each saying which trace it is from
+        com.fasterxml.jackson.databind.JsonNode sarif = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.sarif().toFile());
+        assertEquals("2.1.0", sarif.get("version").asText());
+        com.fasterxml.jackson.databind.JsonNode results = sarif.get("runs").get(0).get("results");
+        assertEquals(6, results.size(), results.toString());
+        java.util.Set<String> from = new java.util.HashSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode res : results) {
+            assertEquals("data-race", res.get("ruleId").asText());
+            assertEquals("data-race", sarif.get("runs").get(0).get("tool").get("driver").get("rules")
+                    .get(res.get("ruleIndex").asInt()).get("id").asText());
+            assertTrue(res.get("partialFingerprints").has("smptraceFinding/v1"));
+            from.add(res.get("properties").get("trace").asText());
+        }
+        assertEquals(6, from.size());
     }
 
     @Test

@@ -17,6 +17,9 @@ import java.util.stream.Stream;
 import smptrace.analysis.AnalysisResult;
 import smptrace.analysis.Analyzer;
 import smptrace.analysis.Options;
+import smptrace.analysis.ReportOptions;
+import smptrace.analysis.SarifReport;
+import smptrace.analysis.Steps;
 import smptrace.trace.TraceException;
 import smptrace.trace.TraceReader;
 
@@ -72,10 +75,29 @@ public final class BatchAnalysis {
 
     /** One trace, start to end, on the calling thread; a trace that cannot be read gives a failed summary. */
     public static TraceSummary analyseOne(Path trace, Options options) {
+        return analyseOne(trace, options, null);
+    }
+
+    /**
+     * As {@link #analyseOne(Path, Options)}, and with {@code sarif} non-null also the trace's SARIF results
+     * (a second pass collects each finding's steps, as {@code analyze --format sarif} does).
+     */
+    public static TraceSummary analyseOne(Path trace, Options options, ReportOptions sarif) {
         String name = trace.toString();
-        try (TraceReader r = TraceReader.open(trace)) {
-            AnalysisResult res = new Analyzer(options).analyze(r);
-            return TraceSummary.of(name, res);
+        try {
+            AnalysisResult res;
+            try (TraceReader r = TraceReader.open(trace)) {
+                res = new Analyzer(options).analyze(r);
+            }
+            TraceSummary s = TraceSummary.of(name, res);
+            if (sarif != null) {
+                Steps steps;
+                try (TraceReader again = TraceReader.open(trace)) {
+                    steps = Steps.collect(again, res.findings());
+                }
+                s = s.withSarif(SarifReport.results(new SarifReport.Input(res, name, steps), sarif).toString());
+            }
+            return s;
         } catch (TraceException e) {
             return TraceSummary.failed(name, e.getMessage());
         } catch (RuntimeException e) {
@@ -89,6 +111,12 @@ public final class BatchAnalysis {
      */
     public static List<TraceSummary> analyseAll(List<Path> traces, Options options, int threads, Consumer<TraceSummary> done)
             throws InterruptedException {
+        return analyseAll(traces, options, null, threads, done);
+    }
+
+    /** As above; {@code sarif} non-null: each summary carries its trace's SARIF results too. */
+    public static List<TraceSummary> analyseAll(List<Path> traces, Options options, ReportOptions sarif, int threads,
+                                                Consumer<TraceSummary> done) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, traces.size())), r -> {
             Thread t = new Thread(r, "smptrace-analysis");
             t.setDaemon(true);
@@ -98,7 +126,7 @@ public final class BatchAnalysis {
             List<Future<TraceSummary>> fs = new ArrayList<>();
             for (Path t : traces) {
                 fs.add(pool.submit(() -> {
-                    TraceSummary s = analyseOne(t, options);
+                    TraceSummary s = analyseOne(t, options, sarif);
                     if (done != null) {
                         done.accept(s);
                     }

@@ -10,10 +10,11 @@ import smptrace.analysis.Report;
 /**
  * What the merged report of many traces keeps of one trace's analysis: small, serialisable (a Spark
  * task returns it to the driver) and free of the reader's objects. {@code error} is non-null when the
- * trace could not be read; then there are no events and no findings.
+ * trace could not be read; then there are no events and no findings. {@code sarif} is the trace's SARIF
+ * results (a JSON array, {@link smptrace.analysis.SarifReport#results}) when they were asked for, else null.
  */
 public record TraceSummary(String trace, String patch, String variant, long events, long nanos, String status, String error,
-                           List<FindingSummary> findings) implements Serializable {
+                           List<FindingSummary> findings, String sarif) implements Serializable {
 
     /**
      * One finding of one trace; {@code json} is the finding as {@code analyze --format json} prints it;
@@ -29,6 +30,16 @@ public record TraceSummary(String trace, String patch, String variant, long even
 
     public TraceSummary {
         findings = List.copyOf(findings);
+    }
+
+    public TraceSummary(String trace, String patch, String variant, long events, long nanos, String status, String error,
+                        List<FindingSummary> findings) {
+        this(trace, patch, variant, events, nanos, status, error, findings, null);
+    }
+
+    /** The same summary with the trace's SARIF results. */
+    public TraceSummary withSarif(String results) {
+        return new TraceSummary(trace, patch, variant, events, nanos, status, error, findings, results);
     }
 
     public static TraceSummary of(String trace, AnalysisResult r) {

@@ -1,4 +1,4 @@
-package smptrace.cli;
+package smptrace.analysis;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -7,16 +7,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import smptrace.analysis.KernelMap;
 
 /**
  * The engine's own statement of the kernel code each method mirrors: its {@code @Mirrors}
  * annotation (smptrace.kernel.Mirrors: function, file, its lines in the modelled tree, the seed hunks' lines), read by
  * reflection from the engine classes named in the trace's site dictionary. Where the engine has no
  * such statement (or no annotation type at all), the answer is null and reports print the engine
- * frame only: a kernel line is never guessed.
+ * frame only: a kernel line is never guessed. By reflection, so that the analysis does not depend on the
+ * engine: the command line and the Spark job put the engine on the class path.
  */
-final class EngineKernelMap implements KernelMap {
+public final class EngineKernelMap implements KernelMap {
     private static final String MIRRORS = "smptrace.kernel.Mirrors";
     private final Map<String, Mirror> cache = new ConcurrentHashMap<>();
     private static final Mirror NONE = new Mirror("", "", List.of());
