@@ -78,7 +78,7 @@ public final class TextReport {
 
     static String summary(AnalysisResult r, List<RootCauses.Cause> causes, int shown) {
         StringBuilder sum = new StringBuilder("summary: " + causes.size() + " root cause" + (causes.size() == 1 ? "" : "s")
-                + " (" + shown + " entries, " + r.findings().size() + " findings);");
+                + " (" + shown + (shown == 1 ? " entry, " : " entries, ") + r.findings().size() + (r.findings().size() == 1 ? " finding);" : " findings);"));
         for (Map.Entry<Finding.Kind, int[]> e : r.counts().entrySet()) {
             sum.append(' ').append(e.getKey().id).append(' ').append(e.getValue()[0]).append(" observed / ")
                     .append(e.getValue()[1]).append(" predicted;");
