@@ -164,7 +164,7 @@ class ReportsMustHoldTest {
                 assertTrue(kernelLines, b + ": no frame with kernel lines in " + line);
             }
             // one HTML entry per entry of the text (a racing pair of sites is one entry, whatever its access kinds)
-            Matcher entries = Pattern.compile("root causes? \\((\\d+) entries").matcher(text.out());
+            Matcher entries = Pattern.compile("root causes? \\((\\d+) entr(?:y|ies)").matcher(text.out());
             int inHtml = htmlFindingsNameKernelFunctionsAndLines(b, html.out(), m);
             assertTrue(entries.find(), b + ": no summary line in\n" + text.out());
             assertEquals(Integer.parseInt(entries.group(1)), inHtml, b + ": the HTML page shows every entry the text has");
