@@ -40,8 +40,10 @@ final class LitmusCliCommand implements Command {
             + "outcomes: distinct final states observed / allowed by the model; time (model + engine +\n"
             + "check); engine cross-check (ok, NO: why, or not run: why).\n"
             + "Exit: 0 if every test with a Result line agrees and every cross-check passes, 1 otherwise,\n"
-            + "2 for a bad path or when the recording cannot be made. With --no-record each row is printed as\n"
-            + "soon as its test is decided; with the engine, progress goes to stderr and the table follows the run.\n"
+            + "2 for a bad path or when the recording cannot be made. Each row is printed as soon as its test is\n"
+            + "decided and, with the engine, recorded and checked: the tests go to the engine in chunks of 1, 2,\n"
+            + "4, ... 64 (one child JVM each, recorded while the next chunk is decided); with --keep-trace the\n"
+            + "whole batch is one trace, and the rows follow its run.\n"
             + "Examples:\n"
             + "  smptrace litmus ../shared/litmus/kernel\n"
             + "  smptrace litmus --runs 64 --keep-trace /tmp/sb.trace my-test.litmus\n"
@@ -56,7 +58,7 @@ final class LitmusCliCommand implements Command {
             Main.opt("seed", "N", "scheduler seed (default 1)"),
             Main.opt("timeout-per-test", "MS", "give up deciding a test after MS milliseconds (its row says TIMEOUT;"
                 + " default: no limit)"),
-            Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it"),
+            Main.opt("keep-trace", "DIR", "leave the recorded trace in DIR (new or empty) instead of deleting it; the whole batch is then one trace"),
             Main.opt("quiet", null, "print nothing if every test agrees (exit 0); otherwise the whole table"));
     }
 

@@ -27,10 +27,11 @@ import smptrace.trace.TraceException;
 /**
  * {@code smptrace litmus PATH...} with the engine: decides each C litmus test with the LKMM module
  * (the verdict), runs every process of every test as an engine task on the kernel primitives in
- * one child JVM with the recording agent (a few runs per test under a seeded controlled scheduler),
+ * a child JVM with the recording agent (a few runs per test under a seeded controlled scheduler; one
+ * JVM per chunk of 1, 2, 4, ... {@value #CHUNK_MAX} tests, recorded while the next chunk is decided),
  * reads the trace back and cross-checks it against the model ({@link CrossCheck}). Prints one row
- * per test: test, expected, verdict, agree, runs recorded, distinct outcomes observed (of those the
- * model allows), time, and the cross-check.
+ * per test as soon as it is checked: test, expected, verdict, agree, runs recorded, distinct outcomes
+ * observed (of those the model allows), time, and the cross-check.
  *
  * <p>Exit status: 0 if every test with a Result line agrees and no cross-check failed; 1 otherwise
  * (an unsupported test with a Result line does not agree); 2 for a bad path or a recording that
@@ -137,37 +138,93 @@ public final class LitmusRunCommand {
         }
         List<Item> items = new ArrayList<>();
         Table table = new Table(o, out);
+        table.header(); // each row as soon as its test is decided (and, with the engine, recorded and checked)
         if (!o.record()) {
-            table.header(); // model only: each row as soon as its test is decided
-        }
-        for (Item it : pending) {
-            try {
-                decide(it, o);
-            } catch (IOException e) {
-                err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
-                return 2;
-            }
-            items.add(it);
-            if (!o.record()) {
-                table.row(it);
-            } else {
-                err.printf("decided %d/%d %s: %s (%d ms)%n", items.size(), pending.size(), it.name,
-                    it.decision.resultText(), it.modelNanos / 1_000_000);
-            }
-        }
-        if (o.record()) {
-            try {
-                record(items, o, launcher);
-            } catch (RecordingFailed e) {
-                err.println("smptrace litmus: " + e.getMessage());
-                return 2;
-            }
-            table.header();
-            for (Item it : items) {
+            for (Item it : pending) {
+                try {
+                    decide(it, o);
+                } catch (IOException e) {
+                    err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
+                    return 2;
+                }
+                items.add(it);
                 table.row(it);
             }
+            return table.summary(items.size());
+        }
+        // With the engine: the tests go to the engine in chunks of 1, 2, 4, ... up to CHUNK_MAX tests (one
+        // child JVM and one trace each; the whole batch in one trace with --keep-trace), each chunk recorded
+        // in the background while the next is decided; rows print in test order as their chunk is checked,
+        // so the first row comes after one test, not after the whole folder.
+        java.util.concurrent.ExecutorService engine = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "smptrace-litmus-engine");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.ArrayDeque<java.util.concurrent.Future<List<Item>>> inFlight = new java.util.ArrayDeque<>();
+        int[] nextIndex = {0};
+        try {
+            List<Item> chunk = new ArrayList<>();
+            int chunkSize = 1;
+            for (int k = 0; k < pending.size(); k++) {
+                Item it = pending.get(k);
+                try {
+                    decide(it, o);
+                } catch (IOException e) {
+                    err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
+                    return 2;
+                }
+                items.add(it);
+                chunk.add(it);
+                boolean last = k == pending.size() - 1;
+                if (last || (o.keepTrace() == null && chunk.size() >= chunkSize)) {
+                    List<Item> mine = chunk;
+                    int first = items.size() - mine.size() + 1;
+                    String what = first == items.size() ? "engine: recording test " + first + " of " + pending.size()
+                        : "engine: recording tests " + first + "-" + items.size() + " of " + pending.size();
+                    inFlight.add(engine.submit(() -> {
+                        err.println(what);
+                        record(mine, o, launcher, nextIndex);
+                        return mine;
+                    }));
+                    chunk = new ArrayList<>();
+                    chunkSize = Math.min(chunkSize * 2, CHUNK_MAX);
+                }
+                while (!inFlight.isEmpty() && inFlight.peek().isDone()) {
+                    printChunk(inFlight.poll(), table);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                printChunk(inFlight.poll(), table);
+            }
+        } catch (RecordingFailed e) {
+            err.println("smptrace litmus: " + e.getMessage());
+            return 2;
+        } finally {
+            engine.shutdownNow();
         }
         return table.summary(items.size());
+    }
+
+    /** The most tests one engine child JVM records (a chunk: 1, 2, 4, ... then this many). */
+    static final int CHUNK_MAX = 64;
+
+    private static void printChunk(java.util.concurrent.Future<List<Item>> f, Table table) throws RecordingFailed {
+        List<Item> done;
+        try {
+            done = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RecordingFailed("interrupted while the engine ran");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RecordingFailed rf) {
+                throw rf;
+            }
+            throw new RecordingFailed("cannot record: " + e.getCause());
+        }
+        for (Item it : done) {
+            table.row(it);
+        }
     }
 
     // ---- the model ----------------------------------------------------------------------------------
@@ -210,10 +267,12 @@ public final class LitmusRunCommand {
 
     // ---- the engine ---------------------------------------------------------------------------------
 
-    private void record(List<Item> items, Options o, EngineLauncher launcher) throws RecordingFailed {
+    /** Records the runnable tests of {@code items} in one engine child JVM, numbering them from {@code nextIndex[0]} on. */
+    private void record(List<Item> items, Options o, EngineLauncher launcher, int[] nextIndex) throws RecordingFailed {
         List<String> program = new ArrayList<>();
         program.add(EngineProgram.MAGIC);
-        int index = 0;
+        int index = nextIndex[0];
+        int firstIndex = index;
         for (Item it : items) {
             if (it.view == null) {
                 continue;
@@ -225,7 +284,8 @@ public final class LitmusRunCommand {
                 it.notRun = e.getMessage();
             }
         }
-        if (index == 0) {
+        nextIndex[0] = index;
+        if (index == firstIndex) {
             return;
         }
         Path work;

@@ -55,19 +55,11 @@ class LitmusCliEngineTest {
     void theSharedKernelFolderAgrees35Of35WithEveryRunCrossChecked() {
         assumeTrue(Files.isDirectory(KERNEL), "no " + KERNEL);
         assumeBuilt();
-        long t0 = System.nanoTime();
         int rc = run(KERNEL.toString());
-        long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, rc, out() + err());
         assertTrue(out().contains("35 tests: 35 agree, 0 disagree"), out());
         assertTrue(out().contains("engine: 35 recorded (16 runs each), 0 cross-check failures, 0 not run"), out());
         assertEquals(35, out().lines().filter(l -> l.endsWith("  ok")).count(), out());
-        assertTrue(ms < 15_000, "35 tests took " + ms + " ms");
-        for (String line : out().lines().skip(1).limit(35).toList()) {
-            String[] cols = line.trim().split("\\s+");
-            long testMs = Long.parseLong(cols[cols.length - 2]);
-            assertTrue(testMs < 1000, line);
-        }
     }
 
     @Test
