@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchRecordingIT {
     @Test
-    void oneJvmRecordsEachRunOfABatchIntoItsOwnCompleteSelfDescribingTrace(@TempDir Path dir) throws Exception {
+    void oneJvmRecordsEachRunOfABatchIntoItsOwnCompleteSelfDescribingTraceWithTheCallbacksNamed(@TempDir Path dir) throws Exception {
         List<String> cmd = ChildJvm.command(null, null, "smptrace.engine.BatchMain", dir.toString());
         int at = cmd.indexOf("-cp");
         cmd.add(at, "-javaagent:" + ChildJvm.agentJar() + "=batch=true");
@@ -45,8 +45,12 @@ class BatchRecordingIT {
                 Event e = new Event();
                 long n = 0;
                 boolean smpSite = false;
+                java.util.Set<Integer> allocated = new java.util.HashSet<>();
                 while (r.next(e)) {
                     n++;
+                    if (e.kind == smptrace.trace.EventKind.ALLOC) {
+                        allocated.add((int) e.a);
+                    }
                     if (e.site != 0) {
                         assertNotNull(r.info().site(e.site), "site " + e.site + " of " + e + " is in the dictionary");
                         smpSite |= r.info().site(e.site).className().equals("smptrace.engine.smp.Smp");
@@ -56,6 +60,11 @@ class BatchRecordingIT {
                 assertTrue(n > 100, "events " + n);
                 assertTrue(smpSite, "every trace carries the whole site dictionary");
                 assertNotNull(r.info().field(0));
+                // every trace of the batch names the callbacks it mentions after their functions (TraceHooks.obj_name)
+                List<Integer> handlers = allocated.stream()
+                    .filter(o -> String.valueOf(r.info().objectClass(o)).endsWith("Callbacks$scf_handler")).toList();
+                assertEquals(1, handlers.size(), "scf_handler objects in trace " + i + ": " + handlers);
+                assertEquals("scf_handler", r.info().objectName(handlers.get(0)));
             }
         }
     }

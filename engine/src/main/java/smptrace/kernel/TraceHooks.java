@@ -16,6 +16,13 @@ public final class TraceHooks {
     public static void kobj_name(KernelObject o, String name) { }
 
     /**
+     * Gives an object that is not a KernelObject its kernel name: a callback its function's symbol
+     * ("scf_handler", as a function pointer's value prints in the kernel), a kernel array its
+     * variable ("cfd_data[0].csd"). Every trace that mentions the object carries the name.
+     */
+    public static void obj_name(Object o, String name) { }
+
+    /**
      * Declares what {@code o} is to kernel/smp.c ({@link Role}), the CPU it belongs to and an index
      * (a cfd CSD's destination, a task's pid; -1 when none). Analyses find queues, scratch masks and
      * CSDs by this, never by name.

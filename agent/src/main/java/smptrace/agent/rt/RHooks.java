@@ -18,6 +18,10 @@ public final class RHooks {
         Rec.recName(o, name);
     }
 
+    public static void obj_name(Object o, String name, int site) {
+        Rec.recObjName(o, name);
+    }
+
     public static void kobj_role(KernelObject o, smptrace.kernel.Role role, int cpu, int index, int site) {
         Rec.recRole(o, role.code, cpu, index, site);
     }

@@ -413,10 +413,10 @@ public final class Rec {
             r.room();
             r.control(EventKind.ALLOC, 0, s.oid, classId(o.getClass()));
             r.end();
-            if (o instanceof Class) {
-                // a class's static fields: name the location after the class
+            String name = o instanceof Class ? ((Class<?>) o).getName() : s.name; // a class's static fields: after the class
+            if (name != null) {
                 r.room();
-                r.controlText(EventKind.NAME, 0, s.oid, ((Class<?>) o).getName());
+                r.controlText(EventKind.NAME, 0, s.oid, name);
                 r.end();
             }
         }
@@ -1019,6 +1019,35 @@ public final class Rec {
             r.room();
             r.controlText(EventKind.NAME, 0, o.oid, name);
             r.end();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    /** NAME of an object that is not a KernelObject: kept with its shadow, so every later trace names it too. */
+    static void recObjName(Object o, String name) {
+        if (o == null || o instanceof KernelObject) {
+            if (o != null) {
+                recName((KernelObject) o, name);
+            }
+            return;
+        }
+        try {
+            ArrayShadow s = FOREIGN.get(o);
+            if (s == null) {
+                s = FOREIGN.putIfAbsent(o, new ArrayShadow(KernelObject.allocateOid()));
+            }
+            s.name = name;
+            if (on) {
+                if (s.announced == generation) {
+                    ThreadRecorder r = me();
+                    r.room();
+                    r.controlText(EventKind.NAME, 0, s.oid, name);
+                    r.end();
+                } else {
+                    foreign(o); // its ALLOC and NAME in this trace
+                }
+            }
         } catch (Throwable t) {
             fail(t);
         }

@@ -1,5 +1,7 @@
 package smptrace.engine.smp;
 
+import smptrace.kernel.TraceHooks;
+
 import static smptrace.kernel.Kernel.READ_ONCE;
 import static smptrace.kernel.Kernel.WRITE_ONCE;
 import static smptrace.kernel.Kernel.atomic_inc;
@@ -152,4 +154,22 @@ public final class Callbacks {
     public static final smp_call_func_t REARM_EVEN = new rearm_handler(0);
     public static final smp_call_func_t REARM_ODD = new rearm_handler(1);
     public static final smp_call_func_t IRQ_WORK_COUNT = new irq_work_count();
+
+    /**
+     * Names each callback after its function, so a function pointer's value prints as its symbol, as in the
+     * kernel (never as an object number). Called where the machine is set up, outside any scheduled run: a
+     * static initialiser would record at a scheduling point while other tasks wait on the class's init lock.
+     */
+    static void name_symbols() {
+        TraceHooks.obj_name(SCF_HANDLER, "scf_handler");
+        TraceHooks.obj_name(SCF_HANDLER_KFREE, "scf_handler_kfree");
+        TraceHooks.obj_name(SLOW_HANDLER, "slow_handler");
+        TraceHooks.obj_name(KICK_HANDLER, "kick_handler");
+        TraceHooks.obj_name(COND_EVEN, "cond_even");
+        TraceHooks.obj_name(SCF_RESULT_HANDLER, "scf_result_handler");
+        TraceHooks.obj_name(COUNT_HANDLER, "count_handler");
+        TraceHooks.obj_name(IRQ_WORK_COUNT, "irq_work_count");
+        TraceHooks.obj_name(REARM_EVEN, "rearm_handler_even");
+        TraceHooks.obj_name(REARM_ODD, "rearm_handler_odd");
+    }
 }

@@ -101,6 +101,7 @@ public final class Smp {
         TraceHooks.kobj_name(g.__num_online_cpus, "__num_online_cpus");
         TraceHooks.kobj_name(g.csd_bug_count, "csd_bug_count");
         TraceHooks.kobj_name(g.n_csd_lock_stuck, "n_csd_lock_stuck");
+        Callbacks.name_symbols();
         List<per_cpu_data> l = new ArrayList<>();
         for (int cpu = 0; cpu < nr_cpu_ids; cpu++) {
             per_cpu_data p = new per_cpu_data(cpu, nr_cpu_ids);
@@ -116,6 +117,7 @@ public final class Smp {
             TraceHooks.kobj_role(p.cfd_data.cpumask, Role.CFD_CPUMASK, cpu, -1);
             TraceHooks.kobj_name(p.cfd_data.cpumask_ipi, "cfd_data[" + cpu + "].cpumask_ipi");
             TraceHooks.kobj_role(p.cfd_data.cpumask_ipi, Role.CFD_CPUMASK_IPI, cpu, -1);
+            TraceHooks.obj_name(p.cfd_data.csd, "cfd_data[" + cpu + "].csd");
             for (int d = 0; d < nr_cpu_ids; d++) {
                 TraceHooks.kobj_name(p.cfd_data.csd[d], "cfd_data[" + cpu + "].csd[" + d + "]");
                 TraceHooks.kobj_role(p.cfd_data.csd[d], Role.CFD_CSD, cpu, d);
