@@ -43,7 +43,7 @@ class VariantOutcomeTest {
                             stuck++;
                         }
                     }
-                    System.out.println("[outcome] patch " + p.number + " variant " + v.label + ": " + o + " in " + hit
+                    System.out.println("[outcome] patch " + p.number + " variant " + v.label + ": " + o.kind + " in " + hit
                             + " of " + BROKEN_SEEDS + " seeds (stuck in " + stuck + ")");
                     assertTrue(hit > 0, p.number + " " + v.label + " never showed " + o);
                 }));
