@@ -7,8 +7,6 @@ final class ArrayShadow {
     int[] co;
     /** The trace generation whose trace has this object's ALLOC record (batch mode: once per trace). */
     int announced = -1;
-    /** The kernel name the engine gave it (TraceHooks.obj_name), announced with its ALLOC in every trace; or null. */
-    volatile String name;
 
     ArrayShadow(int oid) {
         this.oid = oid;

@@ -49,7 +49,13 @@ public final class RJava {
         VALUE = Rec.fieldId("java/lang/Object", "(value)", "I");
     }
 
-    private static final IdentityTable<ArrayShadow> SYNC = new IdentityTable<>();
+    /** Shadows of synchronisation objects (monitors, threads, j.u.c.); a new table per trace, like Rec's FOREIGN. */
+    private static volatile IdentityTable<ArrayShadow> SYNC = new IdentityTable<>();
+
+    /** A new trace begins (batch mode): forget the previous runs' synchronisation objects. */
+    static void resetSync() {
+        SYNC = new IdentityTable<>();
+    }
     private static final Map<Thread, ThreadRecorder> THREADS = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<Object, Task> FUTURES = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ThreadLocal<Task> LAST_TASK = new ThreadLocal<>();

@@ -33,7 +33,11 @@ final class ThreadRecorder extends BlockEncoder {
     private final BlockPipe pipe;
     /** The buffer the writer handed back; null while both are in use. */
     private volatile byte[] spare = new byte[BLOCK];
-    private final Thread ownerThread;
+    /**
+     * The recording thread, for the writer's wake-up. Weak: RJava's thread map holds recorders as values of
+     * weak Thread keys, and a strong reference back would keep every finished thread (and its buffers) alive.
+     */
+    private final java.lang.ref.WeakReference<Thread> ownerThread;
     /** (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. */
     private long committed;
     private int count;
@@ -66,13 +70,16 @@ final class ThreadRecorder extends BlockEncoder {
         this.tid = tid;
         this.pipe = pipe;
         this.generation = generation;
-        this.ownerThread = Thread.currentThread();
+        this.ownerThread = new java.lang.ref.WeakReference<>(Thread.currentThread());
     }
 
     /** The writer returns a written buffer. */
     void recycle(byte[] b) {
         spare = b;
-        LockSupport.unpark(ownerThread);
+        Thread t = ownerThread.get();
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** Where the last complete event ends in buf (owner only). */
