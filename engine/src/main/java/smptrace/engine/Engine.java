@@ -55,7 +55,7 @@ public final class Engine {
         }
         Smp k = new Smp(cfg, m, controlled ? CONTROLLED_CSD_LOCK_TIMEOUT_MS : FREE_CSD_LOCK_TIMEOUT_MS);
         StopMachine sm = new StopMachine(k, m);
-        Hotplug hp = new Hotplug(k, sm);
+        Hotplug hp = new Hotplug(k, sm, m);
         List<task_struct> idle = new ArrayList<>();
         List<task_struct> stoppers = new ArrayList<>();
         for (int cpu = 0; cpu < cfg.cpus(); cpu++) {

@@ -32,6 +32,11 @@ public enum Scenario {
             "a migratable task on CPU0 waits in smp_call_function_many(wait) on slow callbacks while the hotplug task "
             + "takes CPU0 down (cpu_down: stop_machine, smpcfd_dying_cpu, then smpcfd_dead_cpu); the waiter migrates "
             + "and keeps waiting on cfd_data[0].csd[*]"),
+    HOTPLUG_CYCLE("hotplug-cycle", null, 4, false, 3,
+            "CPU2 goes down and comes back, length times (cpuhp/3: cpu_down(2), then cpu_up(2): smpcfd_prepare_cpu, "
+            + "bringup_cpu, the AP's start_secondary sets it online) while CPU0 sends smp_call_function_single(2) "
+            + "(sync and async) and CPU1 smp_call_function_many({2,3}, wait): senders see -ENXIO or a callback that runs, "
+            + "before the CPU goes and after it is back"),
     IRQ_WORK("irq-work", null, 3, false, 4,
             "CSD_TYPE_IRQ_WORK nodes on call_single_queue: CPU0 queues an irq_work on CPU1 (irq_work_queue_on, "
             + "irq_work_sync) while CPU2 sends smp_call_function_single(1, wait), so CPU1's flush runs both node types");

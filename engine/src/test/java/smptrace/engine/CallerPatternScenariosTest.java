@@ -78,6 +78,24 @@ class CallerPatternScenariosTest {
     }
 
     @Test
+    void hotplugCycleBringsCpu2BackOnlineAndItsCallsRunAgainUnderEverySchedule() {
+        long calledAfter = 0;
+        for (Schedule sched : Schedule.values()) {
+            for (long seed = 1; seed <= 8; seed++) {
+                RunResult r = Engine.run(RunConfig.of(Patch.P004, Variant.AFTER, Scenario.HOTPLUG_CYCLE).withSeed(seed)
+                    .withSchedule(sched));
+                assertFalse(r.stuck(), r.summary());
+                assertFalse(r.bad(), r.summary());
+                assertEquals(r.requests(), r.callbacksRun(), r.summary());
+                assertEquals(r.config().length(), path(r, "cpu2 down"), r.summary());
+                assertEquals(r.config().length(), path(r, "cpu2 back online"), r.summary());
+                calledAfter += path(r, "cpu2 called after it came back");
+            }
+        }
+        assertTrue(calledAfter > 0, "no sender ever called CPU2 after it came back online");
+    }
+
+    @Test
     void theFreeCsdOnDeadMutantRunsOnHotplugDeadByDefault() {
         assertEquals(Scenario.HOTPLUG_DEAD, RunConfig.of(Patch.P003, Variant.M003_FREE_CSD_ON_DEAD).scenario());
         assertEquals(Scenario.S003, RunConfig.of(Patch.P003, Variant.AFTER).scenario());

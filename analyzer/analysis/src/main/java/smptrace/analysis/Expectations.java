@@ -120,6 +120,7 @@ public final class Expectations {
                 clean("sync-result"),
                 clean("async-rearm"),
                 clean("hotplug-dead"),
+                clean("hotplug-cycle"),
                 clean("irq-work"));
     }
 }

@@ -39,6 +39,8 @@ public final class Scenarios {
             asyncRearm(w);
         } else if (s == Scenario.HOTPLUG_DEAD) {
             hotplugDead(w);
+        } else if (s == Scenario.HOTPLUG_CYCLE) {
+            hotplugCycle(w);
         } else if (s == Scenario.IRQ_WORK) {
             irqWork(w);
         } else {
@@ -296,6 +298,57 @@ public final class Scenarios {
                 w.m.mon.path("cpu0 down");
             }
         });
+    }
+
+    /** hotplug-cycle: CPU2 goes down and comes back while senders keep calling it. */
+    private static void hotplugCycle(Workload w) {
+        Smp k = w.k;
+        int len = w.cfg.length();
+        w.task("sender0", 0, false, () -> {
+            for (int i = 0; i < 3 * len; i++) {
+                scf_check r = req(i);
+                boolean wait = (i & 1) == 0;
+                int ret = k.smp_call_function_single(2, Callbacks.SCF_HANDLER, r, wait);
+                if (ret == 0 && w.m.cpuUps() > 0) {
+                    w.m.mon.path("cpu2 called after it came back");
+                }
+                if (ret == 0 && wait) {
+                    w.m.mon.checkSyncComplete(r);
+                    TraceHooks.kfree(r);
+                } else if (ret != 0) {
+                    w.m.mon.path("-ENXIO from an offline cpu2");
+                }
+            }
+        });
+        cpumask to23 = w.mask("mask{2,3}", 2, 3);
+        w.task("sender1", 1, false, () -> {
+            for (int i = 0; i < 2 * len; i++) {
+                scf_check r = req(100 + i);
+                k.preempt_disable();
+                k.smp_call_function_many(to23, Callbacks.SCF_HANDLER, r, true);
+                k.preempt_enable();
+            }
+        });
+        w.task("cpuhp/3", 3, false, () -> {
+            for (int i = 0; i < len; i++) {
+                if (w.hp.cpu_down(2) == 0) {
+                    w.m.mon.path("cpu2 down");
+                }
+                if (w.hp.cpu_up(2) == 0) {
+                    w.m.mon.path("cpu2 back online");
+                }
+                onoffInterval(w);
+            }
+        });
+    }
+
+    /** torture_onoff()'s sleep between hotplug operations: a while of cpu_relax(), so the senders run meanwhile. */
+    private static void onoffInterval(Workload w) {
+        for (int i = 0; i < 40; i++) {
+            w.m.spin("torture_onoff interval", -1);
+            smptrace.kernel.Kernel.cpu_relax();
+        }
+        w.m.spinDone();
     }
 
     /** irq-work: an irq_work and synchronous CSDs share CPU1's call_single_queue. */

@@ -22,6 +22,8 @@ public final class Cpu {
     boolean dyingFlushed;
     /** Dead: after take_cpu_down's stopper finished. A dead CPU runs nothing. */
     boolean dead;
+    /** Set by cpuUp(): what the CPU's idle task runs first when it comes back (start_secondary()); then null. */
+    Runnable bringup;
     int flushIterations;
     boolean inFlush;
 

@@ -448,12 +448,16 @@ public final class Machine {
             }
             Ctx cur = c.current;
             boolean pre = preemptible(cur);
-            if (c.stopperWork != null && cur != c.stopper && pre) {
+            if (c.stopperWork != null && cur != c.stopper && pre && !(cur.kind == Ctx.Kind.IDLE && cur.idleActive)) {
+                // do_idle() runs with preemption off: the idle task gives way only at the top of its loop
+                // (schedule_idle()), so a CPU never goes down with its idle task inside a flush
                 actions.add(new Action(Action.SWITCH, c, c.stopper, null, 4, true));
                 continue;
             }
             if (cur.kind == Ctx.Kind.IDLE && !cur.idleActive) {
-                if (!c.runq.isEmpty()) {
+                if (c.bringup != null) {
+                    actions.add(new Action(Action.CONT, c, null, null, 4, true)); // the AP starts: start_secondary()
+                } else if (!c.runq.isEmpty()) {
                     actions.add(new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 4, true));
                 } else if (c.ipiPending && !c.irqsOff) {
                     actions.add(new Action(Action.IRQ, c, null, null, 3, false));
@@ -548,7 +552,7 @@ public final class Machine {
             }
             synchronized (this) {
                 boolean pre = preemptible(me);
-                if (c.stopperWork != null && me != c.stopper && pre) {
+                if (c.stopperWork != null && me != c.stopper && pre && !(me.kind == Ctx.Kind.IDLE && me.idleActive)) {
                     a = new Action(Action.SWITCH, c, c.stopper, null, 1, true);
                 } else if (pre && me.kind == Ctx.Kind.IDLE && !c.runq.isEmpty()) {
                     a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, true);
@@ -641,6 +645,18 @@ public final class Machine {
         while (true) {
             me.idleActive = false;
             Sched.point();
+            Runnable up;
+            synchronized (this) {
+                up = me.cpu.bringup;
+                me.cpu.bringup = null;
+            }
+            if (up != null) {
+                // the CPU came back: its idle task runs the AP's bring-up, then idles (cpu_startup_entry())
+                me.idleActive = true;
+                TraceHooks.task_on_cpu(me.id, me.cpu.id);
+                up.run();
+                continue;
+            }
             if (me.wokenByIrq) {
                 me.wokenByIrq = false;
                 if (!me.cpu.dead && !me.cpu.dyingFlushed) {
@@ -794,6 +810,40 @@ public final class Machine {
             }
         }
     }
+
+    /**
+     * bringup_cpu() -> __cpu_up(): a dead CPU comes back. Its idle task runs {@code startSecondary} (the AP's
+     * start_secondary(): set_cpu_online() and what precedes the idle loop) and then idles; IPIs reach it again
+     * and its stopper serves stop_machine again. The CPU's runqueue is empty (its tasks moved away at death).
+     */
+    public synchronized void cpuUp(int cpu, Runnable startSecondary) {
+        Cpu c = cpus.get(cpu);
+        if (!c.dead) {
+            throw new IllegalStateException("cpu_up(" + cpu + "): the CPU is not dead");
+        }
+        c.dead = false;
+        c.dyingFlushed = false;
+        cpuUps++;
+        c.ipiPending = false;
+        c.irqsOff = false;
+        c.bringup = startSecondary;
+        Ctx idle = c.idle;
+        c.current = idle;
+        idle.needSwitchIn = false; // the AP's idle task records its own switch-in (idleLoop): no rq lock to hand over
+        if (!controlled) {
+            // free: the idle thread waits for its turn since the stopper left the dead CPU; give it back
+            idle.cmd = Action.CONTINUE_SELF;
+            idle.turn = true;
+            LockSupport.unpark(idle.thread);
+        }
+    }
+
+    /** How many times a CPU came back online in this run (simulator bookkeeping, for scenario paths). */
+    public synchronized int cpuUps() {
+        return cpuUps;
+    }
+
+    private int cpuUps;
 
     public boolean cpuDeadOrFlushed(int cpu) {
         Cpu c = cpus.get(cpu);

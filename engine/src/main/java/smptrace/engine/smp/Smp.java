@@ -295,6 +295,30 @@ public final class Smp {
     }
 
     /**
+     * smpcfd_prepare_cpu(): the CPUHP_SMPCFD_PREPARE startup, on the control CPU before the CPU comes up. The
+     * cpumasks are embedded (zalloc_cpumask_var_node() allocates nothing; the scratch masks are cleared); the
+     * 2026 series allocates cfd->csd once and keeps it, the pre-series code allocated it again here after
+     * smpcfd_dead_cpu() had freed it (patches.md 003 (d5): the mutant's fresh CSDs).
+     */
+    @Mirrors(value = "smpcfd_prepare_cpu", lines = "55-82")
+    public int smpcfd_prepare_cpu(int cpu) {
+        call_function_data cfd = pcpu.get(cpu).cfd_data;    // &per_cpu(cfd_data, cpu)
+
+        // zalloc_cpumask_var_node(&cfd->cpumask / &cfd->cpumask_ipi, ...): without CPUMASK_OFFSTACK, cpumask_clear()
+        cpumask_clear(cfd.cpumask);
+        cpumask_clear(cfd.cpumask_ipi);
+        if (cfg.is(Variant.M003_FREE_CSD_ON_DEAD)) {
+            for (int d = 0; d < nr_cpu_ids; d++) {            // mutant (d5): cfd->csd = alloc_percpu(call_single_data_t)
+                call_single_data csd = new call_single_data();
+                TraceHooks.kobj_name(csd, "cfd_data[" + cpu + "].csd[" + d + "]");
+                TraceHooks.kobj_role(csd, Role.CFD_CSD, cpu, d);
+                cfd.csd[d] = csd;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * smpcfd_dead_cpu(): the CPUHP_SMPCFD_PREPARE teardown, on a control CPU after the CPU died. The
      * cpumasks are embedded (no CONFIG_CPUMASK_OFFSTACK), so free_cpumask_var() frees nothing; the 2026
      * series keeps cfd->csd allocated across offline, the pre-series code freed it (patches.md 003 (d5)).
