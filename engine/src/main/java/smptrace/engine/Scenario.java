@@ -37,6 +37,11 @@ public enum Scenario {
             + "bringup_cpu, the AP's start_secondary sets it online) while CPU0 sends smp_call_function_single(2) "
             + "(sync and async) and CPU1 smp_call_function_many({2,3}, wait): senders see -ENXIO or a callback that runs, "
             + "before the CPU goes and after it is back"),
+    TTWU("ttwu", null, 3, false, 4,
+            "CSD_TYPE_TTWU nodes on call_single_queue: a task on CPU1 sleeps (set_current_state, schedule) and a waker "
+            + "on CPU0 wakes it remotely (try_to_wake_up -> __ttwu_queue_wakelist) after writing the data the sleeper "
+            + "reads when it runs again, while CPU2 sends smp_call_function_single(1, wait): CPU1's flush runs SYNC "
+            + "nodes first and sched_ttwu_pending() last"),
     IRQ_WORK("irq-work", null, 3, false, 4,
             "CSD_TYPE_IRQ_WORK nodes on call_single_queue: CPU0 queues an irq_work on CPU1 (irq_work_queue_on, "
             + "irq_work_sync) while CPU2 sends smp_call_function_single(1, wait), so CPU1's flush runs both node types");

@@ -96,6 +96,21 @@ class CallerPatternScenariosTest {
     }
 
     @Test
+    void ttwuWakesTheSleeperThroughTheWakelistAndItReadsTheWakersData() {
+        for (Schedule sched : Schedule.values()) {
+            for (long seed = 1; seed <= 8; seed++) {
+                RunResult r = Engine.run(RunConfig.of(Patch.P004, Variant.AFTER, Scenario.TTWU).withSeed(seed).withSchedule(sched));
+                assertFalse(r.stuck(), r.summary());
+                assertFalse(r.bad(), r.summary());
+                assertEquals(0, r.warnings(), r.summary() + " " + r.notes());
+                assertEquals(r.config().length(), path(r, "woken through the wakelist"), r.summary());
+                assertEquals(r.config().length(), path(r, "woken with the waker's data"), r.summary());
+                assertEquals(2L * r.config().length(), path(r, "result read back"), r.summary());
+            }
+        }
+    }
+
+    @Test
     void theFreeCsdOnDeadMutantRunsOnHotplugDeadByDefault() {
         assertEquals(Scenario.HOTPLUG_DEAD, RunConfig.of(Patch.P003, Variant.M003_FREE_CSD_ON_DEAD).scenario());
         assertEquals(Scenario.S003, RunConfig.of(Patch.P003, Variant.AFTER).scenario());

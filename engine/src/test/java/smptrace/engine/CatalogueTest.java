@@ -28,7 +28,7 @@ class CatalogueTest {
             assertTrue(p.seedFile.startsWith(p.number + "_"));
             assertTrue(p.subject.contains("smp:"));
         }
-        assertEquals(11, Catalogue.scenarios().size(), "000..004, standard, and the callers' patterns");
+        assertEquals(12, Catalogue.scenarios().size(), "000..004, standard, and the callers' patterns");
         assertTrue(Catalogue.describe().contains("Use release stores for csd_lock_record() state"));
     }
 

@@ -29,9 +29,9 @@ import smptrace.trace.EventKind;
  */
 final class CallbackOwnershipDetector implements Detector {
     private static final int LOCK = KernelFacts.CSD_FLAG_LOCK;
-    private static final int TYPE_MASK = 0xF0;
-    private static final int TYPE_SYNC = 0x10;
-    private static final int TYPE_IRQ_WORK = 0x20;
+    private static final int TYPE_MASK = KernelFacts.CSD_FLAG_TYPE_MASK;
+    private static final int TYPE_SYNC = KernelFacts.CSD_TYPE_SYNC;
+    private static final int TYPE_IRQ_WORK = KernelFacts.CSD_TYPE_IRQ_WORK;
     /** IRQ_WORK_BUSY: an irq_work is its owner's again only when the runner clears BUSY (irq_work_sync() waits for it). */
     private static final int IRQ_WORK_BUSY = 0x02;
     /** Released objects remembered per context; a flush releases one CSD at a time. */

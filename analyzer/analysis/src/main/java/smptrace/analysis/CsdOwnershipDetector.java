@@ -32,6 +32,8 @@ import smptrace.trace.EventKind;
 final class CsdOwnershipDetector implements Detector {
     private static final int LOCK = KernelFacts.CSD_FLAG_LOCK;
 
+    /** Objects whose u_flags says CSD_TYPE_TTWU: a task's wake_entry, not a locked CSD (by oid; such nodes are few). */
+    private final IntIntMap wakeEntries = new IntIntMap();
     // per CSD / node object, by a dense index
     private final IntIntMap csdIndex = new IntIntMap();
     private int ncsd;
@@ -189,6 +191,10 @@ final class CsdOwnershipDetector implements Detector {
         }
         long old = k.shape == EventKind.Shape.RMW ? e.value : -1;
         long now = k.shape == EventKind.Shape.RMW ? e.value2 : e.value;
+        if ((now & KernelFacts.CSD_FLAG_TYPE_MASK) == KernelFacts.CSD_TYPE_TTWU) {
+            wakeEntries.put(Event.oidOf(e.loc), 1); // __sched_fork(): p->wake_entry.u_flags = CSD_TYPE_TTWU
+            return;
+        }
         boolean sets = (now & LOCK) != 0;
         if (sets && owner[c] != s) {
             boolean atomic = k.shape == EventKind.Shape.RMW;
@@ -259,8 +265,8 @@ final class CsdOwnershipDetector implements Detector {
     // ---- owner-only actions, the queue ---------------------------------------------------------------
 
     private void ownerOnly(Event e, Analysis a, int s, int c, boolean enqueue) {
-        if (a.hb.isBoot(s) || owner[c] == s) {
-            return;
+        if (a.hb.isBoot(s) || owner[c] == s || wakeEntries.get(oid[c]) > 0) {
+            return; // a wake_entry is queued by try_to_wake_up() under p->pi_lock, not by a CSD_FLAG_LOCK owner
         }
         if (owner[c] < 0 && dequeuer[c] < 0 && !everAcquired(c)) {
             return; // an object that is not used as a locked CSD (initialisation, INIT_CSD)

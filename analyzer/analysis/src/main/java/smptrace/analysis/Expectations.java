@@ -121,6 +121,7 @@ public final class Expectations {
                 clean("async-rearm"),
                 clean("hotplug-dead"),
                 clean("hotplug-cycle"),
+                clean("ttwu"),
                 clean("irq-work"));
     }
 }

@@ -39,8 +39,8 @@ final class HotplugDetector implements Detector {
     private boolean[] hasFirst = new boolean[16];
     /** Per node: the last u_flags value written to it (its CSD_TYPE_* bits say which API queued it). */
     private final IntIntMap nodeFlags = new IntIntMap();
-    private static final int CSD_FLAG_TYPE_MASK = 0xF0;
-    private static final int CSD_TYPE_IRQ_WORK = 0x20;
+    private static final int CSD_FLAG_TYPE_MASK = KernelFacts.CSD_FLAG_TYPE_MASK;
+    private static final int CSD_TYPE_IRQ_WORK = KernelFacts.CSD_TYPE_IRQ_WORK;
 
     @Override
     public String name() {

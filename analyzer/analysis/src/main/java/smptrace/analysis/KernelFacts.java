@@ -25,6 +25,13 @@ final class KernelFacts {
     static final byte MASK_BITS = 6;
 
     static final int CSD_FLAG_LOCK = 0x01;
+    /** include/linux/smp_types.h: the node type in u_flags' CSD_FLAG_TYPE_MASK bits, one definition for every detector. */
+    static final int CSD_FLAG_TYPE_MASK = 0xF0;
+    static final int CSD_TYPE_ASYNC = 0x00;
+    static final int CSD_TYPE_SYNC = 0x10;
+    static final int CSD_TYPE_IRQ_WORK = 0x20;
+    /** A task's wake_entry (try_to_wake_up()'s wakelist): owned through p->pi_lock and p->__state, never CSD_FLAG_LOCK. */
+    static final int CSD_TYPE_TTWU = 0x30;
 
     private static final Pattern QUEUE = Pattern.compile("per_cpu\\(call_single_queue, (\\d+)\\)");
     private static final Pattern SCRATCH = Pattern.compile("cfd_data\\[(\\d+)\\]\\.(cpumask|cpumask_ipi|csd\\[\\d+\\])");

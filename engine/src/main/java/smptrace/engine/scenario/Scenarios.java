@@ -8,6 +8,9 @@ import smptrace.engine.smp.call_single_data;
 import smptrace.engine.smp.cpumask;
 import smptrace.engine.sim.Machine;
 import smptrace.engine.smp.IrqWork;
+import smptrace.engine.smp.Ttwu;
+import smptrace.engine.smp.ttwu_task;
+import smptrace.engine.smp.wake_handoff;
 import smptrace.engine.smp.irq_work;
 import smptrace.engine.smp.kick_dev;
 import smptrace.engine.smp.rearm_dev;
@@ -41,6 +44,8 @@ public final class Scenarios {
             hotplugDead(w);
         } else if (s == Scenario.HOTPLUG_CYCLE) {
             hotplugCycle(w);
+        } else if (s == Scenario.TTWU) {
+            ttwu(w);
         } else if (s == Scenario.IRQ_WORK) {
             irqWork(w);
         } else {
@@ -349,6 +354,48 @@ public final class Scenarios {
             smptrace.kernel.Kernel.cpu_relax();
         }
         w.m.spinDone();
+    }
+
+    /** ttwu: a remote wake-up's CSD_TYPE_TTWU node and synchronous CSDs share CPU1's call_single_queue. */
+    private static void ttwu(Workload w) {
+        int len = w.cfg.length();
+        Ttwu sched = new Ttwu(w.k, w.m);
+        ttwu_task p = new ttwu_task(1);
+        TraceHooks.kobj_name(p, "sleeper.task_struct");
+        wake_handoff box = new wake_handoff();
+        TraceHooks.kobj_name(box, "wake_handoff");
+        w.task("sleeper", 1, false, () -> {
+            for (int i = 0; i < len; i++) {
+                Ttwu.set_current_state(p, ttwu_task.TASK_INTERRUPTIBLE);
+                smptrace.kernel.Kernel.smp_store_release(box, wake_handoff.ROUND, i + 1);
+                sched.schedule(p);
+                if (box.data == 10 * i + 7) {       // what the waker wrote before it woke us
+                    w.m.mon.path("woken with the waker's data");
+                } else {
+                    w.m.mon.warn("ttwu: the sleeper ran again without the data written before its wake-up");
+                }
+            }
+        });
+        w.task("waker", 0, false, () -> {
+            for (int i = 0; i < len; i++) {
+                // wait until the sleeper is off its runqueue for round i+1 (the scenario's wait queue)
+                while (smptrace.kernel.Kernel.smp_load_acquire(box, wake_handoff.ROUND) != i + 1
+                        || smptrace.kernel.Kernel.smp_load_acquire(p, ttwu_task.ON_RQ) != 0) {
+                    w.m.spin("waiting for the sleeper", 1);
+                    smptrace.kernel.Kernel.cpu_relax();
+                }
+                w.m.spinDone();
+                box.data = 10 * i + 7;
+                if (sched.try_to_wake_up(p, ttwu_task.TASK_INTERRUPTIBLE)) {
+                    w.m.mon.path("woken through the wakelist");
+                }
+            }
+        });
+        w.task("sync-sender", 2, false, () -> {
+            for (int i = 0; i < 2 * len; i++) {
+                readResult(w, 1, 100 + i);
+            }
+        });
     }
 
     /** irq-work: an irq_work and synchronous CSDs share CPU1's call_single_queue. */

@@ -68,6 +68,8 @@ public final class Smp {
     private final RunConfig cfg;
     private final Machine m;
     private final Monitor mon;
+    /** The scheduler's wake-up path (kernel/sched/core.c) when a scenario wakes tasks through the wakelist, else null. */
+    Ttwu ttwu;
     public final smp_globals g;
     private final List<per_cpu_data> pcpu;
     public final int nr_cpu_ids;
@@ -830,7 +832,11 @@ public final class Smp {
          * Third; only CSD_TYPE_TTWU is left, issue those.
          */
         if (entry != null) {
-            mon.warn("TTWU node on call_single_queue (not modelled)");
+            if (ttwu == null) {
+                mon.warn("TTWU node on call_single_queue without the scheduler's wake-up model");
+            } else {
+                ttwu.sched_ttwu_pending(entry);    // csd_do_func(sched_ttwu_pending, entry, csd)
+            }
         }
         m.setInFlush(cpu, false);
     }
