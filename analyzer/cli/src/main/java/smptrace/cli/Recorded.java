@@ -38,6 +38,11 @@ final class Recorded {
             // "config": CONFIG_CSD_LOCK_WAIT_DEBUG built in with the csdlock_debug key off (not the same as off)
             run.add("config".equals(debug) ? "config" : Boolean.parseBoolean(debug) ? "on" : "off");
         }
+        String steer = info.header("steer");
+        if (steer != null) {
+            run.add("--steer"); // a confirming run (smptrace confirm): the seeded strategy, steered
+            run.add(steer);
+        }
         return run;
     }
 
