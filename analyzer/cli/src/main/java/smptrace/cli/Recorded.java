@@ -51,6 +51,11 @@ final class Recorded {
         if (!isEngineRun(info)) {
             return null;
         }
-        return "./smptrace record " + String.join(" ", engineArgs(null, info)) + " --compact --out TRACE";
+        StringBuilder b = new StringBuilder("./smptrace record");
+        for (String a : engineArgs(null, info)) {
+            // a steering spec holds ';': quoted, so that the line pastes into a shell as it is
+            b.append(' ').append(a.matches("[A-Za-z0-9._/=:@#,+-]*") ? a : "'" + a + "'");
+        }
+        return b.append(" --compact --out TRACE").toString();
     }
 }
