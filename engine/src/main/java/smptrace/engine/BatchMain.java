@@ -44,6 +44,7 @@ public final class BatchMain {
         }
         List<RunConfig> runs = new ArrayList<>();
         List<Path> replays = new ArrayList<>();
+        List<String> steers = new ArrayList<>();
         for (String l : lines) {
             try {
                 List<String> words = new ArrayList<>(Arrays.asList(l.split("\\s+")));
@@ -54,6 +55,11 @@ public final class BatchMain {
                 } else {
                     replays.add(null);
                 }
+                String steer = EngineMain.take(words, "--steer");
+                if (steer != null) {
+                    smptrace.engine.sim.Steer.parse(steer); // a bad spec fails here, before anything runs
+                }
+                steers.add(steer);
                 runs.add(EngineMain.parse(words));
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage() + " in run '" + l + "'");
@@ -64,6 +70,7 @@ public final class BatchMain {
         int i = 0;
         for (RunConfig cfg : runs) {
             Path replay = replays.get(i);
+            String steer = steers.get(i);
             Path dir = root.resolve(String.format(Locale.ROOT, "%04d-%s-%s-%d", i++, cfg.patch().number, cfg.variant().label, cfg.seed()));
             Engine.ScheduleIo io = new Engine.ScheduleIo();
             io.record = true;
@@ -76,7 +83,10 @@ public final class BatchMain {
                     return;
                 }
             }
-            TraceHooks.trace_begin(dir.toString(), header(cfg));
+            if (steer != null) {
+                io.steer = smptrace.engine.sim.Steer.parse(steer);
+            }
+            TraceHooks.trace_begin(dir.toString(), header(cfg) + (steer == null ? "" : "steer=" + steer + "\n"));
             RunResult r = Engine.run(cfg, io);
             TraceHooks.trace_end();
             writeSchedule(dir, io);

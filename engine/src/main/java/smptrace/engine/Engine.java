@@ -34,6 +34,8 @@ public final class Engine {
         public ScheduleLog recorded;
         /** Why a replay stopped before the run's own end (divergence, end of the recording), or null. */
         public String replayEnd;
+        /** Steering toward a predicted finding's interleaving (controlled runs; ignored under a replay), or null. */
+        public smptrace.engine.sim.Steer steer;
     }
 
     public static RunResult run(RunConfig cfg) {
@@ -49,6 +51,9 @@ public final class Engine {
                 maxSteps / 4, maxSteps, cfg.effectiveFreeTimeoutMillis(), controlled, FLUSH_ITERATION_LIMIT);
         if (replay) {
             m.replaySchedule(io.replay);
+        }
+        if (io != null && io.steer != null && !replay) {
+            m.steer(io.steer);
         }
         if (io != null && io.record) {
             m.recordSchedule();

@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>
  * EngineMain --patch 000..004 --variant before|after|MUTANT [--scenario 000..004|standard] [--seed N]
  *            [--schedule random|pct|free] [--pct-depth D] [--cpus N] [--length N]
- *            [--debug on|off|config] [--max-steps N] [--timeout-ms N]
+ *            [--debug on|off|config] [--max-steps N] [--timeout-ms N] [--steer SPEC]
  * EngineMain --list
  * </pre>
  * Exit 0 after a run (also a stuck one: that is a result), 2 on bad arguments.
@@ -30,7 +30,13 @@ public final class EngineMain {
             System.exit(0);
             return;
         }
+        String steer;
         try {
+            a = new java.util.ArrayList<>(a);
+            steer = take(a, "--steer");
+            if (steer != null) {
+                smptrace.engine.sim.Steer.parse(steer);
+            }
             cfg = parse(a);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
@@ -41,6 +47,7 @@ public final class EngineMain {
         Engine.ScheduleIo io = new Engine.ScheduleIo();
         String scheduleOut = System.getProperty("smptrace.schedule.out");
         io.record = scheduleOut != null;
+        io.steer = steer == null ? null : smptrace.engine.sim.Steer.parse(steer);
         RunResult r = Engine.run(cfg, io);
         if (io.recorded != null) {
             try {
@@ -52,6 +59,23 @@ public final class EngineMain {
         System.out.println(r.summary());
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Removes {@code opt VALUE} (or {@code opt=VALUE}) from {@code words} and returns VALUE, or null when absent. */
+    public static String take(List<String> words, String opt) {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals(opt) && i + 1 < words.size()) {
+                String v = words.get(i + 1);
+                words.subList(i, i + 2).clear();
+                return v;
+            }
+            if (w.startsWith(opt + "=")) {
+                words.remove(i);
+                return w.substring(opt.length() + 1);
+            }
+        }
+        return null;
     }
 
     /** Parses the arguments (throws IllegalArgumentException on bad ones). */

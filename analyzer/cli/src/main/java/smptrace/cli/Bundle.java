@@ -111,7 +111,7 @@ final class Bundle {
         m.put("archived", java.time.Instant.now().toString());
         m.put("command", command == null ? "-" : command);
         for (String k : new String[] {"patch", "variant", "scenario", "seed", "schedule", "pct.depth", "cpus", "length",
-                "csd.lock.wait.debug", "rounds", "start.time", "jvm.version", "jvm.vendor", "jvm.name", "os", "host.cpus",
+                "csd.lock.wait.debug", "steer", "rounds", "start.time", "jvm.version", "jvm.vendor", "jvm.name", "os", "host.cpus",
                 "host.name", "agent.mode"}) {
             String v = info.header(k);
             if (v != null) {

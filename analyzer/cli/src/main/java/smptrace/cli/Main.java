@@ -26,6 +26,7 @@ public final class Main {
         add(new DumpCommand());
         add(new ScenariosCommand());
         add(new ReplayCommand());
+        add(new ConfirmCommand());
         add(new ArchiveCommand());
         add(new VerifyCommand());
         add(new DiffCommand());

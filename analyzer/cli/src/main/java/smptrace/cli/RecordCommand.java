@@ -55,6 +55,7 @@ final class RecordCommand implements Command {
                 Main.opt("length", "N", "scenario length (requests per task; default per scenario)"),
                 Main.opt("debug", "on|off|config", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario); config: the option built in, the csdlock_debug key off"),
                 Main.opt("rounds", "N", "mp-demo: messages to pass (default 1000)"),
+                Main.opt("steer", "SPEC", "controlled runs: steer the scheduler (meet;CTX@FILE:LINE#N;... or window;CTX@FILE:LINE#N; smptrace confirm writes it)"),
                 Main.opt("points", "all|marked", "scheduling points at every recorded access (all, default) or at marked ones only"),
                 Main.opt("compact", null, "accepted for older scripts: every trace is compact (its file is cut to its content)"));
     }
@@ -104,10 +105,24 @@ final class RecordCommand implements Command {
             args.add("--seed");
             args.add(String.valueOf(seed));
             smptrace.engine.RunConfig cfg;
+            String steer = cl.getOptionValue("steer");
             try {
                 cfg = smptrace.engine.EngineMain.parse(args); // the same parser the child uses: fail here, in one line
+                if (steer != null) {
+                    smptrace.engine.sim.Steer.parse(steer);
+                    if (!cfg.schedule().controlled()) {
+                        throw new IllegalArgumentException("--steer needs a controlled schedule (random or pct)");
+                    }
+                    if (cl.hasOption("seeds")) {
+                        throw new IllegalArgumentException("--steer records one run (no --seeds)");
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
+            }
+            if (steer != null) {
+                args.add("--steer");
+                args.add(steer);
             }
             if (cl.hasOption("seeds")) {
                 long n = Main.longValue(cl, "seeds", 1, 1, 100_000);
@@ -143,6 +158,9 @@ final class RecordCommand implements Command {
             header.put("cpus", String.valueOf(cfg.cpus()));
             header.put("length", String.valueOf(cfg.length()));
             header.put("csd.lock.wait.debug", smptrace.engine.BatchMain.debugHeader(cfg));
+            if (steer != null) {
+                header.put("steer", steer);
+            }
         } else {
             throw new UsageException("unknown scenario '" + scenario + "' without --patch (give --patch NNN --variant V, or --scenario " + DEMO + ")");
         }

@@ -38,6 +38,11 @@ final class Recorded {
             // "config": CONFIG_CSD_LOCK_WAIT_DEBUG built in with the csdlock_debug key off (not the same as off)
             run.add("config".equals(debug) ? "config" : Boolean.parseBoolean(debug) ? "on" : "off");
         }
+        String steer = info.header("steer");
+        if (steer != null) {
+            run.add("--steer"); // a confirming run (smptrace confirm): the seeded strategy, steered
+            run.add(steer);
+        }
         return run;
     }
 
@@ -46,6 +51,11 @@ final class Recorded {
         if (!isEngineRun(info)) {
             return null;
         }
-        return "./smptrace record " + String.join(" ", engineArgs(null, info)) + " --compact --out TRACE";
+        StringBuilder b = new StringBuilder("./smptrace record");
+        for (String a : engineArgs(null, info)) {
+            // a steering spec holds ';': quoted, so that the line pastes into a shell as it is
+            b.append(' ').append(a.matches("[A-Za-z0-9._/=:@#,+-]*") ? a : "'" + a + "'");
+        }
+        return b.append(" --compact --out TRACE").toString();
     }
 }

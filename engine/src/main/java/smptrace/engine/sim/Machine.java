@@ -56,6 +56,8 @@ public final class Machine {
     final List<Ctx> ctxs = new ArrayList<>();
     private final List<Action> actions = new ArrayList<>();
     private Strategy strategy;
+    /** Steering toward a predicted finding (smptrace confirm), or null. */
+    private Steer steer;
     /** The schedule being recorded (null: not recording); free mode: per-context buffers merged at the end. */
     private ScheduleLog scheduleLog;
     private final AtomicLong tickets = new AtomicLong();
@@ -324,6 +326,9 @@ public final class Machine {
         try {
             if (controlled) {
                 steps++;
+                if (steer != null) {
+                    steer.arrive(me);
+                }
                 if (steps > maxSteps) {
                     synchronized (this) {
                         declareStuck(guessStuckCpu(), "watchdog: no completion within " + maxSteps
@@ -483,7 +488,8 @@ public final class Machine {
         if (actions.isEmpty()) {
             return null;
         }
-        Action a = strategy.pick(actions, steps, cpus, this);
+        List<Action> choice = steer == null ? actions : steer.filter(actions);
+        Action a = strategy.pick(choice, steps, cpus, this);
         if (a != null && scheduleLog != null) {
             scheduleLog.add(ScheduleLog.token(a, a.cpu));
         }
@@ -496,6 +502,16 @@ public final class Machine {
     /** Records this run's schedule (call before {@link #run}); {@link #recordedSchedule} returns it. */
     public void recordSchedule() {
         scheduleLog = new ScheduleLog();
+    }
+
+    /** Controlled mode only: steer the seeded strategy with {@code s} (ignored when a schedule is replayed). */
+    public void steer(Steer s) {
+        if (!controlled) {
+            throw new IllegalStateException("a run is steered by the controlled machine");
+        }
+        if (!(strategy instanceof Strategy.Replay)) {
+            steer = s;
+        }
     }
 
     /** Controlled mode only: follow {@code log} decision for decision instead of the seeded strategy. */
