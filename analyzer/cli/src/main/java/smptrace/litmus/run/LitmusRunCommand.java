@@ -139,24 +139,11 @@ public final class LitmusRunCommand {
         List<Item> items = new ArrayList<>();
         Table table = new Table(o, out);
         table.header(); // each row as soon as its test is decided (and, with the engine, recorded and checked)
-        if (!o.record()) {
-            for (Item it : pending) {
-                try {
-                    decide(it, o);
-                } catch (IOException e) {
-                    err.println("smptrace litmus: cannot read " + it.file + ": " + e.getMessage());
-                    return 2;
-                }
-                items.add(it);
-                table.row(it);
-            }
-            return table.summary(items.size());
-        }
         // With the engine: the tests go to the engine in chunks of 1, 2, 4, ... up to CHUNK_MAX tests (one
         // child JVM and one trace each; the whole batch in one trace with --keep-trace), each chunk recorded
         // in the background while the next is decided; rows print in test order as their chunk is checked,
-        // so the first row comes after one test, not after the whole folder.
-        java.util.concurrent.ExecutorService engine = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        // so the first row comes after one test, not after the whole folder. Model only: each row as decided.
+        java.util.concurrent.ExecutorService engine = !o.record() ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "smptrace-litmus-engine");
             t.setDaemon(true);
             return t;
@@ -175,6 +162,10 @@ public final class LitmusRunCommand {
                     return 2;
                 }
                 items.add(it);
+                if (engine == null) {
+                    table.row(it);
+                    continue;
+                }
                 chunk.add(it);
                 boolean last = k == pending.size() - 1;
                 if (last || (o.keepTrace() == null && chunk.size() >= chunkSize)) {
@@ -201,7 +192,9 @@ public final class LitmusRunCommand {
             err.println("smptrace litmus: " + e.getMessage());
             return 2;
         } finally {
-            engine.shutdownNow();
+            if (engine != null) {
+                engine.shutdownNow();
+            }
         }
         return table.summary(items.size());
     }
