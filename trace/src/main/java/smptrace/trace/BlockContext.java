@@ -15,7 +15,7 @@ final class BlockContext {
     /** Cache entries; a location field below this is a cache hit, at or above it a distance. */
     static final int SLOTS = 16;
     /** Sites above this get no prediction (their ids are written in full). */
-    private static final int MAX_PREDICTED_SITE = 1 << 20;
+    static final int MAX_PREDICTED_SITE = 1 << 20;
 
     int prevSite;
     long prevLoc;

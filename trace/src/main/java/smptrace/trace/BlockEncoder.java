@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 public class BlockEncoder {
     public static final int BLOCK = 64 * 1024;
+    private static final java.lang.invoke.VarHandle INT_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Room always kept for one more event; texts are cut to fit. */
     public static final int MAX_EVENT = 1200;
 
@@ -22,7 +24,17 @@ public class BlockEncoder {
     protected int pos;
     /** False: the layout of versions 1 and 2 (every field on its own), for tests of old traces. */
     private final boolean contextual;
-    private final BlockContext cx = new BlockContext();
+
+    // The block's context (what BlockContext keeps for the decoder), flattened for the hot path: the
+    // same decisions, so the same bytes, with fewer loads and bounds checks per event.
+    /** Bumped at every block (position 0); an entry of another generation says nothing. */
+    private int gen;
+    private int prevSite;
+    private long prevLoc;
+    /** Per site: (generation << 32) | the site that followed it last time in the block. */
+    private long[] succ = new long[256];
+    /** Per cache slot, four longs: location, value, co, generation. */
+    private final long[] cache = new long[4 * BlockContext.SLOTS];
 
     public BlockEncoder() {
         this(TraceFormat.VERSION);
@@ -47,21 +59,40 @@ public class BlockEncoder {
     }
 
     protected final void head(EventKind k, int site) {
+        byte[] b = buf;
+        int p = pos;
         if (!contextual) {
-            buf[pos++] = (byte) k.code;
-            pos = Varint.putU(buf, pos, site);
+            b[p] = (byte) k.code;
+            pos = Varint.putU(b, p + 1, site);
             return;
         }
-        if (pos == 0) {
-            cx.reset(); // a new block: nothing said yet
+        if (p == 0) { // a new block: nothing said yet
+            gen++;
+            prevSite = 0;
+            prevLoc = 0;
         }
-        if (cx.predicts(site)) {
-            buf[pos++] = (byte) (k.code | BlockContext.SITE_PREDICTED);
+        int ps = prevSite;
+        long want = ((long) gen << 32) | (site & 0xFFFF_FFFFL);
+        long[] sc = succ;
+        if (ps >= 0 && ps < sc.length) {
+            if (sc[ps] == want) { // the site that followed ps last time: not written
+                b[p] = (byte) (k.code | BlockContext.SITE_PREDICTED);
+                pos = p + 1;
+            } else {
+                b[p] = (byte) k.code;
+                pos = Varint.putS(b, p + 1, site - ps);
+                sc[ps] = want;
+            }
         } else {
-            buf[pos++] = (byte) k.code;
-            pos = Varint.putS(buf, pos, site - cx.prevSite);
+            b[p] = (byte) k.code;
+            pos = Varint.putS(b, p + 1, site - ps);
+            if (ps >= 0 && ps < BlockContext.MAX_PREDICTED_SITE) {
+                // never longer than MAX_PREDICTED_SITE: a site past it is never predicted, as in BlockContext
+                succ = sc = java.util.Arrays.copyOf(sc, Math.min(BlockContext.MAX_PREDICTED_SITE, Math.max(ps + 1, sc.length * 2)));
+                sc[ps] = want;
+            }
         }
-        cx.sawSite(site);
+        prevSite = site;
     }
 
     private void u(long v) {
@@ -93,34 +124,96 @@ public class BlockEncoder {
             return -1;
         }
         int h = BlockContext.slot(loc);
-        if (cx.has(h, loc)) {
-            u(h);
-            s(value - cx.value[h]);
-            s(co - cx.co[h] - coBias);
+        int i = h << 2;
+        long[] c = cache;
+        byte[] b = buf;
+        int p = pos;
+        if (c[i + 3] == gen && c[i] == loc) {
+            b[p] = (byte) h; // a cache hit: the slot (< 16) in one byte
+            p = Varint.putS(b, p + 1, value - c[i + 1]);
+            pos = Varint.putS(b, p, co - c[i + 2] - coBias);
         } else {
-            u(BlockContext.SLOTS + Varint.zigzagEncode(loc - cx.prevLoc));
-            s(value);
-            u(co);
+            p = Varint.putU(b, p, BlockContext.SLOTS + Varint.zigzagEncode(loc - prevLoc));
+            p = Varint.putS(b, p, value);
+            pos = Varint.putU(b, p, co);
         }
         return h;
     }
 
+    /**
+     * The common memory event in one step, the bytes head() and memory() would write: the site is the
+     * predicted one, the location is cached, and the value's and co's differences (and a write's
+     * readsOfPrev) fit one byte each. False: nothing written, take the general path.
+     */
+    private boolean common(EventKind k, int site, long loc, long value, long co, int coBias, boolean withTrailing, long trailing) {
+        int p = pos;
+        int ps = prevSite;
+        long[] sc = succ;
+        if (p == 0 || !contextual || ps < 0 || ps >= sc.length || sc[ps] != (((long) gen << 32) | (site & 0xFFFF_FFFFL))) {
+            return false;
+        }
+        int h = BlockContext.slot(loc);
+        int i = h << 2;
+        long[] c = cache;
+        if (c[i + 3] != gen || c[i] != loc) {
+            return false;
+        }
+        long dv = value - c[i + 1];
+        long dc = co - c[i + 2] - coBias;
+        long zv = (dv << 1) ^ (dv >> 63);
+        long zc = (dc << 1) ^ (dc >> 63);
+        if (((zv | zc | trailing) & ~0x7FL) != 0) {
+            return false;
+        }
+        byte[] b = buf;
+        // opcode with the predicted-site bit, slot, value difference, co difference: one store
+        INT_LE.set(b, p, (k.code | BlockContext.SITE_PREDICTED) | h << 8 | (int) zv << 16 | (int) zc << 24);
+        if (withTrailing) {
+            b[p + 4] = (byte) trailing;
+            pos = p + 5;
+        } else {
+            pos = p + 4;
+        }
+        prevSite = site; // its successor entry already says site
+        c[i + 1] = value;
+        c[i + 2] = co;
+        prevLoc = loc;
+        return true;
+    }
+
+    /** The block saw loc with this value and co (cache slot h). */
+    private void saw(int h, long loc, long value, long co) {
+        int i = h << 2;
+        long[] c = cache;
+        c[i] = loc;
+        c[i + 1] = value;
+        c[i + 2] = co;
+        c[i + 3] = gen;
+        prevLoc = loc;
+    }
+
     /** READ shape: loc, value, co of the write read. */
     public final void read(EventKind k, int site, long loc, long value, long co) {
+        if (common(k, site, loc, value, co, 0, false, 0)) {
+            return;
+        }
         head(k, site);
         int h = memory(loc, value, co, 0);
         if (h >= 0) {
-            cx.saw(h, loc, value, co);
+            saw(h, loc, value, co);
         }
     }
 
     /** WRITE shape: loc, value, own co, reads of the overwritten write. */
     public final void write(EventKind k, int site, long loc, long value, long co, long readsOfPrev) {
+        if (common(k, site, loc, value, co, 1, true, readsOfPrev)) {
+            return;
+        }
         head(k, site);
         int h = memory(loc, value, co, 1);
         u(readsOfPrev);
         if (h >= 0) {
-            cx.saw(h, loc, value, co);
+            saw(h, loc, value, co);
         }
     }
 
@@ -138,7 +231,7 @@ public class BlockEncoder {
         int h = memory(loc, old, co, 1);
         s(nv - old);
         u(readsOfPrev);
-        cx.saw(h, loc, nv, co);
+        saw(h, loc, nv, co);
     }
 
     /** FAILED_RMW shape: loc, value read, expected, co of the write read. */
@@ -153,7 +246,7 @@ public class BlockEncoder {
         }
         int h = memory(loc, value, co, 0);
         s(expected);
-        cx.saw(h, loc, value, co);
+        saw(h, loc, value, co);
     }
 
     /** FENCE shape, and control events without arguments. */
