@@ -30,7 +30,7 @@ public final class RKernel {
 
     public static int READ_ONCE(Object p, IntField f, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int v = (int) f.vh.getOpaque(p);
             Rec.recRead(k, f, EventKind.R_ONCE, site, v);
@@ -42,7 +42,7 @@ public final class RKernel {
 
     public static <T> T READ_ONCE(Object p, PtrField<T> f, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T v = (T) f.vh.getOpaque(p);
             Rec.recRead(k, f, EventKind.R_ONCE, site, Rec.ptr(v));
@@ -54,7 +54,7 @@ public final class RKernel {
 
     public static void WRITE_ONCE(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             f.vh.setOpaque(p, v);
             Rec.recWrite(k, f, EventKind.W_ONCE, site, v);
@@ -65,7 +65,7 @@ public final class RKernel {
 
     public static <T> void WRITE_ONCE(Object p, PtrField<T> f, T v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             f.vh.setOpaque(p, v);
             Rec.recWrite(k, f, EventKind.W_ONCE, site, Rec.ptr(v));
@@ -76,7 +76,7 @@ public final class RKernel {
 
     public static int smp_load_acquire(Object p, IntField f, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int v = (int) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_ACQUIRE, site, v);
@@ -88,7 +88,7 @@ public final class RKernel {
 
     public static <T> T smp_load_acquire(Object p, PtrField<T> f, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T v = (T) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_ACQUIRE, site, Rec.ptr(v));
@@ -100,7 +100,7 @@ public final class RKernel {
 
     public static void smp_store_release(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_RELEASE, site, v);
@@ -111,7 +111,7 @@ public final class RKernel {
 
     public static <T> void smp_store_release(Object p, PtrField<T> f, T v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_RELEASE, site, Rec.ptr(v));
@@ -122,7 +122,7 @@ public final class RKernel {
 
     public static <T> T rcu_dereference(Object p, PtrField<T> f, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T v = (T) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_DEREF, site, Rec.ptr(v));
@@ -134,7 +134,7 @@ public final class RKernel {
 
     public static <T> void rcu_assign_pointer(Object p, PtrField<T> f, T v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_ASSIGN, site, Rec.ptr(v));
@@ -154,7 +154,7 @@ public final class RKernel {
     public static int smp_cond_load_relaxed(Object p, IntField f, java.util.function.IntPredicate cond, int site) {
         for (;;) {
             Sched.point();
-            KernelObject k = Rec.acquire(p);
+            ThreadRecorder k = Rec.acquire(p);
             int v;
             try {
                 v = (int) f.vh.getOpaque(p);
@@ -229,7 +229,7 @@ public final class RKernel {
 
     public static int xchg(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int old = (int) f.vh.getAndSet(p, v);
             Rec.recRmw(k, f, EventKind.RMW_MB, site, old, v);
@@ -241,7 +241,7 @@ public final class RKernel {
 
     public static <T> T xchg(Object p, PtrField<T> f, T v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T old = (T) f.vh.getAndSet(p, v);
             Rec.recRmw(k, f, EventKind.RMW_MB, site, Rec.ptr(old), Rec.ptr(v));
@@ -253,7 +253,7 @@ public final class RKernel {
 
     public static int xchg_acquire(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int old = (int) f.vh.getAndSetAcquire(p, v);
             Rec.recRmw(k, f, EventKind.RMW_ACQUIRE, site, old, v);
@@ -265,7 +265,7 @@ public final class RKernel {
 
     public static int xchg_release(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int old = (int) f.vh.getAndSetRelease(p, v);
             Rec.recRmw(k, f, EventKind.RMW_RELEASE, site, old, v);
@@ -277,7 +277,7 @@ public final class RKernel {
 
     public static int xchg_relaxed(Object p, IntField f, int v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int old = (int) f.vh.getAndSetAcquire(p, v);
             Rec.recRmw(k, f, EventKind.RMW_RELAXED, site, old, v);
@@ -291,7 +291,7 @@ public final class RKernel {
 
     public static int cmpxchg(Object p, IntField f, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int w = (int) f.vh.compareAndExchange(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, w, old, nv);
@@ -303,7 +303,7 @@ public final class RKernel {
 
     public static <T> T cmpxchg(Object p, PtrField<T> f, T old, T nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T w = (T) f.vh.compareAndExchange(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, Rec.ptr(w), Rec.ptr(old), Rec.ptr(nv));
@@ -315,7 +315,7 @@ public final class RKernel {
 
     public static int cmpxchg_acquire(Object p, IntField f, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int w = (int) f.vh.compareAndExchangeAcquire(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_ACQUIRE, EventKind.RMW_FAIL_ACQUIRE, site, w, old, nv);
@@ -327,7 +327,7 @@ public final class RKernel {
 
     public static int cmpxchg_release(Object p, IntField f, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int w = (int) f.vh.compareAndExchangeRelease(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_RELEASE, EventKind.RMW_FAIL_RELEASE, site, w, old, nv);
@@ -339,7 +339,7 @@ public final class RKernel {
 
     public static int cmpxchg_relaxed(Object p, IntField f, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int w = (int) f.vh.compareAndExchangeAcquire(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_RELAXED, EventKind.RMW_FAIL_RELAXED, site, w, old, nv);
@@ -353,7 +353,7 @@ public final class RKernel {
 
     public static boolean try_cmpxchg(Object p, IntField f, IntOld old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchange(p, expected, nv);
@@ -370,7 +370,7 @@ public final class RKernel {
 
     public static <T> boolean try_cmpxchg(Object p, PtrField<T> f, Old<T> old, T nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             T expected = old.v;
             T w = (T) f.vh.compareAndExchange(p, expected, nv);
@@ -387,7 +387,7 @@ public final class RKernel {
 
     public static boolean try_cmpxchg_acquire(Object p, IntField f, IntOld old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeAcquire(p, expected, nv);
@@ -404,7 +404,7 @@ public final class RKernel {
 
     public static boolean try_cmpxchg_release(Object p, IntField f, IntOld old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeRelease(p, expected, nv);
@@ -421,7 +421,7 @@ public final class RKernel {
 
     public static boolean try_cmpxchg_relaxed(Object p, IntField f, IntOld old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeAcquire(p, expected, nv);
@@ -440,7 +440,7 @@ public final class RKernel {
 
     public static int atomic_read(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int r = (int) AtomicT.COUNTER.vh.getOpaque(v);
             Rec.recRead(k, AtomicT.COUNTER, EventKind.R_ONCE, site, r);
@@ -452,7 +452,7 @@ public final class RKernel {
 
     public static int atomic_read_acquire(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int r = (int) AtomicT.COUNTER.vh.getAcquire(v);
             Rec.recRead(k, AtomicT.COUNTER, EventKind.R_ACQUIRE, site, r);
@@ -464,7 +464,7 @@ public final class RKernel {
 
     public static void atomic_set(AtomicT v, int i, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             AtomicT.COUNTER.vh.setOpaque(v, i);
             Rec.recWrite(k, AtomicT.COUNTER, EventKind.W_ONCE, site, i);
@@ -475,7 +475,7 @@ public final class RKernel {
 
     public static void atomic_set_release(AtomicT v, int i, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             AtomicT.COUNTER.vh.setRelease(v, i);
             Rec.recWrite(k, AtomicT.COUNTER, EventKind.W_RELEASE, site, i);
@@ -486,7 +486,7 @@ public final class RKernel {
 
     public static void atomic_inc(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, 1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (1));
@@ -498,7 +498,7 @@ public final class RKernel {
 
     public static void atomic_dec(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (-1));
@@ -510,7 +510,7 @@ public final class RKernel {
 
     public static void atomic_add(int i, AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (i));
@@ -522,7 +522,7 @@ public final class RKernel {
 
     public static int atomic_inc_return(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, 1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (1));
@@ -534,7 +534,7 @@ public final class RKernel {
 
     public static int atomic_dec_return(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (-1));
@@ -546,7 +546,7 @@ public final class RKernel {
 
     public static boolean atomic_dec_and_test(AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (-1));
@@ -558,7 +558,7 @@ public final class RKernel {
 
     public static int atomic_fetch_add(int i, AtomicT v, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (i));
@@ -570,7 +570,7 @@ public final class RKernel {
 
     public static int atomic_xchg(AtomicT v, int i, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndSet(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, i);
@@ -582,7 +582,7 @@ public final class RKernel {
 
     public static int atomic_cmpxchg(AtomicT v, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchange(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, w, old, nv);
@@ -594,7 +594,7 @@ public final class RKernel {
 
     public static int atomic_cmpxchg_acquire(AtomicT v, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchangeAcquire(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_ACQUIRE, EventKind.RMW_FAIL_ACQUIRE, site, w, old, nv);
@@ -606,7 +606,7 @@ public final class RKernel {
 
     public static int atomic_cmpxchg_relaxed(AtomicT v, int old, int nv, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchangeAcquire(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_RELAXED, EventKind.RMW_FAIL_RELAXED, site, w, old, nv);
@@ -626,7 +626,7 @@ public final class RKernel {
 
     public static boolean spin_trylock(SpinLock l, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l);
         try {
             int w = (int) SpinLock.LOCKED.vh.compareAndExchangeAcquire(l, 0, 1);
             Rec.recCas(k, SpinLock.LOCKED, EventKind.LOCK, EventKind.LOCK_FAIL, site, w, 0, 1);
@@ -638,7 +638,7 @@ public final class RKernel {
 
     public static void spin_unlock(SpinLock l, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l);
         try {
             SpinLock.LOCKED.vh.setRelease(l, 0);
             Rec.recWrite(k, SpinLock.LOCKED, EventKind.UNLOCK, site, 0);
@@ -649,7 +649,7 @@ public final class RKernel {
 
     public static boolean spin_is_locked(SpinLock l, int site) {
         Sched.point();
-        KernelObject k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l);
         try {
             int v = (int) SpinLock.LOCKED.vh.getOpaque(l);
             Rec.recRead(k, SpinLock.LOCKED, EventKind.R_ONCE, site, v);

@@ -875,75 +875,96 @@ public final class Rec {
 
     // ---- helpers for the recording twins of marked primitives ---------------------------------------
 
-    /** Locks p's shadow if recording; returns the object to pass to the rec* calls and release. */
-    static KernelObject acquire(Object p) {
+    /**
+     * Locks p's shadow if recording; returns the recorder to pass to the rec* calls and release (null:
+     * not recording). The recorder holds the locked object ({@link ThreadRecorder#held}) until release, so
+     * a marked primitive costs one thread-local lookup, not one per call.
+     */
+    static ThreadRecorder acquire(Object p) {
         if (!on || !(p instanceof KernelObject)) {
             return null;
         }
         KernelObject k = (KernelObject) p;
+        ThreadRecorder r;
         try {
-            me().room(); // a full block is handed off before the lock, not while others wait for it
+            r = me();
+            r.room(); // a full block is handed off before the lock, not while others wait for it
         } catch (Throwable t) {
             fail(t);
             return null;
         }
-        return lock(k) ? k : null;
+        if (!lock(k)) {
+            return null;
+        }
+        r.held = k;
+        return r;
     }
 
-    static void release(KernelObject k) {
-        if (k != null) {
+    static void release(ThreadRecorder r) {
+        if (r != null) {
+            KernelObject k = r.held;
+            r.held = null;
             unlock(k);
         }
     }
 
-    static void recRead(KernelObject k, Field f, EventKind kind, int site, long v) {
-        if (k == null) {
+    /** The recorder to encode into: r, unless a new trace began since acquire (then this thread's new one). */
+    private static ThreadRecorder current(ThreadRecorder r) {
+        return r.generation == generation ? r : me();
+    }
+
+    static void recRead(ThreadRecorder r, Field f, EventKind kind, int site, long v) {
+        if (r == null) {
             return;
         }
         try {
+            KernelObject k = r.held;
             int fid = fieldId(f);
-            read(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+            read(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
         } catch (Throwable t) {
             fail(t);
         }
     }
 
-    static void recWrite(KernelObject k, Field f, EventKind kind, int site, long v) {
-        if (k == null) {
+    static void recWrite(ThreadRecorder r, Field f, EventKind kind, int site, long v) {
+        if (r == null) {
             return;
         }
         try {
+            KernelObject k = r.held;
             int fid = fieldId(f);
-            write(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+            write(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
         } catch (Throwable t) {
             fail(t);
         }
     }
 
     /** A cmpxchg-like outcome: a successful RMW (kind) or a failed one (failKind, a read only). */
-    static void recCas(KernelObject k, Field f, EventKind kind, EventKind failKind, int site, long witness, long expected, long nv) {
-        if (k == null) {
+    static void recCas(ThreadRecorder r, Field f, EventKind kind, EventKind failKind, int site, long witness, long expected, long nv) {
+        if (r == null) {
             return;
         }
         try {
+            KernelObject k = r.held;
             int fid = fieldId(f);
             if (witness == expected) {
-                rmw(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, nv);
+                rmw(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, nv);
             } else {
-                failedRmw(me(), failKind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, expected);
+                failedRmw(current(r), failKind, site, loc(k.oid, fid), shadow(k, fid), fid, witness, expected);
             }
         } catch (Throwable t) {
             fail(t);
         }
     }
 
-    static void recRmw(KernelObject k, Field f, EventKind kind, int site, long old, long nv) {
-        if (k == null) {
+    static void recRmw(ThreadRecorder r, Field f, EventKind kind, int site, long old, long nv) {
+        if (r == null) {
             return;
         }
         try {
+            KernelObject k = r.held;
             int fid = fieldId(f);
-            rmw(me(), kind, site, loc(k.oid, fid), shadow(k, fid), fid, old, nv);
+            rmw(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, old, nv);
         } catch (Throwable t) {
             fail(t);
         }

@@ -54,6 +54,8 @@ final class ThreadRecorder extends BlockEncoder {
     int pendIdx;
     Object pendLockOwner;
     boolean pending;
+    /** The object a marked primitive locked (Rec.acquire), until Rec.release. */
+    smptrace.kernel.KernelObject held;
 
     /** Remembers the access in progress: its shadow owner, location, slot and site. */
     void pend(Object owner, long loc, int slot, int site) {
