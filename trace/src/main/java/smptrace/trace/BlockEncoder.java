@@ -141,11 +141,13 @@ public class BlockEncoder {
     }
 
     /**
-     * The common memory event in one step, the bytes head() and memory() would write: the site is the
-     * predicted one, the location is cached, and the value's and co's differences (and a write's
-     * readsOfPrev) fit one byte each. False: nothing written, take the general path.
+     * The common memory event in one step, the bytes head() and memory() (and the shape's trailing
+     * fields) would write: the site is the predicted one, the location is cached, and the value's and
+     * co's differences and the {@code trailing} fields (0 to 2, already in their unsigned form) fit one
+     * byte each. The cache then holds {@code cached} (an RMW's new value). False: nothing written, take
+     * the general path.
      */
-    private boolean common(EventKind k, int site, long loc, long value, long co, int coBias, boolean withTrailing, long trailing) {
+    private boolean common(EventKind k, int site, long loc, long value, long co, int coBias, int trailing, long t1, long t2, long cached) {
         int p = pos;
         int ps = prevSite;
         long[] sc = succ;
@@ -162,20 +164,21 @@ public class BlockEncoder {
         long dc = co - c[i + 2] - coBias;
         long zv = (dv << 1) ^ (dv >> 63);
         long zc = (dc << 1) ^ (dc >> 63);
-        if (((zv | zc | trailing) & ~0x7FL) != 0) {
+        if (((zv | zc | t1 | t2) & ~0x7FL) != 0) {
             return false;
         }
         byte[] b = buf;
         // opcode with the predicted-site bit, slot, value difference, co difference: one store
         INT_LE.set(b, p, (k.code | BlockContext.SITE_PREDICTED) | h << 8 | (int) zv << 16 | (int) zc << 24);
-        if (withTrailing) {
-            b[p + 4] = (byte) trailing;
-            pos = p + 5;
-        } else {
-            pos = p + 4;
+        if (trailing > 0) {
+            b[p + 4] = (byte) t1;
+            if (trailing > 1) {
+                b[p + 5] = (byte) t2;
+            }
         }
+        pos = p + 4 + trailing;
         prevSite = site; // its successor entry already says site
-        c[i + 1] = value;
+        c[i + 1] = cached;
         c[i + 2] = co;
         prevLoc = loc;
         return true;
@@ -194,7 +197,7 @@ public class BlockEncoder {
 
     /** READ shape: loc, value, co of the write read. */
     public final void read(EventKind k, int site, long loc, long value, long co) {
-        if (common(k, site, loc, value, co, 0, false, 0)) {
+        if (common(k, site, loc, value, co, 0, 0, 0, 0, value)) {
             return;
         }
         head(k, site);
@@ -206,7 +209,7 @@ public class BlockEncoder {
 
     /** WRITE shape: loc, value, own co, reads of the overwritten write. */
     public final void write(EventKind k, int site, long loc, long value, long co, long readsOfPrev) {
-        if (common(k, site, loc, value, co, 1, true, readsOfPrev)) {
+        if (common(k, site, loc, value, co, 1, 1, readsOfPrev, 0, value)) {
             return;
         }
         head(k, site);
@@ -219,6 +222,9 @@ public class BlockEncoder {
 
     /** RMW shape: loc, old, new, own co, reads of the overwritten write. */
     public final void rmw(EventKind k, int site, long loc, long old, long nv, long co, long readsOfPrev) {
+        if (common(k, site, loc, old, co, 1, 2, Varint.zigzagEncode(nv - old), readsOfPrev, nv)) {
+            return;
+        }
         head(k, site);
         if (!contextual) {
             u(loc);
@@ -236,6 +242,9 @@ public class BlockEncoder {
 
     /** FAILED_RMW shape: loc, value read, expected, co of the write read. */
     public final void failedRmw(EventKind k, int site, long loc, long value, long expected, long co) {
+        if (common(k, site, loc, value, co, 0, 1, Varint.zigzagEncode(expected), 0, value)) {
+            return;
+        }
         head(k, site);
         if (!contextual) {
             u(loc);

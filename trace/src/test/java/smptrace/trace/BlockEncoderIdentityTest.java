@@ -79,8 +79,9 @@ class BlockEncoderIdentityTest {
     }
 
     /**
-     * A loop's stream (the same sites in turn, a few cached locations, values and co moving by small
-     * steps around the one-byte limits, readsOfPrev up to past 127): mostly the one-step common path.
+     * A loop's stream (the same sites in turn, a few cached locations; writes, RMWs, failed RMWs and
+     * reads whose values, co, new values, expected values and readsOfPrev move around the one-byte
+     * limits): mostly the one-step common path.
      */
     private static void sameBytesForLoop(int version, long seed) {
         Random rnd = new Random(seed);
@@ -96,10 +97,21 @@ class BlockEncoderIdentityTest {
             int l = at % locs.length;
             value[l] += rnd.nextInt(140) - 70;
             long reads = rnd.nextInt(4) == 0 ? rnd.nextInt(200) : rnd.nextInt(3);
-            if (at < 4) {
+            if (at < 2) {
                 co[l] += rnd.nextInt(20) == 0 ? 2 + rnd.nextInt(100) : 1;
                 fast.write(EventKind.W_ONCE, site, locs[l], value[l], co[l], reads);
                 ref.write(EventKind.W_ONCE, site, locs[l], value[l], co[l], reads);
+            } else if (at < 4) {
+                co[l] += rnd.nextInt(20) == 0 ? 2 + rnd.nextInt(100) : 1;
+                long nv = value[l] + rnd.nextInt(150) - 75;
+                fast.rmw(EventKind.RMW_MB, site, locs[l], value[l], nv, co[l], reads);
+                ref.rmw(EventKind.RMW_MB, site, locs[l], value[l], nv, co[l], reads);
+                value[l] = nv;
+            } else if (at == 5) {
+                long c = co[l] - (rnd.nextInt(20) == 0 ? rnd.nextInt(90) : 0);
+                long expected = rnd.nextInt(10) == 0 ? rnd.nextLong() : rnd.nextInt(140) - 70;
+                fast.failedRmw(EventKind.LOCK_FAIL, site, locs[l], value[l], expected, c);
+                ref.failedRmw(EventKind.LOCK_FAIL, site, locs[l], value[l], expected, c);
             } else {
                 long c = co[l] - (rnd.nextInt(20) == 0 ? rnd.nextInt(90) : 0);
                 fast.read(EventKind.R_PLAIN, site, locs[l], value[l], c);
