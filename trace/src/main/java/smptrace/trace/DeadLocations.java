@@ -5,77 +5,149 @@ import java.util.Arrays;
 /**
  * The reader's merge state of the locations of dead objects (after a KFREE), kept so that an access
  * after the free (a use after free, which the analysis reports) is still checked against the writes
- * and reads delivered before it, as every other access is. Three words per location instead of the
- * live tables' per-index arrays; an entry leaves when its location is accessed again (the state goes
- * back to a live index).
+ * and reads delivered before it, as every other access is. An entry leaves when its location is
+ * accessed again (the state goes back to a live index).
+ *
+ * <p>This is the one table of the analysis that grows with the number of objects that died (every
+ * dead location that was accessed keeps its state, since a use after free may come at any distance), so
+ * it is kept small: two words per location (the location, and its write count, reads of the last write
+ * and last writer packed into one long when they fit: fewer than 4096 writes and reads, writer stream
+ * below 256, writer event number below 2^32; otherwise in a second table of three words), in open
+ * addressing filled up to three quarters.
  */
 final class DeadLocations {
-    private long[] keys = new long[1024];
-    private long[] coReads = new long[1024];
-    private long[] writer = new long[1024];
-    private boolean[] used = new boolean[1024];
+    private static final long EMPTY = Long.MIN_VALUE; // no location: oid 0, never freed
+    private long[] keys = newKeys(1024);
+    private long[] vals = new long[1024];
     private int size;
+    /** Entries whose state does not fit one long: keys and three longs each. */
+    private long[] wideKeys = newKeys(16);
+    private long[] wideVals = new long[16 * 3];
+    private int wideSize;
+
+    private static long[] newKeys(int n) {
+        long[] k = new long[n];
+        Arrays.fill(k, EMPTY);
+        return k;
+    }
 
     int size() {
-        return size;
+        return size + wideSize;
     }
 
     void put(long loc, long co, long reads, long lastWriter) {
-        if (2 * (size + 1) > keys.length) {
-            grow();
+        if (loc == EMPTY) {
+            return; // not a location of an object that can die
         }
-        int m = keys.length - 1;
-        int i = mix(loc) & m;
-        while (used[i]) {
-            if (keys[i] == loc) {
-                break;
+        int thread = Event.threadOf(lastWriter);
+        long seq = lastWriter & ((1L << 40) - 1);
+        if (co >= 0 && co < 4096 && reads >= 0 && reads < 4096 && thread >= 0 && thread < 256 && seq >= 0
+                && seq < (1L << 32) && lastWriter == Event.id(thread, seq)) {
+            removeWide(loc);
+            int i = slot(keys, loc);
+            if (keys[i] == EMPTY) {
+                if (4 * (size + 1) > 3 * keys.length) {
+                    grow();
+                    i = slot(keys, loc);
+                }
+                keys[i] = loc;
+                size++;
             }
-            i = (i + 1) & m;
+            vals[i] = seq | (long) thread << 32 | co << 40 | reads << 52;
+            return;
         }
-        if (!used[i]) {
-            size++;
+        removeCompact(loc);
+        int i = slot(wideKeys, loc);
+        if (wideKeys[i] == EMPTY) {
+            if (4 * (wideSize + 1) > 3 * wideKeys.length) {
+                growWide();
+                i = slot(wideKeys, loc);
+            }
+            wideKeys[i] = loc;
+            wideSize++;
         }
-        used[i] = true;
-        keys[i] = loc;
-        coReads[i] = co << 32 | (reads & 0xffffffffL);
-        writer[i] = lastWriter;
+        wideVals[3 * i] = co;
+        wideVals[3 * i + 1] = reads;
+        wideVals[3 * i + 2] = lastWriter;
     }
 
     /** Moves loc's state into out[0..2] (co, reads, last writer) and forgets it; false if absent. */
     boolean take(long loc, long[] out) {
-        int m = keys.length - 1;
-        int i = mix(loc) & m;
-        while (used[i]) {
-            if (keys[i] == loc) {
-                out[0] = coReads[i] >>> 32;
-                out[1] = coReads[i] & 0xffffffffL;
-                out[2] = writer[i];
-                remove(i);
+        if (loc == EMPTY) {
+            return false;
+        }
+        if (size > 0) {
+            int i = slot(keys, loc);
+            if (keys[i] != EMPTY) {
+                long v = vals[i];
+                out[0] = v >>> 40 & 0xfff;
+                out[1] = v >>> 52;
+                out[2] = Event.id((int) (v >>> 32 & 0xff), v & 0xffffffffL);
+                remove(keys, vals, 1, i);
+                size--;
                 return true;
             }
-            i = (i + 1) & m;
+        }
+        if (wideSize > 0) {
+            int i = slot(wideKeys, loc);
+            if (wideKeys[i] != EMPTY) {
+                out[0] = wideVals[3 * i];
+                out[1] = wideVals[3 * i + 1];
+                out[2] = wideVals[3 * i + 2];
+                remove(wideKeys, wideVals, 3, i);
+                wideSize--;
+                return true;
+            }
         }
         return false;
     }
 
-    private void remove(int i) {
-        int m = keys.length - 1;
-        used[i] = false;
-        size--;
+    private void removeCompact(long loc) {
+        if (size > 0) {
+            int i = slot(keys, loc);
+            if (keys[i] != EMPTY) {
+                remove(keys, vals, 1, i);
+                size--;
+            }
+        }
+    }
+
+    private void removeWide(long loc) {
+        if (wideSize > 0) {
+            int i = slot(wideKeys, loc);
+            if (wideKeys[i] != EMPTY) {
+                remove(wideKeys, wideVals, 3, i);
+                wideSize--;
+            }
+        }
+    }
+
+    /** The slot of loc, or the empty slot where it would go. */
+    private static int slot(long[] k, long loc) {
+        int m = k.length - 1;
+        int i = mix(loc) & m;
+        while (k[i] != EMPTY && k[i] != loc) {
+            i = (i + 1) & m;
+        }
+        return i;
+    }
+
+    /** Backward-shift deletion (no tombstones) of slot i; w values per slot. */
+    private static void remove(long[] k, long[] v, int w, int i) {
+        int m = k.length - 1;
+        k[i] = EMPTY;
         int j = i;
         while (true) {
             j = (j + 1) & m;
-            if (!used[j]) {
+            if (k[j] == EMPTY) {
                 return;
             }
-            int home = mix(keys[j]) & m;
+            int home = mix(k[j]) & m;
             boolean stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!stays) {
-                keys[i] = keys[j];
-                coReads[i] = coReads[j];
-                writer[i] = writer[j];
-                used[i] = true;
-                used[j] = false;
+                k[i] = k[j];
+                System.arraycopy(v, w * j, v, w * i, w);
+                k[j] = EMPTY;
                 i = j;
             }
         }
@@ -83,18 +155,28 @@ final class DeadLocations {
 
     private void grow() {
         long[] ok = keys;
-        long[] oc = coReads;
-        long[] ow = writer;
-        boolean[] ou = used;
-        int n = ok.length * 2;
-        keys = new long[n];
-        coReads = new long[n];
-        writer = new long[n];
-        used = new boolean[n];
-        size = 0;
-        for (int i = 0; i < ok.length; i++) {
-            if (ou[i]) {
-                put(ok[i], oc[i] >>> 32, oc[i] & 0xffffffffL, ow[i]);
+        long[] ov = vals;
+        keys = newKeys(ok.length * 2);
+        vals = new long[ok.length * 2];
+        for (int j = 0; j < ok.length; j++) {
+            if (ok[j] != EMPTY) {
+                int i = slot(keys, ok[j]);
+                keys[i] = ok[j];
+                vals[i] = ov[j];
+            }
+        }
+    }
+
+    private void growWide() {
+        long[] ok = wideKeys;
+        long[] ov = wideVals;
+        wideKeys = newKeys(ok.length * 2);
+        wideVals = new long[ok.length * 2 * 3];
+        for (int j = 0; j < ok.length; j++) {
+            if (ok[j] != EMPTY) {
+                int i = slot(wideKeys, ok[j]);
+                wideKeys[i] = ok[j];
+                System.arraycopy(ov, 3 * j, wideVals, 3 * i, 3);
             }
         }
     }

@@ -174,6 +174,11 @@ public enum EventKind {
     public final Order order;
     /** Control events: their arguments; NONE for every other shape. */
     public final Args args;
+    // what the predicates below answer, decided once (they run several times for every event analysed)
+    private final boolean memory;
+    private final boolean reading;
+    private final boolean writing;
+    private final boolean marking;
 
     private static final EventKind[] BY_CODE = new EventKind[128];
 
@@ -192,6 +197,10 @@ public enum EventKind {
         this.shape = shape;
         this.order = order;
         this.args = args;
+        this.memory = shape == Shape.READ || shape == Shape.WRITE || shape == Shape.RMW || shape == Shape.FAILED_RMW;
+        this.reading = shape == Shape.READ || shape == Shape.RMW || shape == Shape.FAILED_RMW;
+        this.writing = shape == Shape.WRITE || shape == Shape.RMW;
+        this.marking = memory && order != Order.PLAIN;
     }
 
     /** The kind with this opcode, or null if the opcode is unknown. */
@@ -200,21 +209,21 @@ public enum EventKind {
     }
 
     public boolean isMemory() {
-        return shape == Shape.READ || shape == Shape.WRITE || shape == Shape.RMW || shape == Shape.FAILED_RMW;
+        return memory;
     }
 
     /** Reads memory: plain and marked loads, both halves of RMWs, failed cmpxchg. */
     public boolean reads() {
-        return shape == Shape.READ || shape == Shape.RMW || shape == Shape.FAILED_RMW;
+        return reading;
     }
 
     /** Writes memory: stores and successful RMWs. */
     public boolean writes() {
-        return shape == Shape.WRITE || shape == Shape.RMW;
+        return writing;
     }
 
     /** A marked access in the LKMM sense: everything but plain loads and stores. */
     public boolean marked() {
-        return isMemory() && order != Order.PLAIN;
+        return marking;
     }
 }

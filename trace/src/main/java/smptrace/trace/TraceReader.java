@@ -837,34 +837,55 @@ public final class TraceReader implements EventSource {
 
         private long u() throws TraceException {
             int p = pos;
-            if (p < len) {
-                byte first = buf[p];
-                if (first >= 0) { // most fields are one byte
+            byte[] b = buf;
+            if (p + 3 <= len) {
+                long x = b[p];
+                if (x >= 0) { // most fields are one byte
                     pos = p + 1;
-                    return first;
+                    return x;
+                }
+                long y = b[p + 1];
+                if (y >= 0) {
+                    pos = p + 2;
+                    return (x & 0x7F) | y << 7;
+                }
+                long z = b[p + 2];
+                if (z >= 0) {
+                    pos = p + 3;
+                    return (x & 0x7F) | (y & 0x7F) << 7 | z << 14;
                 }
             }
             return uLong();
         }
 
-        /** The multi-byte case of {@link #u}, out of line so that the one-byte case inlines. */
+        /** The long or near-the-end cases of {@link #u}, out of line so that the short cases inline. */
         private long uLong() throws TraceException {
+            byte[] b = buf;
+            int p = pos;
+            int n = len;
             long v = 0;
-            int shift = 0;
-            while (true) {
-                if (pos >= len) {
-                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " runs past its block");
+            for (int shift = 0; shift <= 63; shift += 7) {
+                if (p >= n) {
+                    pos = p;
+                    throw pastBlock();
                 }
-                byte x = buf[pos++];
+                byte x = b[p++];
                 v |= (long) (x & 0x7F) << shift;
                 if (x >= 0) {
+                    pos = p;
                     return v;
                 }
-                shift += 7;
-                if (shift > 63) {
-                    throw new TraceException("corrupt trace " + dir + ": a malformed number in thread " + thread);
-                }
             }
+            pos = p;
+            throw malformed();
+        }
+
+        private TraceException pastBlock() {
+            return new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " runs past its block");
+        }
+
+        private TraceException malformed() {
+            return new TraceException("corrupt trace " + dir + ": a malformed number in thread " + thread);
         }
 
         private long s() throws TraceException {

@@ -221,9 +221,81 @@ final class CallbackOwnershipDetector implements Detector {
     public void finish(Analysis a) {
     }
 
+    // ---- dead CSDs ----------------------------------------------------------------------------------
+    /** Dense indices of dead CSDs, free for the next CSD. */
+    private int[] freeCsd = new int[16];
+    private int nFree;
+    /** Dead CSDs still named by a context's released list (a report may still name them): dropped once they are not. */
+    private int[] deadHeld = new int[16];
+    private int nDeadHeld;
+
+    /**
+     * A dead CSD's state goes and its dense index is reused by the next CSD (so the tables grow with the live
+     * CSDs, not with the trace), unless a context's released list still names it: a report about that release
+     * reads its state, so it goes with a later free, once no list names it.
+     */
+    @Override
+    public void onFree(int o, Analysis a) {
+        for (int i = nDeadHeld - 1; i >= 0; i--) {
+            int c = deadHeld[i];
+            if (!held(c)) {
+                deadHeld[i] = deadHeld[--nDeadHeld];
+                drop(c);
+            }
+        }
+        int c = csdIndex.get(o);
+        if (c < 0) {
+            return;
+        }
+        if (held(c)) {
+            for (int i = 0; i < nDeadHeld; i++) {
+                if (deadHeld[i] == c) {
+                    return; // freed twice while held: already waiting
+                }
+            }
+            if (nDeadHeld == deadHeld.length) {
+                deadHeld = Arrays.copyOf(deadHeld, nDeadHeld * 2);
+            }
+            deadHeld[nDeadHeld++] = c;
+            return;
+        }
+        drop(c);
+    }
+
+    private boolean held(int c) {
+        for (int s = 0; s < relN.length; s++) {
+            for (int i = 0; i < relN[s]; i++) {
+                if (relCsd[s][i] == c) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void drop(int c) {
+        csdIndex.remove(csdOid[c]);
+        if (nFree == freeCsd.length) {
+            freeCsd = Arrays.copyOf(freeCsd, nFree * 2);
+        }
+        freeCsd[nFree++] = c;
+    }
+
     private int csd(int o) {
         int c = csdIndex.get(o);
         if (c >= 0) {
+            return c;
+        }
+        if (nFree > 0) {
+            c = freeCsd[--nFree];
+            csdOid[c] = o;
+            lastFlags[c] = 0;
+            acquirer[c] = -1;
+            releaseId[c] = 0;
+            releaseSeen[c] = false;
+            lastInfo[c] = 0;
+            releaser[c] = -1;
+            csdIndex.put(o, c);
             return c;
         }
         c = ncsd++;

@@ -7,12 +7,18 @@ import smptrace.trace.EventKind;
 /**
  * Object lifetimes from the trace's KFREE events (format 3): which objects are dead, where each died,
  * and, at the moment one dies, the dense indices of its locations so the happens-before engine and the
- * detectors can drop their per-location and per-object state for it. One bit and three ints per dead
- * object; no allocation per event.
+ * detectors can drop their per-location and per-object state for it. One bit and 13 bytes per dead
+ * object (by object id while the ids are dense, as the agent hands them out; in a map for ids far past the
+ * deaths seen); no allocation per event.
  */
 final class Lifetimes {
     private long[] dead = new long[64];
-    /** oid -> index of its KFREE's site, stream, seq (low 32 bits) and how in the arrays below; -1 absent. */
+    /** Where each object died, by object id: its KFREE's site, stream, seq (low 32 bits) and how. */
+    private int[] denseSite = new int[64];
+    private int[] denseThread = new int[64];
+    private int[] denseSeq = new int[64];
+    private byte[] denseHow = new byte[64];
+    /** Object ids past what the dense arrays may grow to: oid -> index in the arrays below; -1 absent. */
     private final IntIntMap freeIndex = new IntIntMap();
     private int[] freeSite = new int[64];
     private int[] freeThread = new int[64];
@@ -46,8 +52,13 @@ final class Lifetimes {
         }
         dead[w] |= 1L << (oid & 63);
         deaths++;
-        int fi = freeIndex.get(oid);
-        if (fi < 0) {
+        int fi = freeIndex.size() == 0 ? -1 : freeIndex.get(oid);
+        if (fi < 0 && dense(oid)) {
+            denseSite[oid] = e.site;
+            denseThread[oid] = e.thread;
+            denseSeq[oid] = (int) e.seq;
+            denseHow[oid] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127);
+        } else if (fi < 0) {
             fi = nDeaths++;
             if (fi == freeSite.length) {
                 int n = fi * 2;
@@ -58,10 +69,12 @@ final class Lifetimes {
             }
             freeIndex.put(oid, fi);
         }
-        freeSite[fi] = e.site;
-        freeThread[fi] = e.thread;
-        freeSeq[fi] = (int) e.seq;
-        freeHow[fi] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
+        if (fi >= 0) {
+            freeSite[fi] = e.site;
+            freeThread[fi] = e.thread;
+            freeSeq[fi] = (int) e.seq;
+            freeHow[fi] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
+        }
         if (!shared) {
             String cls = a.info.objectClass(oid);
             if (cls != null && cls.startsWith("[")) {
@@ -73,6 +86,33 @@ final class Lifetimes {
     }
 
     private smptrace.trace.LocationTable locs;
+
+    /** Whether oid's death is kept by id: it fits the dense arrays, or they may grow to it (ids near the deaths seen). */
+    private boolean dense(int oid) {
+        if (oid < denseSite.length) {
+            return true;
+        }
+        if (oid >= Math.max(1 << 16, 4L * deaths + 1024)) {
+            return false;
+        }
+        int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(oid + 1L, 2L * denseSite.length));
+        denseSite = Arrays.copyOf(denseSite, n);
+        denseThread = Arrays.copyOf(denseThread, n);
+        denseSeq = Arrays.copyOf(denseSeq, n);
+        denseHow = Arrays.copyOf(denseHow, n);
+        return true;
+    }
+
+    /** Where oid's death is kept: its index in the map's arrays (>= 0), DENSE (by id), or -1 (not dead). */
+    private int row(int oid) {
+        int fi = freeIndex.size() == 0 || oid <= 0 ? -1 : freeIndex.get(oid);
+        if (fi >= 0) {
+            return fi;
+        }
+        return oid > 0 && oid < denseSite.length && isDead(oid) ? DENSE : -1;
+    }
+
+    private static final int DENSE = -2;
 
     /** The dense location indices of the object the last KFREE killed (valid until the next KFREE). */
     int freedCount() {
@@ -89,15 +129,16 @@ final class Lifetimes {
 
     /** Where {@code oid} died, as an event reference (for witnesses). */
     EventRef freeRef(int oid, Analysis a) {
-        int fi = freeIndex.get(oid);
-        int site = fi < 0 ? -1 : freeSite[fi];
-        int thread = fi < 0 ? -1 : freeThread[fi];
+        int fi = row(oid);
+        int site = fi == DENSE ? denseSite[oid] : fi < 0 ? -1 : freeSite[fi];
+        int thread = fi == DENSE ? denseThread[oid] : fi < 0 ? -1 : freeThread[fi];
+        long seq = (fi == DENSE ? denseSeq[oid] : fi < 0 ? -1 : freeSeq[fi]) & 0xffffffffL;
         smptrace.trace.Site s = a.info.site(site);
         smptrace.trace.ThreadInfo t = a.info.thread(thread);
         int how = how(oid);
         String op = how == EventKind.FREE_RETURNED ? "returns (its frame held it)" : how == EventKind.FREE_PERCPU
                 ? "free_percpu" : "kfree";
-        return new EventRef(thread, t == null ? "thread" + thread : t.name(), (fi < 0 ? -1 : freeSeq[fi]) & 0xffffffffL, "-", -1,
+        return new EventRef(thread, t == null ? "thread" + thread : t.name(), seq, "-", -1,
                 op, a.info.objectName(oid), null,
                 s == null ? null : s.className().substring(s.className().lastIndexOf('.') + 1) + "." + s.method(), s == null ? null : s.file(),
                 s == null ? 0 : s.line());
@@ -105,7 +146,7 @@ final class Lifetimes {
 
     /** How {@code oid} died (EventKind.FREE_*), or -1. */
     int how(int oid) {
-        int fi = freeIndex.get(oid);
-        return fi < 0 ? -1 : freeHow[fi];
+        int fi = row(oid);
+        return fi == DENSE ? denseHow[oid] : fi < 0 ? -1 : freeHow[fi];
     }
 }

@@ -77,6 +77,48 @@ final class LivenessDetector implements Detector {
         return "liveness";
     }
 
+    /** Dead nodes that a context's remembered wait still reads (a hang report names their queue): dropped later. */
+    private int[] deadWaited = new int[8];
+    private int nDeadWaited;
+
+    /**
+     * A dead node's queue and batch go (the maps hold the live nodes, not every node of the trace), unless a
+     * context's remembered wait is on it: a hang report or a wait on its own work still looks it up; it goes
+     * with a later free, once no wait is on it.
+     */
+    @Override
+    public void onFree(int oid, Analysis a) {
+        for (int i = nDeadWaited - 1; i >= 0; i--) {
+            int node = deadWaited[i];
+            if (!waitedOn(node)) {
+                deadWaited[i] = deadWaited[--nDeadWaited];
+                nodeQueue.remove(node);
+                nodeBatchOwner.remove(node);
+            }
+        }
+        if (nodeQueue.get(oid) < 0 && nodeBatchOwner.get(oid) < 0) {
+            return;
+        }
+        if (waitedOn(oid)) {
+            if (nDeadWaited == deadWaited.length) {
+                deadWaited = Arrays.copyOf(deadWaited, nDeadWaited * 2);
+            }
+            deadWaited[nDeadWaited++] = oid;
+            return;
+        }
+        nodeQueue.remove(oid);
+        nodeBatchOwner.remove(oid);
+    }
+
+    private boolean waitedOn(int node) {
+        for (Event w : waitEv) {
+            if (w != null && Event.oidOf(w.loc) == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         int s = a.hb.slot();

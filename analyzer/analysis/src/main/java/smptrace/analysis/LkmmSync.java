@@ -63,11 +63,23 @@ public final class LkmmSync {
     private LkmmSync() { }
 
     private static final Tag[] TAGS = new Tag[EventKind.values().length];
+    // the predicates below, per kind, decided once: the happens-before engine and the detectors ask them for every event
+    private static final int RELEASES = 1, ACQUIRES = 2, STRONG = 4, WRITE_FENCE = 8, READ_FENCE = 16, PLAIN = 32, ORDERING = 64;
+    private static final byte[] IS = new byte[EventKind.values().length];
 
     static {
         for (EventKind k : EventKind.values()) {
             TAGS[k.ordinal()] = computeTag(k);
         }
+        for (EventKind k : EventKind.values()) {
+            IS[k.ordinal()] = (byte) ((computeReleases(k) ? RELEASES : 0) | (computeAcquires(k) ? ACQUIRES : 0)
+                    | (computeStrongFence(k) ? STRONG : 0) | (computeWriteFence(k) ? WRITE_FENCE : 0)
+                    | (computeReadFence(k) ? READ_FENCE : 0) | (computePlain(k) ? PLAIN : 0) | (computeOrdering(k) ? ORDERING : 0));
+        }
+    }
+
+    private static boolean is(EventKind k, int what) {
+        return (IS[k.ordinal()] & what) != 0;
     }
 
     /** The LKMM tag of an event kind (PLAIN for plain accesses, null for control events). */
@@ -93,6 +105,10 @@ public final class LkmmSync {
 
     /** A successful RMW or store whose write carries the writer's whole clock (po-rel). */
     public static boolean releases(EventKind k) {
+        return is(k, RELEASES);
+    }
+
+    private static boolean computeReleases(EventKind k) {
         if (!k.writes()) {
             return false;
         }
@@ -111,6 +127,10 @@ public final class LkmmSync {
 
     /** A read (or the read of a successful RMW) that joins the clock of the write it reads (acq-po). */
     public static boolean acquires(EventKind k) {
+        return is(k, ACQUIRES);
+    }
+
+    private static boolean computeAcquires(EventKind k) {
         if (k.shape == EventKind.Shape.FAILED_RMW) {
             return false; // a failed cmpxchg orders nothing
         }
@@ -123,6 +143,10 @@ public final class LkmmSync {
 
     /** A fully ordered access or fence: orders everything before against everything after. */
     public static boolean strongFence(EventKind k) {
+        return is(k, STRONG);
+    }
+
+    private static boolean computeStrongFence(EventKind k) {
         if (k.shape == EventKind.Shape.FAILED_RMW) {
             return false;
         }
@@ -139,11 +163,19 @@ public final class LkmmSync {
 
     /** smp_wmb(): orders earlier stores before later stores. */
     public static boolean writeFence(EventKind k) {
+        return is(k, WRITE_FENCE);
+    }
+
+    private static boolean computeWriteFence(EventKind k) {
         return k.shape == EventKind.Shape.FENCE && tag(k) == Tag.WMB;
     }
 
     /** smp_rmb() or smp_acquire__after_ctrl_dep(): orders earlier reads before later accesses. */
     public static boolean readFence(EventKind k) {
+        return is(k, READ_FENCE);
+    }
+
+    private static boolean computeReadFence(EventKind k) {
         return k.shape == EventKind.Shape.FENCE && tag(k) == Tag.RMB;
     }
 
@@ -154,11 +186,19 @@ public final class LkmmSync {
 
     /** A plain C access. */
     public static boolean plain(EventKind k) {
+        return is(k, PLAIN);
+    }
+
+    private static boolean computePlain(EventKind k) {
         return k.isMemory() && k.order == EventKind.Order.PLAIN;
     }
 
     /** Any event that orders something: used by the ordering detector to copy fences into litmus programs. */
     public static boolean ordering(EventKind k) {
+        return is(k, ORDERING);
+    }
+
+    private static boolean computeOrdering(EventKind k) {
         return k.shape == EventKind.Shape.FENCE && tag(k) != Tag.BARRIER;
     }
 

@@ -55,6 +55,8 @@ final class OrderingDetector implements Detector {
     private int[][] rKind = new int[16][];
     private int[][] rSite = new int[16][];
     private int[][] rLoc = new int[16][];
+    /** The location of a write in the ring (-1 for every other event): the searches for a slot's writes of a location. */
+    private int[][] rWLoc = new int[16][];
     private long[][] rVal = new long[16][];
     private long[][] rVal2 = new long[16][];
     private long[][] rSeq = new long[16][];
@@ -146,6 +148,7 @@ final class OrderingDetector implements Detector {
         rKind[s][p] = k.code;
         rSite[s][p] = e.site;
         rLoc[s][p] = li;
+        rWLoc[s][p] = k.writes() ? li : -1;
         rVal[s][p] = k.shape == EventKind.Shape.RMW ? e.value2 : e.value;
         rVal2[s][p] = e.value2;
         rSeq[s][p] = e.seq;
@@ -230,9 +233,7 @@ final class OrderingDetector implements Detector {
     /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
     private boolean rewrote(int t, int f, long from, long to) {
         for (long i = from + 1; i < to; i++) {
-            int p = (int) (i % RING);
-            EventKind k = EventKind.ofCode(rKind[t][p]);
-            if (k.writes() && rLoc[t][p] == f) {
+            if (rWLoc[t][(int) (i % RING)] == f && f >= 0) {
                 return true;
             }
         }
@@ -479,11 +480,11 @@ final class OrderingDetector implements Detector {
                 continue;
             }
             // P's write of a shortly before r_b
+            int[] wloc = rWLoc[pSlot];
             for (long j = rb - 1; j >= Math.max(0, rb - WINDOW) && j >= count[pSlot] - RING; j--) {
                 int pj = (int) (j % RING);
-                EventKind ka = EventKind.ofCode(rKind[pSlot][pj]);
-                if (!ka.writes() || rLoc[pSlot][pj] != la) {
-                    continue;
+                if (wloc[pj] != la) {
+                    continue; // not a write of a
                 }
                 // HB filter: P's write of a must not happen before Q's read of a
                 if (a.hb.ordered(pSlot, rClk[pSlot][pj])) {
@@ -742,6 +743,7 @@ final class OrderingDetector implements Detector {
             rKind = Arrays.copyOf(rKind, n);
             rSite = Arrays.copyOf(rSite, n);
             rLoc = Arrays.copyOf(rLoc, n);
+            rWLoc = Arrays.copyOf(rWLoc, n);
             rVal = Arrays.copyOf(rVal, n);
             rVal2 = Arrays.copyOf(rVal2, n);
             rSeq = Arrays.copyOf(rSeq, n);
@@ -774,6 +776,7 @@ final class OrderingDetector implements Detector {
             rKind[s] = new int[RING];
             rSite[s] = new int[RING];
             rLoc[s] = new int[RING];
+            rWLoc[s] = new int[RING];
             rVal[s] = new long[RING];
             rVal2[s] = new long[RING];
             rSeq[s] = new long[RING];

@@ -57,6 +57,36 @@ class CallbackOwnershipDetectorTest {
     }
 
     @Test
+    void syncCsdReleasedEarlyIsStillFoundWhenTheWaiterHasFreedTheCsd() throws Exception {
+        request(SYNC_LOCKED);
+        t.object("csd2", "smptrace.engine.smp.call_single_data");
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0);
+        waiter.mem(EventKind.R_COND, "csd", "u_flags", 0)           // csd_lock_wait() sees the release,
+                .control(EventKind.KFREE, t.oid("csd"), EventKind.FREE_RETURNED) // returns: its csd dies
+                .w("csd2", "u_flags", ASYNC_LOCKED);                // and the next request takes a CSD
+        target.w("result", "value", 42).irqExit();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+        assertFalse(uar(r).get(0).predicted);
+        assertTrue(uar(r).get(0).summary.contains("csd ") && !uar(r).get(0).summary.contains("csd2"), uar(r).get(0).summary);
+    }
+
+    @Test
+    void aCsdThatReusesADeadCsdsIndexStartsWithItsOwnHistory() throws Exception {
+        request(ASYNC_LOCKED);
+        t.object("csd2", "smptrace.engine.smp.call_single_data");
+        target.mem(EventKind.W_RELEASE, "csd", "u_flags", 0).irqExit();
+        waiter.mem(EventKind.R_COND, "csd", "u_flags", 0).control(EventKind.KFREE, t.oid("csd"), EventKind.FREE_RETURNED)
+                .w("csd2", "u_flags", ASYNC_LOCKED).w("csd2", "info", t.oid("result"))
+                .rmw(EventKind.RMW_MB, Q1, "first", 0, t.oid("csd2")).control(EventKind.IPI_SEND, 0, 1);
+        target.irqEnter().rmw(EventKind.RMW_MB, Q1, "first", t.oid("csd2"), 0).r("csd2", "u_flags", ASYNC_LOCKED)
+                .mem(EventKind.W_RELEASE, "csd2", "u_flags", 0).r("csd2", "func", 7).irqExit();
+        AnalysisResult r = t.analyze();
+        assertEquals(1, uar(r).size(), r.findings().toString());
+        assertTrue(uar(r).get(0).summary.contains("csd2"), uar(r).get(0).summary);
+    }
+
+    @Test
     void syncCsdReleasedAfterItsCallbackIsFine() throws Exception {
         request(SYNC_LOCKED);
         target.w("result", "value", 42).mem(EventKind.W_RELEASE, "csd", "u_flags", 0).irqExit();
