@@ -75,6 +75,15 @@ final class OrderingDetector implements Detector {
     private int[] rbSlot = new int[1024]; // reader of the value the last write overwrote
     private long[] rbIdx = new long[1024];
     private long[] writers = new long[1024]; // bit per slot (first 64)
+    /**
+     * none), ring indices of its read of f and of x, the other location, and whether the two reads were one
+     * busy-wait pass (or f was acquired). A publication that comes after its reader is matched against them.
+     */
+    private int[] obsFSlot = new int[1024];
+    private long[] obsFRf = new long[1024];
+    private long[] obsFRx = new long[1024];
+    private int[] obsFOther = new int[1024];
+    private boolean[] obsFPass = new boolean[1024];
 
     // per slot: pending MP heads (marked reads of a location last written by another slot)
     private int[] headLoc = new int[16];
@@ -94,6 +103,7 @@ final class OrderingDetector implements Detector {
         Arrays.fill(lrSlot, -1);
         Arrays.fill(rbSlot, -1);
         Arrays.fill(headLoc, -1);
+        Arrays.fill(obsFSlot, -1);
     }
 
     @Override
@@ -114,6 +124,7 @@ final class OrderingDetector implements Detector {
                 rbSlot[li] = -1;
                 rbIdx[li] = 0;
                 writers[li] = 0;
+                obsFSlot[li] = -1;
             }
         }
     }
@@ -191,6 +202,9 @@ final class OrderingDetector implements Detector {
             lrSlot[li] = -1;
             lwSlot[li] = s;
             lwIdx[li] = idx;
+            if (obsFSlot[li] >= 0) {
+                mpAfterReader(a, s, li, idx);
+            }
             if (s < 64) {
                 writers[li] |= 1L << s;
             }
@@ -201,6 +215,14 @@ final class OrderingDetector implements Detector {
 
     private void mpOnRead(Event e, Analysis a, int s, int li, long idx) {
         int t = lwSlot[li];
+        if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW) {
+            int f = headLoc[s];
+            obsFSlot[f] = s;
+            obsFRf[f] = headIdx[s];
+            obsFRx[f] = idx;
+            obsFOther[f] = li;
+            obsFPass[f] = relaxes[s] == headRelax[s] || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE;
+        }
         // is this read an "x" after a pending head "f" of the same writer?
         boolean sameWriter = t == headWriter[s] && t >= 0;
         if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && sameWriter) {
@@ -278,12 +300,67 @@ final class OrderingDetector implements Detector {
                 return;
             }
             if (rLoc[t][pj] == lx) {
-                if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj]) && onePass) {
+                if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj]) && onePass
+                        && !writesBefore(t, lx, headLoc[s], wf)) {
                     mp(a, s, t, j, wf, headIdx[s], rx, true);
                 }
                 return;
             }
         }
+    }
+
+    /**
+     * MP whose publication comes after its reader: R read f and then x, and T now writes f, with its write of x
+     * shortly before (case A). R's read of f could have read T's write instead when that write stores the value
+     * R read (a re-binding that leaves R's path unchanged: R then read x just as it did; a different value could
+     * have sent R elsewhere, e.g. a wait that returns on the new flag): asked when R's read of f does not happen
+     * before T's write (checked against T's clock now), T's write of x not before R's read of x (R's clock now),
+     * and under the same conditions as when R reads last. (Case B, x stored after f, is not asked here: a write
+     * of x shortly after f is as often the next publication's.)
+     */
+    private void mpAfterReader(Analysis a, int t, int l, long w) {
+        int r = obsFSlot[l];
+        if (r < 0 || r == t || a.hb.isBoot(r)) {
+            return;
+        }
+        // l is f; T's write of x before this write
+        long rf = obsFRf[l];
+        long rx = obsFRx[l];
+        int lx = obsFOther[l];
+        if (count[r] - rf >= RING - 1 || !obsFPass[l] || loc(r, rf) != l || loc(r, rx) != lx
+                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][(int) (rf % RING)])) {
+            return;
+        }
+        for (long j = w - 1; j >= Math.max(0, w - WINDOW) && j > count[t] - RING; j--) {
+            int pj = (int) (j % RING);
+            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                if (!a.facts.initialising(rSite[t][pj]) && !a.hb.orderedBefore(t, rClk[t][pj], r)) {
+                    mp(a, r, t, j, w, rf, rx, false);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether T wrote x within the window before its write of f at wf, after its previous write of f: then that x
+     * is the one published with f, and a write of x after f belongs to the next publication (data stored after
+     * its publication, MP case B, is a publication that writes x only after f).
+     */
+    private boolean writesBefore(int t, int lx, int lf, long wf) {
+        for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
+            int pj = (int) (j % RING);
+            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
+                continue;
+            }
+            if (rLoc[t][pj] == lf) {
+                return false;
+            }
+            if (rLoc[t][pj] == lx) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
@@ -997,6 +1074,12 @@ final class OrderingDetector implements Detector {
             Arrays.fill(rbSlot, old, n, -1);
             rbIdx = Arrays.copyOf(rbIdx, n);
             writers = Arrays.copyOf(writers, n);
+            obsFSlot = Arrays.copyOf(obsFSlot, n);
+            Arrays.fill(obsFSlot, old, n, -1);
+            obsFRf = Arrays.copyOf(obsFRf, n);
+            obsFRx = Arrays.copyOf(obsFRx, n);
+            obsFOther = Arrays.copyOf(obsFOther, n);
+            obsFPass = Arrays.copyOf(obsFPass, n);
         }
     }
 }
