@@ -278,6 +278,25 @@ final class OrderingDetector implements Detector {
             return; // the publication has left T's ring
         }
         boolean onePass = relaxes[s] == headRelax[s];
+        int lf = headLoc[s];
+        if (lwSlot[lf] == t && lwIdx[lf] > wf && val(t, lwIdx[lf]) == val(s, headIdx[s])) {
+            // T wrote f again since, the value R read: R's read of f could have read that write and gone on as
+            // it did (see mpAfterReader); its publication is the one to ask about when it wrote x shortly before
+            long wf2 = lwIdx[lf];
+            int hp = (int) (headIdx[s] % RING);
+            if (count[t] - wf2 < RING - WINDOW && !a.hb.orderedBefore(s, rClk[s][hp], t)
+                    && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
+                for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[t] - RING; j--) {
+                    int pj = (int) (j % RING);
+                    if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                        if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])) {
+                            mp(a, s, t, j, wf2, headIdx[s], rx, false);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
         // T's write of x within the window before wf
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
             int pj = (int) (j % RING);

@@ -128,6 +128,23 @@ class OrderingDetectorTest {
         assertTrue(counted(r, Finding.Kind.ORDERING_VIOLATION).isEmpty(), describe(r));
     }
 
+    /**
+     * The same re-binding when R's read of x comes after the second publication: R acquired the flag (1) of W's
+     * first, released publication, W then writes data and the same flag value plainly, and R, in its next pass,
+     * reads the new data. R's flag read could have read the second flag.
+     */
+    @Test
+    void messagePassingIsPredictedFromALaterPublicationOfTheFlagValueTheReaderSaw() throws Exception {
+        TraceBuilder t = new TraceBuilder();
+        TraceBuilder.Ctx w = t.task(1, "W", 1, 0);
+        TraceBuilder.Ctx r = t.task(2, "R", 2, 1);
+        w.mem(EventKind.W_ONCE, "o", "data", 1).at("wdata").mem(EventKind.W_RELEASE, "o", "flag", 1).at("wflag");
+        r.mem(EventKind.R_ACQUIRE, "o", "flag", 1).at("rflag").relax();
+        w.mem(EventKind.W_RELEASE, "o", "data", 0).at("wdata2").mem(EventKind.W_ONCE, "o", "flag", 1).at("wflag2");
+        r.mem(EventKind.R_ONCE, "o", "data", 0).at("rdata");
+        assertEquals("MP", only(t.analyze(), "MP").rule);
+    }
+
     @Test
     void aReleasedPublicationAfterItsAcquiringReaderIsClean() throws Exception {
         AnalysisResult r = mpPublishedAfterTheReader(EventKind.W_RELEASE, 1);
