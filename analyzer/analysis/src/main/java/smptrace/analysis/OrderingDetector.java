@@ -77,6 +77,15 @@ final class OrderingDetector implements Detector {
     private int[] rbSlot = new int[1024]; // reader of the value the last write overwrote
     private long[] rbIdx = new long[1024];
     private long[] writers = new long[1024]; // bit per slot (first 64)
+    /**
+     * none), ring indices of its read of f and of x, the other location, and whether the two reads were one
+     * busy-wait pass (or f was acquired). A publication that comes after its reader is matched against them.
+     */
+    private int[] obsFSlot = new int[1024];
+    private long[] obsFRf = new long[1024];
+    private long[] obsFRx = new long[1024];
+    private int[] obsFOther = new int[1024];
+    private boolean[] obsFPass = new boolean[1024];
 
     // per slot: pending MP heads (marked reads of a location last written by another slot)
     private int[] headLoc = new int[16];
@@ -96,6 +105,7 @@ final class OrderingDetector implements Detector {
         Arrays.fill(lrSlot, -1);
         Arrays.fill(rbSlot, -1);
         Arrays.fill(headLoc, -1);
+        Arrays.fill(obsFSlot, -1);
     }
 
     @Override
@@ -116,6 +126,7 @@ final class OrderingDetector implements Detector {
                 rbSlot[li] = -1;
                 rbIdx[li] = 0;
                 writers[li] = 0;
+                obsFSlot[li] = -1;
             }
         }
     }
@@ -150,7 +161,8 @@ final class OrderingDetector implements Detector {
         rLoc[s][p] = li;
         rWLoc[s][p] = k.writes() ? li : -1;
         rVal[s][p] = k.shape == EventKind.Shape.RMW ? e.value2 : e.value;
-        rVal2[s][p] = e.value2;
+        // a failed cmpxchg's expected value; a successful RMW's read value (its cmpxchg's expected one)
+        rVal2[s][p] = k.shape == EventKind.Shape.RMW ? e.value : e.value2;
         rSeq[s][p] = e.seq;
         rThread[s][p] = e.thread;
         rClk[s][p] = a.hb.epoch();
@@ -164,6 +176,9 @@ final class OrderingDetector implements Detector {
         }
         if (k.reads() && (k.shape == EventKind.Shape.READ || k.shape == EventKind.Shape.FAILED_RMW)) {
             sbOnRead(e, a, s, li, idx);
+        }
+        if (sbRead(k)) {
+            sbAnyOrder(a, s, li, idx);
         }
         if (k.reads()) {
             rSrcSlot[s][p] = lwSlot[li];
@@ -190,6 +205,9 @@ final class OrderingDetector implements Detector {
             lrSlot[li] = -1;
             lwSlot[li] = s;
             lwIdx[li] = idx;
+            if (obsFSlot[li] >= 0) {
+                mpAfterReader(a, s, li, idx);
+            }
             if (s < 64) {
                 writers[li] |= 1L << s;
             }
@@ -200,8 +218,17 @@ final class OrderingDetector implements Detector {
 
     private void mpOnRead(Event e, Analysis a, int s, int li, long idx) {
         int t = lwSlot[li];
+        if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW) {
+            int f = headLoc[s];
+            obsFSlot[f] = s;
+            obsFRf[f] = headIdx[s];
+            obsFRx[f] = idx;
+            obsFOther[f] = li;
+            obsFPass[f] = relaxes[s] == headRelax[s] || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE;
+        }
         // is this read an "x" after a pending head "f" of the same writer?
-        if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && t == headWriter[s] && t >= 0) {
+        boolean sameWriter = t == headWriter[s] && t >= 0;
+        if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && sameWriter) {
             long wf = headWriterIdx[s];
             long wx = lwIdx[li];
             boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx));
@@ -215,7 +242,17 @@ final class OrderingDetector implements Detector {
             } else if (wx > wf && wx - wf <= WINDOW && count[t] - wf < RING && !rewrote(t, headLoc[s], wf, wx)
                     && relaxes[s] == headRelax[s]) {
                 mp(a, s, t, wx, wf, headIdx[s], idx, true);
+                // or that write of x is the next publication's, and the one f came with was written before f
+                mpPublication(a, s, li, idx);
+            } else {
+                mpPublication(a, s, li, idx);
             }
+        } else if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && t >= 0 && t != s
+                && headWriter[s] >= 0) {
+            mpPublication(a, s, li, idx);
+        }
+        if (sameWriter) {
+            // (the chain search below is for an x whose last writer is not f's)
         } else if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && t >= 0 && t != s
                 && t != headWriter[s] && !a.hb.isBoot(t) && relaxes[s] == headRelax[s]) {
             chainOnRead(a, s, li, idx, t);
@@ -228,6 +265,124 @@ final class OrderingDetector implements Detector {
             headIdx[s] = idx;
             headRelax[s] = relaxes[s];
         }
+    }
+
+    /**
+     * MP from the publication the reader's f came from, whatever x it then read: R read f from T's write wf and now
+     * reads x, but x's last write is not T's x of that publication (T wrote x again after publishing f, or another
+     * context did). T's own write of x next to wf (before it, or after it with no newer f in between: the same
+     * cases as above) is still the one R relies on: R can see wf with the x from before that write. Asked under
+     * the same conditions (that write of x not already happening before R's read, one busy-wait pass).
+     */
+    private void mpPublication(Analysis a, int s, int lx, long rx) {
+        int t = headWriter[s];
+        long wf = headWriterIdx[s];
+        if (count[t] - wf >= RING - WINDOW) {
+            return; // the publication has left T's ring
+        }
+        boolean onePass = relaxes[s] == headRelax[s];
+        int lf = headLoc[s];
+        if (lwSlot[lf] == t && lwIdx[lf] > wf && val(t, lwIdx[lf]) == val(s, headIdx[s])) {
+            // T wrote f again since, the value R read: R's read of f could have read that write and gone on as
+            // it did (see mpAfterReader); its publication is the one to ask about when it wrote x shortly before
+            long wf2 = lwIdx[lf];
+            int hp = (int) (headIdx[s] % RING);
+            if (count[t] - wf2 < RING - WINDOW && !a.hb.orderedBefore(s, rClk[s][hp], t)
+                    && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
+                for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[t] - RING; j--) {
+                    int pj = (int) (j % RING);
+                    if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                        if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])) {
+                            mp(a, s, t, j, wf2, headIdx[s], rx, false);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // T's write of x within the window before wf
+        for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
+            int pj = (int) (j % RING);
+            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])
+                        && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
+                    mp(a, s, t, j, wf, headIdx[s], rx, false);
+                }
+                return;
+            }
+        }
+        // T's write of x within the window after wf, before T wrote f again
+        long end = Math.min(count[t], wf + WINDOW + 1);
+        for (long j = wf + 1; j < end; j++) {
+            int pj = (int) (j % RING);
+            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
+                continue;
+            }
+            if (rLoc[t][pj] == headLoc[s]) {
+                return;
+            }
+            if (rLoc[t][pj] == lx) {
+                if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj]) && onePass
+                        && !writesBefore(t, lx, headLoc[s], wf)) {
+                    mp(a, s, t, j, wf, headIdx[s], rx, true);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * MP whose publication comes after its reader: R read f and then x, and T now writes f, with its write of x
+     * shortly before (case A). R's read of f could have read T's write instead when that write stores the value
+     * R read (a re-binding that leaves R's path unchanged: R then read x just as it did; a different value could
+     * have sent R elsewhere, e.g. a wait that returns on the new flag): asked when R's read of f does not happen
+     * before T's write (checked against T's clock now), T's write of x not before R's read of x (R's clock now),
+     * and under the same conditions as when R reads last. (Case B, x stored after f, is not asked here: a write
+     * of x shortly after f is as often the next publication's.)
+     */
+    private void mpAfterReader(Analysis a, int t, int l, long w) {
+        int r = obsFSlot[l];
+        if (r < 0 || r == t || a.hb.isBoot(r)) {
+            return;
+        }
+        // l is f; T's write of x before this write
+        long rf = obsFRf[l];
+        long rx = obsFRx[l];
+        int lx = obsFOther[l];
+        if (count[r] - rf >= RING - 1 || !obsFPass[l] || loc(r, rf) != l || loc(r, rx) != lx
+                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][(int) (rf % RING)])) {
+            return;
+        }
+        for (long j = w - 1; j >= Math.max(0, w - WINDOW) && j > count[t] - RING; j--) {
+            int pj = (int) (j % RING);
+            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                if (!a.facts.initialising(rSite[t][pj]) && !a.hb.orderedBefore(t, rClk[t][pj], r)) {
+                    mp(a, r, t, j, w, rf, rx, false);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether T wrote x within the window before its write of f at wf, after its previous write of f: then that x
+     * is the one published with f, and a write of x after f belongs to the next publication (data stored after
+     * its publication, MP case B, is a publication that writes x only after f).
+     */
+    private boolean writesBefore(int t, int lx, int lf, long wf) {
+        for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
+            int pj = (int) (j % RING);
+            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
+                continue;
+            }
+            if (rLoc[t][pj] == lf) {
+                return false;
+            }
+            if (rLoc[t][pj] == lx) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
@@ -496,6 +651,64 @@ final class OrderingDetector implements Detector {
         }
     }
 
+    /**
+     * A read that can end an SB side: a load, a failed cmpxchg (a read that orders nothing), or a successful
+     * relaxed RMW, asked about as the cmpxchg that fails when it reads the older value (a relaxed RMW orders
+     * nothing either way). A successful ordered RMW is left out: the trace does not say whether it was an xchg
+     * (ordered whatever it reads) or a cmpxchg (unordered when it fails).
+     */
+    private static boolean sbRead(EventKind k) {
+        return k.reads() && (k.shape == EventKind.Shape.READ || k.shape == EventKind.Shape.FAILED_RMW
+                || k.shape == EventKind.Shape.RMW && k.order == EventKind.Order.ONCE);
+    }
+
+    /**
+     * SB whatever the order the trace ran the two sides in (the read that missed the other side's write need not
+     * be in the trace: both reads may have read the new values, or one side ran long before the other). The
+     * current read r of S (location a) ends one side: S wrote b within the window before it. The other side is
+     * a's last writer T: T wrote a (w_a) and then, within the window, read b (r_b). Asked when neither write
+     * happens before the other side's read (w_a not before r, S's w_b not before T's r_b: checked against T's
+     * clock now, which is later than r_b's, so never a false "unordered"); the LKMM then decides whether both
+     * reads can return the values from before the two writes.
+     */
+    private void sbAnyOrder(Analysis a, int s, int la, long r) {
+        long lo = Math.max(0, r - WINDOW);
+        if (writeCount[s] == 0 || lastWrite[s] < lo) {
+            return; // no write of this slot before this read in the window (an RMW's own write comes later)
+        }
+        int t = lwSlot[la];
+        if (t < 0 || t == s || a.hb.isBoot(t)) {
+            return;
+        }
+        long wa = lwIdx[la];
+        if (count[t] - wa >= RING - 1 || a.facts.initialising(site(t, wa))
+                || a.hb.ordered(t, rClk[t][(int) (wa % RING)])) {
+            return;
+        }
+        long end = Math.min(count[t], wa + WINDOW + 1);
+        for (long i = wa + 1; i < end; i++) {
+            int pi = (int) (i % RING);
+            int lb = rLoc[t][pi];
+            if (lb < 0 || lb == la || !sbRead(EventKind.ofCode(rKind[t][pi]))) {
+                continue;
+            }
+            if (rewrote(t, la, wa, i)) {
+                return; // T wrote a again before this read: its side starts later
+            }
+            // S's nearest write of b before r, within the window
+            for (long j = r - 1; j >= lo && j > count[s] - RING; j--) {
+                int pj = (int) (j % RING);
+                if (rLoc[s][pj] != lb || !EventKind.ofCode(rKind[s][pj]).writes()) {
+                    continue;
+                }
+                if (!a.facts.initialising(rSite[s][pj]) && !a.hb.orderedBefore(s, rClk[s][pj], t)) {
+                    sbGeneral(a, t, wa, i, s, j, r);
+                }
+                break;
+            }
+        }
+    }
+
     /** The slot that read location lb's value just before Q's write at ring index i overwrote it (if it is that write). */
     private int readerBefore(int lb, int q, long i) {
         if (lwSlot[lb] != q || lwIdx[lb] != i) {
@@ -549,6 +762,15 @@ final class OrderingDetector implements Detector {
         if (!allowed) {
             return;
         }
+        sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld, aOld, aNew, bNew, d,
+                test);
+    }
+
+    private void sbFinding(Analysis a, int p, long wa, long rb, int q, long wb, EventRef era, String raAcc, EventKind kra,
+            String pBetween, String qBetween, long bOld, long aOld, long aNew, long bNew, Decision d, LitmusTest test) {
+        EventKind kwa = kind(p, wa);
+        EventKind krb = kind(p, rb);
+        EventKind kwb = kind(q, wb);
         boolean strongOnOneSide = pBetween.contains("MB") || qBetween.contains("MB") || pBetween.contains("ATOMIC")
                 || qBetween.contains("ATOMIC");
         String aName = a.info.locationName(a.locs.keyOf(loc(p, wa)));
@@ -556,13 +778,12 @@ final class OrderingDetector implements Detector {
         EventRef ewa = ref(a, p, wa);
         EventRef erb = ref(a, p, rb);
         EventRef ewb = ref(a, q, wb);
-        EventRef era = a.ref(cur);
         Finding.Builder f = new Finding.Builder(Finding.Kind.ORDERING_VIOLATION, true, "SB")
                 .summary("store buffering, a lost update: " + ewa.threadName() + " writes " + aName + " then reads "
                         + bName + ", " + ewb.threadName() + " writes " + bName + " then reads " + aName
                         + "; both reads can miss the other's write (LKMM: " + d.verdict().word + ")")
                 .key(Fingerprints.unordered(acc(a, p, wa) + "," + acc(a, p, rb) + "," + stable(a, p, wa),
-                        acc(a, q, wb) + "," + a.facts.access(cur) + "," + stable(a, q, wb)))
+                        acc(a, q, wb) + "," + raAcc + "," + stable(a, q, wb)))
                 .event(ewa).event(erb).event(ewb).event(era)
                 .witness("P: 1. " + ewa.text() + "   2. " + erb.text() + (pBetween.isEmpty() ? "" : "  [" + pBetween + "]"))
                 .witness("Q: 3. " + ewb.text() + "   4. " + era.text() + (qBetween.isEmpty() ? "" : "  [" + qBetween + "]"))
@@ -575,6 +796,79 @@ final class OrderingDetector implements Detector {
         int la = loc(p, wa);
         int lb = loc(q, wb);
         sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q});
+    }
+
+    /** SB side P: w_a (wa) then r_b (rb); side Q: w_b (wb) then r_a (ra), all ring indices; see {@link #sbAnyOrder}. */
+    private void sbGeneral(Analysis a, int p, long wa, long rb, int q, long wb, long ra) {
+        String pBetween = fences(p, wa, rb);
+        String qBetween = fences(q, wb, ra);
+        EventKind kwa = kind(p, wa);
+        EventKind krb = kind(p, rb);
+        EventKind kwb = kind(q, wb);
+        EventKind kra = kind(q, ra);
+        String key = "SB|" + a.facts.site(site(p, wa)) + "|" + a.facts.site(site(p, rb)) + "|" + a.facts.site(site(q, wb))
+                + "|" + a.facts.site(site(q, ra)) + "|" + kwa + krb + kwb + kra + "|" + pBetween + "|" + qBetween;
+        if (decided.containsKey(key)) {
+            return;
+        }
+        // asked where the code shows it relies on store->load order: a strong fence on one side (the
+        // handshake-words criterion of the missed-read case would take any two words both contexts write, e.g. a
+        // queue head and a CSD's flags), and marked accesses only (a plain access the other context conflicts
+        // with is a data race, the data-race detector's business; a plain read is no handshake, e.g. CSD_TYPE())
+        if (!(strong(pBetween) || strong(qBetween)) || !kwa.marked() || !kwb.marked() || !krb.marked()
+                || !kra.marked()) {
+            return;
+        }
+        long aNew = val(p, wa);
+        long aOld = aNew == 0 ? 1 : 0;
+        long bNew = val(q, wb);
+        long bOld = bNew == 0 ? 1 : 0;
+        LitmusBuilder b = new LitmusBuilder("SB-" + a.facts.function(site(p, rb)));
+        b.init("a", aOld).init("b", bOld);
+        b.thread(th -> {
+            writeValue(th, "a", kwa, aNew);
+            fenceOps(th, p, wa, rb);
+            readOp(th, "r0", "b", p, rb);
+        });
+        b.thread(th -> {
+            writeValue(th, "b", kwb, bNew);
+            fenceOps(th, q, wb, ra);
+            readOp(th, "r1", "a", q, ra);
+        });
+        b.exists("0:r0=" + bOld + " /\\ 1:r1=" + aOld);
+        LitmusTest test = b.build();
+        Decision d = decider.decide(test);
+        boolean allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
+        decided.put(key, allowed);
+        if (!allowed) {
+            return;
+        }
+        sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld, aNew, bNew, d,
+                test);
+    }
+
+    /** Whether fences() text holds a strong fence (smp_mb(), a fully ordered RMW, smp_mb__{before,after}_atomic()). */
+    private static boolean strong(String fences) {
+        for (String f : fences.split(" ")) {
+            if (f.equals("MB") || f.equals("BEFORE_ATOMIC") || f.equals("AFTER_ATOMIC") || f.equals("AFTER_SPINLOCK")
+                    || f.equals("SYNC_RCU")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A read ending an SB side in the litmus program: a load, or the cmpxchg of a failed or relaxed RMW. */
+    private void readOp(LitmusBuilder.ThreadBuilder th, String reg, String l, int s, long i) {
+        EventKind k = kind(s, i);
+        if (k.shape == EventKind.Shape.FAILED_RMW) {
+            long expected = val2(s, i);
+            th.cmpxchg(reg, l, expected, expected == 0 ? 1 : expected + 1, rmwTag(k));
+        } else if (k.shape == EventKind.Shape.RMW) {
+            th.cmpxchg(reg, l, val2(s, i), val(s, i), rmwTag(k));
+        } else {
+            th.load(reg, l, loadTag(k));
+        }
     }
 
     @Override
@@ -802,6 +1096,12 @@ final class OrderingDetector implements Detector {
             Arrays.fill(rbSlot, old, n, -1);
             rbIdx = Arrays.copyOf(rbIdx, n);
             writers = Arrays.copyOf(writers, n);
+            obsFSlot = Arrays.copyOf(obsFSlot, n);
+            Arrays.fill(obsFSlot, old, n, -1);
+            obsFRf = Arrays.copyOf(obsFRf, n);
+            obsFRx = Arrays.copyOf(obsFRx, n);
+            obsFOther = Arrays.copyOf(obsFOther, n);
+            obsFPass = Arrays.copyOf(obsFPass, n);
         }
     }
 }
