@@ -1096,14 +1096,14 @@ public final class Machine {
         steps++;
         if (me.relaxed) {
             me.relaxed = false;
-            yieldBaton(me);
+            yieldBaton(me, true);
         } else if (--sliceCheck <= 0) {
             // the clock every 1..32 points (at no fixed distance): a slice ends at any point
             long r = sliceRng += 0x9E3779B97F4A7C15L;
             r = (r ^ (r >>> 31)) * 0xBF58476D1CE4E5B9L;
             sliceCheck = 1 + (int) ((r >>> 40) & 31);
             if (System.nanoTime() - sliceStart > BATON_SLICE_NANOS) {
-                yieldBaton(me);
+                yieldBaton(me, false);
             }
         }
     }
@@ -1201,12 +1201,19 @@ public final class Machine {
     /**
      * {@code me} offers the baton to the contexts waiting for it and races them for it again; it waits
      * until one of them took it (at most a millisecond), so a spinning context really lets the one it
-     * waits for run. Nobody waiting: {@code me} keeps it (a new slice).
+     * waits for run. Nobody waiting: {@code me} keeps it (a new slice); a spinning one first gives its core
+     * away (Thread.yield, as in a free run that does not record), since the contexts it waits for may be
+     * runnable threads that the operating system has not run yet, so not yet waiting for the baton.
      */
-    private void yieldBaton(Ctx me) {
+    private void yieldBaton(Ctx me, boolean spun) {
         if (!batonWanted()) {
-            sliceStart = System.nanoTime();
-            return;
+            if (spun) {
+                Thread.yield();
+            }
+            if (!spun || !batonWanted()) {
+                sliceStart = System.nanoTime();
+                return;
+            }
         }
         releaseBaton();
         long until = System.nanoTime() + 1_000_000;
