@@ -15,7 +15,7 @@ import smptrace.kernel.TraceHooks;
 
 /** The run API: builds the machine and the kernel model for a {@link RunConfig}, runs the scenario, reports. */
 public final class Engine {
-    /** Debug csd_lock_timeout: logical ms (= scheduling steps) in controlled runs, real ms in free runs. */
+    /** Debug csd_lock_timeout: logical ms (= steps) controlled; free, real ms or, serial (recording its schedule), logical. */
     public static final long CONTROLLED_CSD_LOCK_TIMEOUT_MS = 20;
     public static final long FREE_CSD_LOCK_TIMEOUT_MS = 50;
     /** A flush walking more entries than this in one call is looping (node->next == node). */
@@ -58,7 +58,7 @@ public final class Engine {
         if (io != null && io.record) {
             m.recordSchedule();
         }
-        Smp k = new Smp(cfg, m, controlled ? CONTROLLED_CSD_LOCK_TIMEOUT_MS : FREE_CSD_LOCK_TIMEOUT_MS);
+        Smp k = new Smp(cfg, m, cfg.schedule().controlled() ? CONTROLLED_CSD_LOCK_TIMEOUT_MS : FREE_CSD_LOCK_TIMEOUT_MS);
         StopMachine sm = new StopMachine(k, m);
         Hotplug hp = new Hotplug(k, sm, m);
         List<task_struct> idle = new ArrayList<>();
@@ -70,6 +70,9 @@ public final class Engine {
             task_struct s = new task_struct(-100 - cpu, true);
             TraceHooks.kobj_name(s, "migration/" + cpu);
             stoppers.add(s);
+        }
+        if (!cfg.schedule().controlled()) {
+            m.stepNanos(FREE_STEP_NANOS); // the logical clock of a free run recording its schedule, and of its replay
         }
         m.addIdleAndStoppers(idle, stoppers);
         Scenarios.build(cfg.scenario(), new Workload(cfg, m, k, sm, hp));
@@ -89,4 +92,7 @@ public final class Engine {
                 mon.toolongPrior(), mon.enxioCount(), mon.ebusyCount(), mon.warnings(),
                 (System.nanoTime() - t0) / 1_000_000, mon.notes(), mon.paths());
     }
+
+    /** A step of the logical clock of a free run that records its schedule, and of its replay: 1 us (about a step under the agent). */
+    public static final long FREE_STEP_NANOS = 1_000;
 }

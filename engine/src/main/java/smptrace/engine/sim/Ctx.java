@@ -33,10 +33,14 @@ public final class Ctx {
     String waitNote;
     int waitCpu = -1;
     final SplittableRandom rng;
-    /** Free mode, recording the schedule: this context's decisions and their tickets (Machine.recordedSchedule). */
-    long[] logTickets = new long[0];
-    int[] logTokens = new int[0];
-    int logCount;
+    /** Serial free mode: the baton came with the turn (giveTurn): the step goes on in this context. */
+    boolean batonPassed;
+    /** Serial free mode: waiting for the baton (the holder offers it at its next point). */
+    volatile boolean wantsBaton;
+    /** Serial free mode: spun (cpu_relax) since its last point: hands the baton on at the next one. */
+    boolean relaxed;
+    /** Serial free mode: given the turn by cpuUp(): takes the baton and decides, as at a scheduling point. */
+    boolean decideOnTurn;
 
     Ctx(Machine m, int id, String name, Kind kind, Cpu cpu, boolean migratable, task_struct ts, long seed) {
         this.m = m;
@@ -47,16 +51,6 @@ public final class Ctx {
         this.migratable = migratable;
         this.ts = ts;
         this.rng = new SplittableRandom(seed);
-    }
-
-    void logFree(long ticket, int token) {
-        if (logCount == logTokens.length) {
-            int n = Math.max(1024, logCount * 2);
-            logTickets = java.util.Arrays.copyOf(logTickets, n);
-            logTokens = java.util.Arrays.copyOf(logTokens, n);
-        }
-        logTickets[logCount] = ticket;
-        logTokens[logCount++] = token;
     }
 
     public Machine machine() {

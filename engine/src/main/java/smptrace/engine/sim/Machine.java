@@ -39,7 +39,7 @@ public final class Machine {
             Ctx c = CURRENT.get();
             if (c != null && !c.m.controlled) {
                 // free mode: more simulated CPUs than cores; a spinning CPU gives its core to the one it waits for
-                Thread.yield();
+                c.m.freeRelax(c);
             } else {
                 Thread.onSpinWait();
             }
@@ -58,9 +58,9 @@ public final class Machine {
     private Strategy strategy;
     /** Steering toward a predicted finding (smptrace confirm), or null. */
     private Steer steer;
-    /** The schedule being recorded (null: not recording); free mode: per-context buffers merged at the end. */
+    /** The schedule being recorded (null: not recording); a free run that records it is serial (the baton, below). */
     private ScheduleLog scheduleLog;
-    private final AtomicLong tickets = new AtomicLong();
+    private boolean serial;
     private String replayEnd;
     private final long seed;
     public final Monitor mon;
@@ -193,8 +193,8 @@ public final class Machine {
             }
             // a hang is a run that stops making progress, not one that is slow: a long run on a loaded
             // machine keeps completing callbacks and is left to finish (within the wall-clock limit)
-            awaitEnd(wallLimitMillis, freeTimeoutMillis, "watchdog: no callback ran for " + freeTimeoutMillis + " ms of a free run",
-                    "engine wall-clock limit of a free run");
+            awaitEnd(wallLimitMillis, freeTimeoutMillis, freeQuietWhy(),
+                    FREE_LIMIT_WHY);
         }
     }
 
@@ -204,8 +204,7 @@ public final class Machine {
 
     /**
      * Waits for the run to end; declares it stuck, saying {@code quietWhy}, when no callback has run for
-     * quietMillis, or, saying {@code limitWhy}, at the wall-clock limit. With quietMillis == millis this is
-     * a plain time bound (controlled runs, whose every step is the scheduler's).
+     * quietMillis, or, saying {@code limitWhy}, at the wall-clock limit (quietMillis == millis: a plain time bound).
      */
     private void awaitEnd(long millis, long quietMillis, String quietWhy, String limitWhy) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -217,16 +216,17 @@ public final class Machine {
                     seen = now; // progress since the last look: not a hang
                     continue;
                 }
+                // a serial free run: declared between two steps, and recorded in the schedule (its replay declares it there)
+                boolean limit = now != seen, held = serial && watchdogTakesBaton();
                 synchronized (this) {
-                    if (!over) {
-                        declareStuck(guessStuckCpu(), (now != seen ? limitWhy : quietWhy) + ": " + stuckDetail());
-                    }
+                    watchdogDeclares(held, limit, limit ? limitWhy : quietWhy); // unless the run is over
                 }
                 break;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        declareReplayedWatchdog();
         over = true;
         for (Ctx x : ctxs) {
             LockSupport.unpark(x.thread);
@@ -245,8 +245,8 @@ public final class Machine {
         CURRENT.set(me);
         try {
             waitTurn(me);
-            if (!controlled && me.kind == Ctx.Kind.TASK && !me.needSwitchIn) {
-                freeLog(me, Action.CONTINUE_SELF); // a CPU's first task starts: controlled, that is a CONT decision
+            if (!controlled && !me.needSwitchIn) {
+                me.cmd = freeNext(me); // a CPU's first context starts: controlled, that is a decision for its CPU
             }
             me.inSched = true;
             try {
@@ -285,13 +285,13 @@ public final class Machine {
             }
             LockSupport.park(this);
         }
-        if (over) {
-            throw Killed.INSTANCE;
-        }
+        afterTurn(me); // the run over: Killed; serial: the baton
     }
 
+    /** Hands the turn (and, serial, the baton: the step goes on in t) from {@code me} to {@code t}. */
     private void giveTurn(Ctx me, Ctx t) {
         me.turn = false;
+        t.batonPassed = serial;
         t.turn = true;
         LockSupport.unpark(t.thread);
     }
@@ -350,7 +350,7 @@ public final class Machine {
                 }
                 execCmd(me);
             } else {
-                freeSteps.incrementAndGet();
+                freeStep(me); // serial: a step of the logical clock, and the baton offered on; else a racy count
                 freeDecide(me);
             }
         } finally {
@@ -485,6 +485,9 @@ public final class Machine {
                 }
             }
         }
+        if (strategy instanceof Strategy.Replay r && r.atWatchdog(this)) {
+            return null; // the recorded free run's watchdog fired here: awaitEnd declares it, as it was
+        }
         if (actions.isEmpty()) {
             return null;
         }
@@ -499,9 +502,11 @@ public final class Machine {
     // ------------------------------------------------------------------------------------------
     // the schedule: recorded, replayed
 
-    /** Records this run's schedule (call before {@link #run}); {@link #recordedSchedule} returns it. */
+    /** Records this run's schedule (call before {@link #run}; {@link #recordedSchedule}); a free run then runs serial. */
     public void recordSchedule() {
         scheduleLog = new ScheduleLog();
+        serial = !controlled;
+        sliceRng = seed;
     }
 
     /** Controlled mode only: steer the seeded strategy with {@code s} (ignored when a schedule is replayed). */
@@ -522,24 +527,12 @@ public final class Machine {
         strategy = new Strategy.Replay(log);
     }
 
-    /** The recorded schedule (free mode: the contexts' decisions merged in ticket order), or null. */
+    /** The recorded schedule (free mode: the steps in the order they took the baton), or null. */
     public ScheduleLog recordedSchedule() {
-        if (scheduleLog == null || controlled) {
-            return scheduleLog;
-        }
-        long[][] t = new long[ctxs.size()][];
-        int[][] k = new int[ctxs.size()][];
-        int[] n = new int[ctxs.size()];
-        for (int i = 0; i < ctxs.size(); i++) {
-            Ctx x = ctxs.get(i);
-            t[i] = x.logTickets;
-            k[i] = x.logTokens;
-            n[i] = x.logCount;
-        }
-        return ScheduleLog.merge(t, k, n);
+        return scheduleLog;
     }
 
-    /** Why a replay stopped early (divergence, end of the recording), or null. */
+    /** Why a replay stopped early (divergence, end of the recording, the recorded watchdog), or null. */
     public String replayEnd() {
         return replayEnd;
     }
@@ -550,26 +543,43 @@ public final class Machine {
         }
     }
 
-    /** Free mode: {@code me} leaves a scheduling point with decision {@code a} (its own CPU's). */
+    /** Replay: the recorded free run's watchdog fired here (0: no callback for a while, 1: its wall-clock limit). */
+    void replayWatchdog(int which) {
+        replayWatchdog = which;
+    }
+
+    /** Free mode recording its schedule (serial): {@code me} takes decision {@code a} for its CPU, holding the baton. */
     private void freeLog(Ctx me, Action a) {
         if (scheduleLog != null) {
-            me.logFree(tickets.getAndIncrement(), ScheduleLog.token(a, me.cpu));
+            scheduleLog.add(ScheduleLog.token(a, me.cpu));
         }
     }
 
-    /** Free mode: local decisions on the caller's CPU. */
+    /** Free mode: the decision at {@code me}'s scheduling point, executed. */
     private void freeDecide(Ctx me) {
+        me.cmd = freeNext(me);
+        execCmd(me);
+    }
+
+    /**
+     * Free mode: the decision for the caller's CPU (local; racy unless serial), logged. An idle CPU with nothing
+     * to do waits here (controlled, it has no enabled action) until it has something, or ends a quiet run.
+     */
+    private Action freeNext(Ctx me) {
         while (true) {
             Cpu c = me.cpu;
-            Action a = null;
             if (me.kind == Ctx.Kind.TASK && !c.ipiPending && c.stopperWork == null && c.runq.isEmpty()) {
                 freeLog(me, Action.CONTINUE_SELF);
-                return; // nothing to decide: skip the machine lock (a racy hint; anything missed is seen next point)
+                return Action.CONTINUE_SELF; // nothing to decide: skip the machine lock (a racy hint; anything missed is seen next point)
             }
+            Action a = null;
+            boolean waiting = me.kind == Ctx.Kind.IDLE && !me.idleActive;
             synchronized (this) {
                 boolean pre = preemptible(me);
                 if (c.stopperWork != null && me != c.stopper && pre && !(me.kind == Ctx.Kind.IDLE && me.idleActive)) {
                     a = new Action(Action.SWITCH, c, c.stopper, null, 1, true);
+                } else if (waiting && c.bringup != null) {
+                    a = Action.CONTINUE_SELF; // the AP starts: start_secondary() (controlled: a CONT for that CPU)
                 } else if (pre && me.kind == Ctx.Kind.IDLE && !c.runq.isEmpty()) {
                     a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, true);
                 } else if (c.ipiPending && !c.irqsOff && me.irqDepth == 0) {
@@ -578,28 +588,18 @@ public final class Machine {
                     a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, false);
                 }
             }
-            if (a == null && !(me.kind == Ctx.Kind.IDLE && !me.idleActive)) {
-                freeLog(me, Action.CONTINUE_SELF); // a waiting idle CPU decides nothing (controlled: no CONT for it)
+            if (a == null && !waiting) {
+                a = Action.CONTINUE_SELF;
             }
-            if (a == null) {
-                if (me.kind == Ctx.Kind.IDLE && !me.idleActive) {
-                    if (liveTasksZeroAndQuiet()) {
-                        endRun();
-                        throw Killed.INSTANCE;
-                    }
-                    LockSupport.parkNanos(this, 20_000);
-                    if (over) {
-                        throw Killed.INSTANCE;
-                    }
-                }
-                return;
+            if (a != null) {
+                freeLog(me, a);
+                return a;
             }
-            me.cmd = a;
-            freeLog(me, a);
-            execCmd(me);
-            if (me.irqToRun || me.kind != Ctx.Kind.IDLE) {
-                return;
+            if (liveTasksZeroAndQuiet()) {
+                endRun();
+                throw Killed.INSTANCE;
             }
+            idleWaits(me); // serial: without the baton
         }
     }
 
@@ -710,23 +710,23 @@ public final class Machine {
                 }
                 next.needSwitchIn = true;
                 next.cmd = Action.CONTINUE_SELF;
-                if (c.dead && controlled) {
-                    // the CPU is gone; its idle thread only passes the turn on
+                if (c.dead) {
+                    // the CPU is gone; its idle thread only passes the turn on (one unlock for both modes: a free run's replay is controlled)
                     next.needSwitchIn = false;
                     Kernel.spin_unlock(c.rqLock);
                     next.cmd = null;
-                    Action a = decide();
-                    if (a == null) {
-                        endRun();
-                        throw Killed.INSTANCE;
+                    if (controlled) {
+                        Action a = decide();
+                        if (a == null) {
+                            endRun();
+                            throw Killed.INSTANCE;
+                        }
+                        Ctx t = a.cpu.current;
+                        t.cmd = a;
+                        giveTurn(me, t);
+                    } else {
+                        deadStopperSleeps(me); // free: nothing runs on the CPU now (serial: the step ends here)
                     }
-                    Ctx t = a.cpu.current;
-                    t.cmd = a;
-                    giveTurn(me, t);
-                } else if (c.dead) {
-                    next.needSwitchIn = false;
-                    Kernel.spin_unlock(c.rqLock);
-                    me.turn = false;
                 } else {
                     giveTurn(me, next);
                 }
@@ -847,9 +847,9 @@ public final class Machine {
         c.current = idle;
         idle.needSwitchIn = false; // the AP's idle task records its own switch-in (idleLoop): no rq lock to hand over
         if (!controlled) {
-            // free: the idle thread waits for its turn since the stopper left the dead CPU; give it back
             idle.cmd = Action.CONTINUE_SELF;
-            idle.turn = true;
+            idle.decideOnTurn = serial; // serial: it takes the baton and decides its CONT, as the controlled machine does
+            idle.turn = true; // free: the idle thread waits for its turn since the stopper left the dead CPU; give it back
             LockSupport.unpark(idle.thread);
         }
     }
@@ -935,16 +935,16 @@ public final class Machine {
         return CURRENT.get().irqDepth == 0;
     }
 
-    /** ktime_get_mono_fast_ns(): logical time in controlled mode (1 ms per scheduling step), wall time in free mode. */
+    /** ktime_get_mono_fast_ns(): logical time (steps times {@link #stepNanos}) in controlled and serial runs, else wall time. */
     public long nowNanos() {
-        if (controlled) {
-            return steps * 1_000_000L;
+        if (controlled || serial) {
+            return steps * stepNanos;
         }
         return System.nanoTime() - startNanos;
     }
 
     public long steps() {
-        return controlled ? steps : freeSteps.get();
+        return controlled || serial ? steps : freeSteps.get();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -961,7 +961,7 @@ public final class Machine {
     }
 
     private void declareStuck(int cpu, String reason) {
-        if (over || stuckReason != null) {
+        if ((over && replayWatchdog < 0) || stuckReason != null) { // a replayed watchdog is declared after the run
             return;
         }
         stuckCpu = cpu;
@@ -1035,5 +1035,228 @@ public final class Machine {
 
     public void setInFlush(int cpu, boolean v) {
         cpus.get(cpu).inFlush = v;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // serial free runs: the baton
+    //
+    // A free run that records its schedule runs one step (from one scheduling point to the next) at a
+    // time: a context takes the baton before its decision and keeps it to its next point, so every step
+    // is atomic and the order in which steps took the baton is the schedule, exactly; handed on with the
+    // turn (a switch goes on in the next context, the same step), released before a context parks (an
+    // idle CPU with nothing to do, a dead CPU's stopper). Which context takes it next is the operating
+    // system's pick: whoever wins the race for it. The holder offers it on after a spin (cpu_relax) and at
+    // the end of a time slice (BATON_SLICE_NANOS, checked at no fixed distance), so a step can end with a
+    // switch of CPU at any point, as on a machine with one core. The run's clock is logical (steps).
+
+    /** 1 while a context (or the watchdog) holds the baton. */
+    private final java.util.concurrent.atomic.AtomicInteger baton = new java.util.concurrent.atomic.AtomicInteger();
+    /** The watchdog waits for the baton (so the holder offers it on at its next point). */
+    private volatile boolean watchdogWantsBaton;
+    /** The holder's time slice: it offers the baton to the others when the slice is over. */
+    private static final long BATON_SLICE_NANOS = 100_000;
+    private long sliceStart;
+    private int sliceCheck = 1;
+    private long sliceRng;
+    /** Replaying a free run whose watchdog fired: 0 no callback for a while, 1 its wall-clock limit; -1 none. */
+    private int replayWatchdog = -1;
+    /** A step of the logical clock: 1 ms controlled (csd_lock_timeout counts steps); a free run's, see {@link #stepNanos(long)}. */
+    private long stepNanos = 1_000_000L;
+
+    private static final String FREE_LIMIT_WHY = "engine wall-clock limit of a free run";
+
+    private String freeQuietWhy() {
+        return "watchdog: no callback ran for " + freeTimeoutMillis + " ms of a free run";
+    }
+
+    /**
+     * The logical length of a step: 1 ms in controlled runs; a free run that records its schedule, and
+     * its replay, take about what a step takes under the agent (Engine.FREE_STEP_NANOS), so the debug
+     * path's timeout is about as many steps as in a free run that reads the wall clock.
+     */
+    public void stepNanos(long nanos) {
+        stepNanos = nanos;
+    }
+
+    /** cpu_relax() in a free run: serial, the spinning context offers the baton on at its next point. */
+    void freeRelax(Ctx c) {
+        if (serial) {
+            c.relaxed = true;
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /** Free mode, at {@code me}'s scheduling point (before its decision). */
+    private void freeStep(Ctx me) {
+        if (!serial) {
+            freeSteps.incrementAndGet();
+            return;
+        }
+        steps++;
+        if (me.relaxed) {
+            me.relaxed = false;
+            yieldBaton(me, true);
+        } else if (--sliceCheck <= 0) {
+            // the clock every 1..32 points (at no fixed distance): a slice ends at any point
+            long r = sliceRng += 0x9E3779B97F4A7C15L;
+            r = (r ^ (r >>> 31)) * 0xBF58476D1CE4E5B9L;
+            sliceCheck = 1 + (int) ((r >>> 40) & 31);
+            if (System.nanoTime() - sliceStart > BATON_SLICE_NANOS) {
+                yieldBaton(me, false);
+            }
+        }
+    }
+
+    /** After {@code me} got the turn: the run over, it unwinds; serial, a new step takes the baton. */
+    private void afterTurn(Ctx me) {
+        if (over) {
+            throw Killed.INSTANCE;
+        }
+        if (!serial) {
+            return;
+        }
+        if (me.batonPassed) {
+            me.batonPassed = false; // the step goes on in this context
+            return;
+        }
+        acquireBaton(me); // the run's start, or a CPU come back (cpuUp): a new step
+        if (me.decideOnTurn) {
+            me.decideOnTurn = false;
+            me.cmd = freeNext(me);
+        }
+    }
+
+    /** An idle CPU with nothing to do waits (serial: without the baton) until it may have something. */
+    private void idleWaits(Ctx me) {
+        Cpu c = me.cpu;
+        if (serial) {
+            releaseBaton();
+            if (liveTasks == 0) {
+                LockSupport.parkNanos(this, 200_000); // the end is near: look again now and then
+            } else {
+                while (!over && liveTasks > 0 && !c.ipiPending && c.stopperWork == null && c.runq.isEmpty() && c.bringup == null) {
+                    LockSupport.parkNanos(this, 20_000); // sendIpi()/wakeStopper() unpark it at once
+                }
+            }
+            acquireBaton(me);
+        } else {
+            LockSupport.parkNanos(this, 20_000);
+        }
+        if (over) {
+            throw Killed.INSTANCE;
+        }
+    }
+
+    /** Free mode: a dead CPU's stopper has put it to sleep; it waits for its turn (serial: without the baton). */
+    private void deadStopperSleeps(Ctx me) {
+        me.turn = false;
+        if (serial) {
+            releaseBaton();
+        }
+    }
+
+    private void acquireBaton(Ctx me) {
+        if (!baton.compareAndSet(0, 1)) {
+            me.wantsBaton = true;
+            try {
+                while (!baton.compareAndSet(0, 1)) {
+                    if (over) {
+                        throw Killed.INSTANCE;
+                    }
+                    LockSupport.parkNanos(this, 1_000_000);
+                }
+            } finally {
+                me.wantsBaton = false;
+            }
+        }
+        if (over) {
+            throw Killed.INSTANCE;
+        }
+        sliceStart = System.nanoTime();
+    }
+
+    private void releaseBaton() {
+        baton.set(0);
+        for (int i = 0; i < ctxs.size(); i++) {
+            Ctx x = ctxs.get(i);
+            if (x.wantsBaton) {
+                LockSupport.unpark(x.thread);
+            }
+        }
+    }
+
+    private boolean batonWanted() {
+        if (watchdogWantsBaton) {
+            return true;
+        }
+        for (int i = 0; i < ctxs.size(); i++) {
+            if (ctxs.get(i).wantsBaton) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code me} offers the baton to the contexts waiting for it and races them for it again; it waits
+     * until one of them took it (at most a millisecond), so a spinning context really lets the one it
+     * waits for run. Nobody waiting: {@code me} keeps it (a new slice); a spinning one first gives its core
+     * away (Thread.yield, as in a free run that does not record), since the contexts it waits for may be
+     * runnable threads that the operating system has not run yet, so not yet waiting for the baton.
+     */
+    private void yieldBaton(Ctx me, boolean spun) {
+        if (!batonWanted()) {
+            if (spun) {
+                Thread.yield();
+            }
+            if (!spun || !batonWanted()) {
+                sliceStart = System.nanoTime();
+                return;
+            }
+        }
+        releaseBaton();
+        long until = System.nanoTime() + 1_000_000;
+        while (baton.get() == 0 && batonWanted() && System.nanoTime() < until) {
+            Thread.yield();
+        }
+        acquireBaton(me);
+    }
+
+    /** The watchdog takes the baton (between two steps) before it declares the run stuck; false if not within 2 s. */
+    private boolean watchdogTakesBaton() {
+        watchdogWantsBaton = true;
+        try {
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (!baton.compareAndSet(0, 1)) {
+                if (over || System.nanoTime() > until) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, 200_000);
+            }
+            return true;
+        } finally {
+            watchdogWantsBaton = false;
+        }
+    }
+
+    /** The watchdog (awaitEnd, holding this) declares the run stuck; serial, holding the baton, it records where. */
+    private void watchdogDeclares(boolean held, boolean limit, String why) {
+        if (over) {
+            return;
+        }
+        if (held && scheduleLog != null) {
+            scheduleLog.add(ScheduleLog.WATCHDOG << 28 | (limit ? 1 : 0) << 16);
+        }
+        declareStuck(guessStuckCpu(), why + ": " + stuckDetail());
+    }
+
+    /** Replay of a free run whose watchdog fired: declared where it fell in the schedule, by this thread, as it was. */
+    private void declareReplayedWatchdog() {
+        if (replayWatchdog >= 0) {
+            synchronized (this) {
+                declareStuck(guessStuckCpu(), (replayWatchdog == 1 ? FREE_LIMIT_WHY : freeQuietWhy()) + ": " + stuckDetail());
+            }
+        }
     }
 }

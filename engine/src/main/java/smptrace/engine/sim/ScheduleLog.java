@@ -8,14 +8,17 @@ import java.util.Arrays;
  * takes the pending IPI), {@code s0-7} (CPU 0 switches to context 7), {@code m3-1} (CPU 3's task
  * migrates to CPU 1); a run of equal decisions is written once with its count ({@code c2*15}).
  *
- * <p>Recorded in controlled mode as the strategy picks, and in free mode per context (each context
- * appends its own decisions with a ticket from one counter, so nothing is shared but the counter;
- * merged by ticket at the end: the order in which contexts left their scheduling points, which is
- * the recorded interleaving at the machine's granularity). Replayed by {@link Strategy.Replay}.
+ * <p>Recorded in controlled mode as the strategy picks, and in free mode as the contexts take the
+ * machine's baton (a free run that records its schedule runs one step at a time, so the order of its
+ * steps is exact; the watchdog's verdict, a wall-clock event, is recorded as {@code w0}/{@code w1} at
+ * the step boundary where it fell). Replayed by {@link Strategy.Replay}.
  * Storage is two growable arrays; nothing is allocated per decision except when an array doubles.
  */
 public final class ScheduleLog {
     static final int CONT = 0, IRQ = 1, SWITCH = 2, MIGRATE = 3;
+    /** Not a decision: the free run's watchdog declared the run stuck here ({@code w0} quiet, {@code w1} its wall-clock limit). */
+    static final int WATCHDOG = 4;
+    private static final String KINDS = "cismw";
 
     private int[] tokens = new int[4096];
     private int n;
@@ -53,30 +56,6 @@ public final class ScheduleLog {
         return tokens[i];
     }
 
-    /** Merges per-context free-mode logs (ticket, token pairs) into one log in ticket order (tickets are unique). */
-    static ScheduleLog merge(long[][] tickets, int[][] toks, int[] counts) {
-        int total = 0;
-        for (int c : counts) {
-            total += c;
-        }
-        int[] flat = new int[total];
-        long[] order = new long[total];
-        int k = 0;
-        for (int x = 0; x < counts.length; x++) {
-            for (int i = 0; i < counts[x]; i++) {
-                flat[k] = toks[x][i];
-                order[k] = tickets[x][i] << 32 | k;
-                k++;
-            }
-        }
-        Arrays.sort(order);
-        ScheduleLog log = new ScheduleLog();
-        for (long v : order) {
-            log.add(flat[(int) v]);
-        }
-        return log;
-    }
-
     /** The text form (one line, space-separated decisions, equal runs as DECISION*COUNT). */
     public String text() {
         StringBuilder b = new StringBuilder();
@@ -98,7 +77,7 @@ public final class ScheduleLog {
     }
 
     static String describe(int t) {
-        char k = "cism".charAt(kind(t));
+        char k = KINDS.charAt(kind(t));
         return kind(t) == SWITCH || kind(t) == MIGRATE ? k + "" + cpu(t) + "-" + arg(t) : k + "" + cpu(t);
     }
 
@@ -113,7 +92,7 @@ public final class ScheduleLog {
                 int star = w.indexOf('*');
                 int count = star < 0 ? 1 : Integer.parseInt(w.substring(star + 1));
                 String d = star < 0 ? w : w.substring(0, star);
-                int kind = "cism".indexOf(d.charAt(0));
+                int kind = KINDS.indexOf(d.charAt(0));
                 if (kind < 0 || count < 1) {
                     throw new IllegalArgumentException("bad schedule decision '" + w + "'");
                 }

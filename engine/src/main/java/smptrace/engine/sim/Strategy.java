@@ -118,6 +118,17 @@ abstract class Strategy {
             this.log = log;
         }
 
+        /** The next recorded entry is the free run's watchdog: the run ends here, declared stuck as it was. */
+        boolean atWatchdog(Machine m) {
+            if (next < log.size() && ScheduleLog.kind(log.get(next)) == ScheduleLog.WATCHDOG) {
+                m.replayWatchdog(ScheduleLog.cpu(log.get(next)) == 1 ? 1 : 0);
+                m.replayEnded("replay: the recorded run's watchdog fired after " + next + " decisions");
+                next++;
+                return true;
+            }
+            return false;
+        }
+
         @Override
         Action pick(List<Action> actions, long step, List<Cpu> cpus, Machine m) {
             if (next >= log.size()) {
