@@ -111,8 +111,12 @@ public final class BatchMain {
         return "scenario=" + cfg.scenario().id + "\npatch=" + cfg.patch().number + "\nvariant=" + cfg.variant().label
                 + "\nseed=" + cfg.seed() + "\nschedule=" + cfg.schedule().name().toLowerCase(Locale.ROOT)
                 + "\npct.depth=" + cfg.pctDepth() + "\ncpus=" + cfg.cpus() + "\nlength=" + cfg.length()
-                + "\ncsd.lock.wait.debug=" + debugHeader(cfg) + "\n";
+                + "\ncsd.lock.wait.debug=" + debugHeader(cfg) + "\n"
+                + (cfg.freeTimeoutMillis() > 0 ? WATCHDOG_HEADER + "=" + cfg.freeTimeoutMillis() + "\n" : "");
     }
+
+    /** The header key of a free run's watchdog (ms without a callback), when it was not the default. */
+    public static final String WATCHDOG_HEADER = "watchdog.ms";
 
     /** The header's csd.lock.wait.debug: true / false, or "config" (CONFIG_CSD_LOCK_WAIT_DEBUG=y, csdlock_debug=0). */
     public static String debugHeader(RunConfig cfg) {

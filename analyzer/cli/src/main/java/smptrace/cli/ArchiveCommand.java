@@ -164,15 +164,41 @@ final class ArchiveCommand implements Command {
         try (TraceReader r = TraceReader.open(b.trace())) {
             run = Recorded.engineArgs(b.trace(), r.info());
         }
-        Path tmp = Files.createTempDirectory("smptrace-rerecord");
-        try {
-            List<Launcher.BatchRun> again = Launcher.recordBatch(tmp, List.of(run), true);
-            Path dest = archive(again.get(0).trace(), b.name(), bundle.toAbsolutePath().getParent(), true);
-            report(dest, out);
-        } finally {
-            PatchesCommand.delete(tmp);
+        // a controlled run is its seed: one recording is the run again. A free run is the operating system's
+        // interleaving: recorded again until it shows the bundle's findings again (FREE_RERECORD_TRIES), else
+        // the bundle is left as it was
+        boolean free = "free".equals(b.get("schedule"));
+        java.util.Set<String> want = new java.util.TreeSet<>();
+        b.expected.forEach(e -> want.add(e.fingerprint()));
+        for (int attempt = 1; ; attempt++) {
+            Path tmp = Files.createTempDirectory("smptrace-rerecord");
+            try {
+                List<Launcher.BatchRun> again = Launcher.recordBatch(tmp, List.of(run), true);
+                Path trace = again.get(0).trace();
+                if (free) {
+                    Bundle probe = Bundle.open(archive(trace, b.name(), tmp.resolve("probe"), true));
+                    java.util.Set<String> got = new java.util.TreeSet<>();
+                    probe.expected.forEach(e -> got.add(e.fingerprint()));
+                    if (!got.containsAll(want)) {
+                        if (attempt < FREE_RERECORD_TRIES) {
+                            continue;
+                        }
+                        want.removeAll(got);
+                        throw new UsageException(bundle + ": " + FREE_RERECORD_TRIES + " free runs did not show " + want
+                                + " again; the bundle is left as it was");
+                    }
+                }
+                Path dest = archive(trace, b.name(), bundle.toAbsolutePath().getParent(), true);
+                report(dest, out);
+                return;
+            } finally {
+                PatchesCommand.delete(tmp);
+            }
         }
     }
+
+    /** How many times a free-running bundle is recorded again before its findings count as gone. */
+    static final int FREE_RERECORD_TRIES = 20;
 
     /**
      * Trims each Chronicle file to its content: the queue pre-allocates its file (64 MiB by default, 1 MiB

@@ -51,6 +51,7 @@ final class RecordCommand implements Command {
                 Main.opt("seeds", "N", "with --patch: record N runs, seeds SEED..SEED+N-1, in one JVM, one trace each under --out"),
                 Main.opt("schedule", "random|pct|free", "controlled random, controlled PCT, or free-running threads (default random)"),
                 Main.opt("pct-depth", "D", "PCT bug depth (default 3)"),
+                Main.opt("timeout-ms", "N", "free runs: the watchdog declares the run stuck after N ms without a callback (default 5000)"),
                 Main.opt("cpus", "N", "simulated CPUs (default: 4, or more if the scenario needs)"),
                 Main.opt("length", "N", "scenario length (requests per task; default per scenario)"),
                 Main.opt("debug", "on|off|config", "CONFIG_CSD_LOCK_WAIT_DEBUG with csdlock_debug (default per scenario); config: the option built in, the csdlock_debug key off"),
@@ -77,6 +78,7 @@ final class RecordCommand implements Command {
         // bounds the engine does not set: a run must fit in memory and end (PCT keeps one change point per depth)
         Main.longValue(cl, "pct-depth", 3, 1, 1000);
         Main.longValue(cl, "length", 1, 1, 10_000_000);
+        long watchdogMs = Main.longValue(cl, "timeout-ms", 0, 1, 3_600_000);
         String scenario = cl.getOptionValue("scenario", cl.hasOption("patch") ? null : DEMO);
         long seed = Main.longValue(cl, "seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         String points = cl.getOptionValue("points", "all");
@@ -101,6 +103,10 @@ final class RecordCommand implements Command {
                     args.add("--" + o);
                     args.add(cl.getOptionValue(o));
                 }
+            }
+            if (cl.hasOption("timeout-ms")) {
+                args.add("--timeout-ms");
+                args.add(String.valueOf(watchdogMs));
             }
             args.add("--seed");
             args.add(String.valueOf(seed));
@@ -158,6 +164,9 @@ final class RecordCommand implements Command {
             header.put("cpus", String.valueOf(cfg.cpus()));
             header.put("length", String.valueOf(cfg.length()));
             header.put("csd.lock.wait.debug", smptrace.engine.BatchMain.debugHeader(cfg));
+            if (cfg.freeTimeoutMillis() > 0) {
+                header.put(smptrace.engine.BatchMain.WATCHDOG_HEADER, String.valueOf(cfg.freeTimeoutMillis()));
+            }
             if (steer != null) {
                 header.put("steer", steer);
             }

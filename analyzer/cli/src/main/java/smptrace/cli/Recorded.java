@@ -11,6 +11,7 @@ final class Recorded {
     private static final String[][] HEADER_TO_OPTION = {
         {"patch", "--patch"}, {"variant", "--variant"}, {"scenario", "--scenario"}, {"seed", "--seed"},
         {"schedule", "--schedule"}, {"pct.depth", "--pct-depth"}, {"cpus", "--cpus"}, {"length", "--length"},
+        {"watchdog.ms", "--timeout-ms"},
     };
 
     private Recorded() { }
