@@ -49,6 +49,10 @@ final class CsdOwnershipDetector implements Detector {
     /** A non-owner's add while the owner had not enqueued yet: the owner (slot, -1 none) and that add. */
     private int[] strayOwner = new int[64];
     private EventRef[] strayAdd = new EventRef[64];
+    /** stray-add predictions, reported at the end unless the trace shows that CSD on a list twice (observed). */
+    private final List<Object[]> strayPending = new ArrayList<>();
+    /** Objects with an observed double-enqueue (on-list, self-loop). */
+    private final IntIntMap observedTwice = new IntIntMap();
     /** The last failed cmpxchg on u_flags: its slot (-1 none), whether the node was on a list then, and the event. */
     private int[] failSlot = new int[64];
     private boolean[] failOnList = new boolean[64];
@@ -368,6 +372,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("1. " + addRef(a, c).text() + "   -- first llist_add")
                         .witness("2. " + a.ref(e).text() + "   -- added again before any llist_del_all returned it");
                 a.report(f.build());
+                observedTwice.put(oid[c], 1);
             }
             strayAdd(e, a, s, c);
             onList[c] = true;
@@ -412,7 +417,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("1. " + fail.text() + "   -- fails: " + name + " is locked and queued")
                         .witness("   predicted: the flush that took it off the list comes after 2")
                         .witness("2. " + add.text() + "   -- llist_add with no acquisition since 1: on the list twice");
-                a.report(f.build());
+                strayPending.add(new Object[] {f, oid[c]});
             }
             failSlot[c] = -1;
             failRef[c] = null;
@@ -435,7 +440,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("   predicted: the flush that took it off the list comes after 2")
                         .witness("2. " + second.text() + "   -- the owner's llist_add of the same acquisition: " + name
                                 + " is on the list twice");
-                a.report(f.build());
+                strayPending.add(new Object[] {f, oid[c]});
             }
             strayOwner[c] = -1;
             strayAdd[c] = null;
@@ -479,10 +484,17 @@ final class CsdOwnershipDetector implements Detector {
             f.event(addRef(a, c)).witness("   (the node is on a list since " + addRef(a, c).text() + ")");
         }
         a.report(f.build());
+        observedTwice.put(oid[c], 1);
     }
 
     @Override
     public void finish(Analysis a) {
+        // a stray-add prediction adds nothing where the trace shows the same CSD on a list twice
+        for (Object[] x : strayPending) {
+            if (observedTwice.get((Integer) x[1]) < 0) {
+                a.report(((Finding.Builder) x[0]).build());
+            }
+        }
         // failed checks at check sites, by CSD (one pass)
         java.util.Map<Integer, List<long[]>> failed = new java.util.HashMap<>();
         for (long packed : lockedChecks.keys()) {

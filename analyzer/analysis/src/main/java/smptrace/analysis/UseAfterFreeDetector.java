@@ -16,7 +16,8 @@ import smptrace.trace.ObjectRole;
  * cfd->csd[]) that a task accessed while not pinned on c (preemption enabled, or pinned on another CPU), and that
  * another context frees later in the trace. Only being pinned on c keeps c alive (stop_machine() needs c's stopper),
  * so the task could have been preempted right before that access while c went down and its data was freed: the
- * same access after the free. The first such access per object is kept (one record per object, not per event).
+ * same access after the free. The first such access per object is kept (one record per object, not per event). Not
+ * reported for an object the trace shows used after its free: the observed finding is the report.
  */
 final class UseAfterFreeDetector implements Detector {
     /** Per object: the first access by a task not pinned on the object's CPU (slot, event). */
@@ -24,6 +25,9 @@ final class UseAfterFreeDetector implements Detector {
     private final java.util.List<EventRef> unpinnedRef = new java.util.ArrayList<>();
     private int[] unpinnedSlot = new int[16];
     private final java.util.List<String> unpinnedField = new java.util.ArrayList<>();
+    /** preemptible-use predictions (object, finding), reported at the end unless the object is used after its free. */
+    private final java.util.List<Object[]> predicted = new java.util.ArrayList<>();
+    private final IntIntMap usedDead = new IntIntMap();
 
     @Override
     public String name() {
@@ -59,6 +63,7 @@ final class UseAfterFreeDetector implements Detector {
             }
             return;
         }
+        usedDead.put(oid, 1);
         int how = a.lifetimes.how(oid);
         boolean returned = how == EventKind.FREE_RETURNED;
         ObjectRole role = a.facts.objectRole(oid);
@@ -104,7 +109,7 @@ final class UseAfterFreeDetector implements Detector {
                 .witness("1. " + use.text() + "   -- not pinned on CPU" + c + ": the task can be preempted (or migrated) here")
                 .witness("   predicted: CPU" + c + " goes down meanwhile and its per-CPU data is freed")
                 .witness("2. " + free.text() + "   -- " + a.info.objectName(oid) + " dies; 1 then runs on freed memory");
-        a.report(b.build());
+        predicted.add(new Object[] {oid, b});
     }
 
     /** "Scenarios.lambda$hotplugDead$3" -> "Scenarios.hotplugDead": a lambda's number changes with any edit. */
@@ -114,5 +119,11 @@ final class UseAfterFreeDetector implements Detector {
 
     @Override
     public void finish(Analysis a) {
+        // a prediction adds nothing where the trace shows the object used after its free (observed)
+        for (Object[] x : predicted) {
+            if (usedDead.get((Integer) x[0]) < 0) {
+                a.report(((Finding.Builder) x[1]).build());
+            }
+        }
     }
 }
