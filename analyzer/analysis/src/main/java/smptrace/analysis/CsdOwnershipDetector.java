@@ -44,6 +44,19 @@ final class CsdOwnershipDetector implements Detector {
     private long[] shadowNext = new long[64];
     private boolean[] enqueuedAfterPlain = new boolean[64];
     private boolean[] plainAcquired = new boolean[64];
+    /** Whether the owner enqueued the CSD since its acquisition. */
+    private boolean[] ownerAdded = new boolean[64];
+    /** A non-owner's add while the owner had not enqueued yet: the owner (slot, -1 none) and that add. */
+    private int[] strayOwner = new int[64];
+    private EventRef[] strayAdd = new EventRef[64];
+    /** stray-add predictions, reported at the end unless the trace shows that CSD on a list twice (observed). */
+    private final List<Object[]> strayPending = new ArrayList<>();
+    /** Objects with an observed double-enqueue (on-list, self-loop). */
+    private final IntIntMap observedTwice = new IntIntMap();
+    /** The last failed cmpxchg on u_flags: its slot (-1 none), whether the node was on a list then, and the event. */
+    private int[] failSlot = new int[64];
+    private boolean[] failOnList = new boolean[64];
+    private EventRef[] failRef = new EventRef[64];
     // attempts: per CSD a list of per-slot summaries
     private AttemptSummary[][] attempts = new AttemptSummary[64][];
     // acquisition event per CSD (for witnesses)
@@ -91,6 +104,8 @@ final class CsdOwnershipDetector implements Detector {
 
     CsdOwnershipDetector() {
         Arrays.fill(checkCsd, -1);
+        Arrays.fill(strayOwner, -1);
+        Arrays.fill(failSlot, -1);
     }
 
     @Override
@@ -114,6 +129,11 @@ final class CsdOwnershipDetector implements Detector {
         shadowNext[c] = 0;
         enqueuedAfterPlain[c] = false;
         plainAcquired[c] = false;
+        ownerAdded[c] = false;
+        strayOwner[c] = -1;
+        strayAdd[c] = null;
+        failSlot[c] = -1;
+        failRef[c] = null;
         prepSlot[c] = -1;
         for (int s = 0; s < checkCsd.length; s++) {
             if (checkCsd[s] == c) {
@@ -186,6 +206,11 @@ final class CsdOwnershipDetector implements Detector {
             }
             if (k.shape == EventKind.Shape.FAILED_RMW) {
                 attempt(a, e, c, s, true, a.hb.pin(s));
+                if ((e.value & LOCK) != 0) {
+                    failSlot[c] = s;
+                    failOnList[c] = onList[c];
+                    failRef[c] = a.ref(e);
+                }
             }
             return;
         }
@@ -219,6 +244,15 @@ final class CsdOwnershipDetector implements Detector {
             prepSlot[c] = -1;
             attempt(a, e, c, s, atomic, pin);
             owner[c] = s;
+            ownerAdded[c] = false;
+            if (strayOwner[c] == s) {
+                strayOwner[c] = -1; // a new acquisition: the add it owed is no longer pending
+                strayAdd[c] = null;
+            }
+            if (failSlot[c] == s) {
+                failSlot[c] = -1;   // it owns the CSD now: its next add is its own
+                failRef[c] = null;
+            }
             dequeuer[c] = -1;
             acqSite[c] = e.site;
             acqThread[c] = e.thread;
@@ -338,7 +372,9 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("1. " + addRef(a, c).text() + "   -- first llist_add")
                         .witness("2. " + a.ref(e).text() + "   -- added again before any llist_del_all returned it");
                 a.report(f.build());
+                observedTwice.put(oid[c], 1);
             }
+            strayAdd(e, a, s, c);
             onList[c] = true;
             addSite[c] = e.site;
             addThread[c] = e.thread;
@@ -359,6 +395,58 @@ final class CsdOwnershipDetector implements Detector {
                 }
                 n = next;
             }
+        }
+    }
+
+    /** See the class comment: double-enqueue {@code stray-add}. Called at each llist_add of CSD c, before it is on the list. */
+    private void strayAdd(Event e, Analysis a, int s, int c) {
+        if (failSlot[c] == s) {
+            // s's cmpxchg failed while the node was on a list and s adds it without having acquired it since (the owner
+            // adding its acquisition again, or another context adding the owner's node): only a
+            // flush that happened to come between took it off first
+            if (failOnList[c] && !onList[c] && !a.hb.isBoot(s)) {
+                EventRef fail = failRef[c];
+                EventRef add = a.ref(e);
+                String name = a.facts.stableObject(oid[c]);
+                Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, true, "stray-add")
+                        .subject(a.info.objectName(oid[c]))
+                        .summary(add.threadName() + " llist_add()s " + name + " again after its cmpxchg of u_flags failed while "
+                                + name + " was still on a list; only a flush that happened to come between took it off first")
+                        .key(a.facts.objectKey(oid[c])).key(String.valueOf(fail.function())).key(a.facts.access(e))
+                        .event(fail).event(add)
+                        .witness("1. " + fail.text() + "   -- fails: " + name + " is locked and queued")
+                        .witness("   predicted: the flush that took it off the list comes after 2")
+                        .witness("2. " + add.text() + "   -- llist_add with no acquisition since 1: on the list twice");
+                strayPending.add(new Object[] {f, oid[c]});
+            }
+            failSlot[c] = -1;
+            failRef[c] = null;
+        }
+        if (owner[c] >= 0 && owner[c] != s && !ownerAdded[c] && !a.hb.isBoot(s) && wakeEntries.get(oid[c]) <= 0) {
+            strayOwner[c] = owner[c];
+            strayAdd[c] = a.ref(e);
+        } else if (strayOwner[c] == s) {
+            if (!onList[c]) {
+                EventRef first = strayAdd[c];
+                EventRef second = a.ref(e);
+                String name = a.facts.stableObject(oid[c]);
+                Finding.Builder f = new Finding.Builder(Finding.Kind.DOUBLE_ENQUEUE, true, "stray-add")
+                        .subject(a.info.objectName(oid[c]))
+                        .summary(first.threadName() + " llist_add()ed " + name + " while " + second.threadName()
+                                + " owned it and had not enqueued it yet; " + second.threadName() + " then enqueues it too")
+                        .key(a.facts.objectKey(oid[c])).key(String.valueOf(first.function())).key(a.facts.access(e))
+                        .event(first).event(second)
+                        .witness("1. " + first.text() + "   -- llist_add by a context that does not own " + name)
+                        .witness("   predicted: the flush that took it off the list comes after 2")
+                        .witness("2. " + second.text() + "   -- the owner's llist_add of the same acquisition: " + name
+                                + " is on the list twice");
+                strayPending.add(new Object[] {f, oid[c]});
+            }
+            strayOwner[c] = -1;
+            strayAdd[c] = null;
+        }
+        if (owner[c] == s) {
+            ownerAdded[c] = true;
         }
     }
 
@@ -396,10 +484,17 @@ final class CsdOwnershipDetector implements Detector {
             f.event(addRef(a, c)).witness("   (the node is on a list since " + addRef(a, c).text() + ")");
         }
         a.report(f.build());
+        observedTwice.put(oid[c], 1);
     }
 
     @Override
     public void finish(Analysis a) {
+        // a stray-add prediction adds nothing where the trace shows the same CSD on a list twice
+        for (Object[] x : strayPending) {
+            if (observedTwice.get((Integer) x[1]) < 0) {
+                a.report(((Finding.Builder) x[0]).build());
+            }
+        }
         // failed checks at check sites, by CSD (one pass)
         java.util.Map<Integer, List<long[]>> failed = new java.util.HashMap<>();
         for (long packed : lockedChecks.keys()) {
@@ -547,6 +642,12 @@ final class CsdOwnershipDetector implements Detector {
             shadowNext = Arrays.copyOf(shadowNext, n);
             enqueuedAfterPlain = Arrays.copyOf(enqueuedAfterPlain, n);
             plainAcquired = Arrays.copyOf(plainAcquired, n);
+            ownerAdded = Arrays.copyOf(ownerAdded, n);
+            strayOwner = Arrays.copyOf(strayOwner, n);
+            strayAdd = Arrays.copyOf(strayAdd, n);
+            failSlot = Arrays.copyOf(failSlot, n);
+            failOnList = Arrays.copyOf(failOnList, n);
+            failRef = Arrays.copyOf(failRef, n);
             attempts = Arrays.copyOf(attempts, n);
             acqSite = Arrays.copyOf(acqSite, n);
             acqThread = Arrays.copyOf(acqThread, n);
@@ -567,6 +668,11 @@ final class CsdOwnershipDetector implements Detector {
         owner[c] = -1;
         dequeuer[c] = -1;
         prepSlot[c] = -1;
+        strayOwner[c] = -1;
+        strayAdd[c] = null;
+        ownerAdded[c] = false;
+        failSlot[c] = -1;
+        failRef[c] = null;
         acqThread[c] = 0;
         acqSeq[c] = 0;
         csdIndex.put(o, c);

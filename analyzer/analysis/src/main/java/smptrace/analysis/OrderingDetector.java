@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import smptrace.litmus.Decision;
 import smptrace.litmus.LitmusBuilder;
 import smptrace.litmus.LitmusDecider;
@@ -737,33 +738,47 @@ final class OrderingDetector implements Detector {
             decided.put(key, false);
             return;
         }
+        // Q's read is the current event, asked as a load (also when it is a failed cmpxchg)
+        SbVerdict v = decideSb(a, key, p, wa, rb, aOld, aNew, bOld, q, wb, ra, bNew,
+                th -> th.load("r1", "a", loadTag(kra)));
+        if (v != null) {
+            sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld, aOld, aNew,
+                    bNew, v.d(), v.test());
+        }
+    }
+
+    /** A decided SB program whose bad outcome (both reads old) the LKMM allows. */
+    private record SbVerdict(Decision d, LitmusTest test) {
+    }
+
+    /**
+     * The SB program of side P (w_a = {@code aNew} at wa, the fences up to rb, r0 = the read of b at rb) and side Q
+     * (w_b = {@code bNew} at wb, the fences up to ra, then {@code qRead} of a into r1), initial values aOld and bOld,
+     * asked whether {@code 0:r0=bOld /\ 1:r1=aOld}. Decided once per key (the verdict is cached); the decision
+     * when the LKMM allows the outcome, null when it forbids it or cannot decide the program.
+     */
+    private SbVerdict decideSb(Analysis a, String key, int p, long wa, long rb, long aOld, long aNew, long bOld, int q,
+            long wb, long ra, long bNew, Consumer<LitmusBuilder.ThreadBuilder> qRead) {
+        EventKind kwa = kind(p, wa);
+        EventKind kwb = kind(q, wb);
         LitmusBuilder b = new LitmusBuilder("SB-" + a.facts.function(site(p, rb)));
         b.init("a", aOld).init("b", bOld);
         b.thread(th -> {
             writeValue(th, "a", kwa, aNew);
             fenceOps(th, p, wa, rb);
-            if (krb.shape == EventKind.Shape.FAILED_RMW) {
-                long expected = val2(p, rb);
-                th.cmpxchg("r0", "b", expected, expected == 0 ? 1 : expected + 1, rmwTag(krb));
-            } else {
-                th.load("r0", "b", loadTag(krb));
-            }
+            readOp(th, "r0", "b", p, rb);
         });
         b.thread(th -> {
             writeValue(th, "b", kwb, bNew);
             fenceOps(th, q, wb, ra);
-            th.load("r1", "a", loadTag(kra));
+            qRead.accept(th);
         });
         b.exists("0:r0=" + bOld + " /\\ 1:r1=" + aOld);
         LitmusTest test = b.build();
         Decision d = decider.decide(test);
         boolean allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
         decided.put(key, allowed);
-        if (!allowed) {
-            return;
-        }
-        sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld, aOld, aNew, bNew, d,
-                test);
+        return allowed ? new SbVerdict(d, test) : null;
     }
 
     private void sbFinding(Analysis a, int p, long wa, long rb, int q, long wb, EventRef era, String raAcc, EventKind kra,
@@ -823,28 +838,11 @@ final class OrderingDetector implements Detector {
         long aOld = aNew == 0 ? 1 : 0;
         long bNew = val(q, wb);
         long bOld = bNew == 0 ? 1 : 0;
-        LitmusBuilder b = new LitmusBuilder("SB-" + a.facts.function(site(p, rb)));
-        b.init("a", aOld).init("b", bOld);
-        b.thread(th -> {
-            writeValue(th, "a", kwa, aNew);
-            fenceOps(th, p, wa, rb);
-            readOp(th, "r0", "b", p, rb);
-        });
-        b.thread(th -> {
-            writeValue(th, "b", kwb, bNew);
-            fenceOps(th, q, wb, ra);
-            readOp(th, "r1", "a", q, ra);
-        });
-        b.exists("0:r0=" + bOld + " /\\ 1:r1=" + aOld);
-        LitmusTest test = b.build();
-        Decision d = decider.decide(test);
-        boolean allowed = d.verdict() != Decision.Verdict.UNSUPPORTED && d.outcomeAllowed();
-        decided.put(key, allowed);
-        if (!allowed) {
-            return;
+        SbVerdict v = decideSb(a, key, p, wa, rb, aOld, aNew, bOld, q, wb, ra, bNew, th -> readOp(th, "r1", "a", q, ra));
+        if (v != null) {
+            sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld, aNew, bNew,
+                    v.d(), v.test());
         }
-        sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld, aNew, bNew, d,
-                test);
     }
 
     /** Whether fences() text holds a strong fence (smp_mb(), a fully ordered RMW, smp_mb__{before,after}_atomic()). */

@@ -11,8 +11,24 @@ import smptrace.trace.ObjectRole;
  * unlocking an on-stack CSD after its waiter returned (a SYNC CSD released early), a waiter spinning on
  * cfd->csd freed by smpcfd_dead_cpu() (patches.md 003 (d5)), a callback reading an info its caller freed.
  * Fingerprints name the object's role, the field, the access and the two functions, never a line.
+ *
+ * <p>Predicted (rule {@code preemptible-use}, issue 12 item 5): CPU c's per-CPU cfd data (its scratch masks and
+ * cfd->csd[]) that a task accessed while not pinned on c (preemption enabled, or pinned on another CPU), and that
+ * another context frees later in the trace. Only being pinned on c keeps c alive (stop_machine() needs c's stopper),
+ * so the task could have been preempted right before that access while c went down and its data was freed: the
+ * same access after the free. The first such access per object is kept (one record per object, not per event). Not
+ * reported for an object the trace shows used after its free: the observed finding is the report.
  */
 final class UseAfterFreeDetector implements Detector {
+    /** Per object: the first access by a task not pinned on the object's CPU (slot, event). */
+    private final IntIntMap unpinnedIndex = new IntIntMap();
+    private final java.util.List<EventRef> unpinnedRef = new java.util.ArrayList<>();
+    private int[] unpinnedSlot = new int[16];
+    private final java.util.List<String> unpinnedField = new java.util.ArrayList<>();
+    /** preemptible-use predictions (object, finding), reported at the end unless the object is used after its free. */
+    private final java.util.List<Object[]> predicted = new java.util.ArrayList<>();
+    private final IntIntMap usedDead = new IntIntMap();
+
     @Override
     public String name() {
         return "use-after-free";
@@ -20,13 +36,34 @@ final class UseAfterFreeDetector implements Detector {
 
     @Override
     public void onEvent(Event e, Analysis a) {
+        if (e.kind == EventKind.KFREE) {
+            freed((int) e.a, e, a);
+            return;
+        }
         if (!e.kind.isMemory()) {
             return;
         }
         int oid = Event.oidOf(e.loc);
         if (!a.lifetimes.isDead(oid)) {
+            int k = a.facts.objectKind(oid);
+            if ((k == 2 || k == 3) && unpinnedIndex.get(oid) < 0) {
+                int s = a.hb.slot();
+                if (!a.hb.isIrq(s) && !a.hb.isBoot(s) && (a.hb.pin(s) == 0 || e.cpu != a.facts.objectCpu(oid))) {
+                    int i = unpinnedRef.size();
+                    unpinnedIndex.put(oid, i);
+                    unpinnedRef.add(a.ref(e));
+                    if (i >= unpinnedSlot.length) {
+                        unpinnedSlot = java.util.Arrays.copyOf(unpinnedSlot, unpinnedSlot.length * 2);
+                    }
+                    unpinnedSlot[i] = s;
+                    smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(e.loc));
+                    unpinnedField.add((f == null ? "?" : f.name()) + "|" + (e.kind.writes() ? (e.kind.reads() ? "RMW" : "write")
+                            : "read"));
+                }
+            }
             return;
         }
+        usedDead.put(oid, 1);
         int how = a.lifetimes.how(oid);
         boolean returned = how == EventKind.FREE_RETURNED;
         ObjectRole role = a.facts.objectRole(oid);
@@ -47,6 +84,34 @@ final class UseAfterFreeDetector implements Detector {
         a.report(b.build());
     }
 
+    /** A KFREE of an object a task touched while not pinned on its CPU: predicted, unless the freeing context did it. */
+    private void freed(int oid, Event e, Analysis a) {
+        int i = unpinnedIndex.get(oid);
+        if (i < 0) {
+            return;
+        }
+        unpinnedIndex.remove(oid);
+        EventRef use = unpinnedRef.get(i);
+        unpinnedRef.set(i, null);
+        if (unpinnedSlot[i] == a.hb.slot()) {
+            return;
+        }
+        int c = a.facts.objectCpu(oid);
+        ObjectRole role = a.facts.objectRole(oid);
+        String what = role == null ? a.facts.stableObject(oid) : role.name();
+        String[] fa = unpinnedField.get(i).split("\\|");
+        EventRef free = a.ref(e);
+        Finding.Builder b = new Finding.Builder(Finding.Kind.USE_AFTER_FREE, true, "preemptible-use")
+                .summary(fa[1] + " of " + use.location() + " in " + fn(use.function()) + "() while not pinned on CPU" + c
+                        + ", which " + fn(free.function()) + "() frees later: preempted there, the task can make it after the free")
+                .key(what).key(fa[0]).key(fa[1]).key(fn(use.function())).key(fn(free.function()))
+                .event(use).event(free)
+                .witness("1. " + use.text() + "   -- not pinned on CPU" + c + ": the task can be preempted (or migrated) here")
+                .witness("   predicted: CPU" + c + " goes down meanwhile and its per-CPU data is freed")
+                .witness("2. " + free.text() + "   -- " + a.info.objectName(oid) + " dies; 1 then runs on freed memory");
+        predicted.add(new Object[] {oid, b});
+    }
+
     /** "Scenarios.lambda$hotplugDead$3" -> "Scenarios.hotplugDead": a lambda's number changes with any edit. */
     private static String fn(String f) {
         return f == null ? "?" : f.replaceAll("lambda\\$(\\w+)\\$\\d+", "$1");
@@ -54,5 +119,11 @@ final class UseAfterFreeDetector implements Detector {
 
     @Override
     public void finish(Analysis a) {
+        // a prediction adds nothing where the trace shows the object used after its free (observed)
+        for (Object[] x : predicted) {
+            if (usedDead.get((Integer) x[0]) < 0) {
+                a.report(((Finding.Builder) x[1]).build());
+            }
+        }
     }
 }

@@ -107,6 +107,103 @@ class CsdOwnershipDetectorTest {
         assertFalse(counted(r, Finding.Kind.LOCK_OWNERSHIP_RACE).isEmpty());
     }
 
+    /**
+     * Issue 12 item 5 (002 enqueue-on-failed-cas without the lucky schedule): B's cmpxchg fails on A's acquisition and B
+     * enqueues anyway; a flush takes B's add off the list before A enqueues the same acquisition's CSD: predicted.
+     */
+    @Test
+    void anAddByANonOwnerBeforeTheOwnersOwnAddIsAPredictedDoubleEnqueueEvenWhenAFlushCameBetween() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
+        a.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1);
+        b.preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        flush(t, target);
+        a.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
+        assertTrue(de.stream().anyMatch(f -> f.predicted && f.rule.equals("stray-add")), de.toString());
+        assertTrue(de.stream().noneMatch(f -> !f.predicted), de.toString());
+    }
+
+    /** The owner enqueued its acquisition before the non-owner's add: nothing of that acquisition is left to add twice. */
+    @Test
+    void anAddByANonOwnerAfterTheOwnersOwnAddIsNoStrayAddPrediction() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
+        a.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        target.irqEnter().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", t.oid("X"), 0).irqExit();
+        b.preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.DOUBLE_ENQUEUE).stream().noneMatch(f -> f.rule.equals("stray-add")),
+                r.findings().toString());
+    }
+
+    /** A cmpxchg that fails while the CSD is still queued, then an add without acquiring it: predicted, flush between. */
+    @Test
+    void anAddAfterACmpxchgThatFailedWhileTheCsdWasQueuedIsAPredictedDoubleEnqueue() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
+        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
+                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        flush(t, target);
+        b.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
+        assertTrue(de.stream().anyMatch(f -> f.predicted && f.rule.equals("stray-add")), de.toString());
+    }
+
+    /** 002 enqueue-on-failed-cas seed 61: the owner's own second call fails on its queued CSD and adds it again. */
+    @Test
+    void theOwnersAddAfterItsOwnCmpxchgFailedOnItsQueuedCsdIsAPredictedDoubleEnqueue() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
+        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
+                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        target.irqEnter().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", t.oid("X"), 0);
+        b.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        target.r("X", "u_flags", 1).mem(EventKind.W_RELEASE, "X", "u_flags", 0).irqExit();
+        AnalysisResult r = t.analyze();
+        List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
+        assertTrue(de.stream().anyMatch(f -> f.predicted && f.rule.equals("stray-add")), de.toString());
+    }
+
+    /** The correct loop: after the failure the context acquires the CSD before it adds it: its add is its own. */
+    @Test
+    void anAddAfterAFailedCmpxchgAndThenASuccessfulOneIsNoStrayAdd() throws Exception {
+        TraceBuilder t = csdTrace();
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
+        TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
+        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
+                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        flush(t, target);
+        b.rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
+                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.DOUBLE_ENQUEUE).isEmpty(), r.findings().toString());
+    }
+
     /** A re-armed ASYNC CSD (scenario async-rearm): its caller fills in the unlocked CSD, then acquires it itself. */
     @Test
     void fillingAnUnlockedCsdThatTheSameContextThenAcquiresIsTheCallersRight() throws Exception {

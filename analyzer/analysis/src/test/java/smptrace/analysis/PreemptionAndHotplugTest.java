@@ -58,6 +58,36 @@ class PreemptionAndHotplugTest {
         assertTrue(counted(r, Finding.Kind.PREEMPTION_WINDOW).isEmpty(), r.findings().toString());
     }
 
+    /**
+     * Issue 12 item 5: the mask read after put_cpu() is a window although no other task touched CPU0's cpumask_ipi in
+     * this run: T2 builds its own CPU's cpumask_ipi (the same code, this_cpu_ptr()) and the trace shows it on CPU0.
+     */
+    @Test
+    void aReadAfterPutCpuIsAWindowWhenATaskThatUsesThatScratchOnItsOwnCpuAlsoRunsOnThisOne() throws Exception {
+        TraceBuilder t = scratch().object("cfd_data[1].cpumask_ipi", "smptrace.engine.smp.cpumask", ObjectRole.CFD_CPUMASK_IPI, 1, -1)
+                .object("Y", "smptrace.engine.smp.call_single_data");
+        TraceBuilder.Ctx t1 = t.task(1, "T1", 1, 0);
+        TraceBuilder.Ctx t2 = t.task(2, "T2", 2, 0);
+        t2.r("Y", "func", 0);                       // T2 on CPU0 (then it migrates)
+        t2.cpu = 1;
+        t2.preemptDisable().w("cfd_data[1].cpumask_ipi", "bits", 4).r("cfd_data[1].cpumask_ipi", "bits", 4).preemptEnable();
+        t1.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 6).preemptEnable().r("cfd_data[0].cpumask_ipi", "bits", 6);
+        AnalysisResult r = t.analyze();
+        assertEquals(1, counted(r, Finding.Kind.PREEMPTION_WINDOW).size(), r.findings().toString());
+    }
+
+    /** The same shape when the other task never runs on CPU0 (e.g. an idle task, bound to its CPU): nobody can reuse it. */
+    @Test
+    void aReadAfterPutCpuOfScratchThatOnlyTasksBoundToOtherCpusAlsoUseIsNotAWindow() throws Exception {
+        TraceBuilder t = scratch().object("cfd_data[1].cpumask_ipi", "smptrace.engine.smp.cpumask", ObjectRole.CFD_CPUMASK_IPI, 1, -1);
+        TraceBuilder.Ctx t1 = t.task(1, "T1", 1, 0);
+        TraceBuilder.Ctx t2 = t.task(2, "swapper/1", 2, 1);
+        t2.preemptDisable().w("cfd_data[1].cpumask_ipi", "bits", 4).r("cfd_data[1].cpumask_ipi", "bits", 4).preemptEnable();
+        t1.preemptDisable().w("cfd_data[0].cpumask_ipi", "bits", 6).preemptEnable().r("cfd_data[0].cpumask_ipi", "bits", 6);
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.PREEMPTION_WINDOW).isEmpty(), r.findings().toString());
+    }
+
     private static TraceBuilder hotplug() {
         return new TraceBuilder().object("cpu_online_mask", "smptrace.engine.smp.cpumask", ObjectRole.CPU_ONLINE_MASK, -1, -1)
                 .object("per_cpu(call_single_queue, 2)", "smptrace.kernel.LlistHead", ObjectRole.CALL_SINGLE_QUEUE, 2, -1)

@@ -41,6 +41,57 @@ class UseAfterFreeAndRolesTest {
         assertTrue(counted(r, Finding.Kind.USE_AFTER_FREE).isEmpty(), r.findings().toString());
     }
 
+    private static TraceBuilder cfdCsd() {
+        return new TraceBuilder().object("cfd_data[0].csd[1]", "smptrace.engine.smp.call_single_data", ObjectRole.CFD_CSD, 0, 1);
+    }
+
+    /**
+     * Issue 12 item 5 (003 free-csd-on-dead without the lucky schedule): the waiter read CPU0's cfd->csd after
+     * put_cpu(), before smpcfd_dead_cpu() freed it; preempted there, its read comes after the free.
+     */
+    @Test
+    void aCfdCsdReadWhileNotPinnedOnItsCpuAndFreedLaterByAnotherContextIsAPredictedUseAfterFree() throws Exception {
+        TraceBuilder t = cfdCsd();
+        TraceBuilder.Ctx waiter = t.task(1, "waiter", 1, 0);
+        TraceBuilder.Ctx hotplug = t.task(2, "cpuhp/3", 2, 3);
+        waiter.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 0, 1).preemptEnable()
+                .mem(EventKind.R_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 0);
+        hotplug.control(EventKind.KFREE, t.oid("cfd_data[0].csd[1]"), EventKind.FREE_PERCPU);
+        AnalysisResult r = t.analyze();
+        assertEquals(1, counted(r, Finding.Kind.USE_AFTER_FREE).size(), r.findings().toString());
+        Finding f = counted(r, Finding.Kind.USE_AFTER_FREE).get(0);
+        assertTrue(f.predicted);
+        assertEquals("preemptible-use", f.rule);
+    }
+
+    /** The pre-series wait (before put_cpu()): every access pinned on CPU0, which cannot go down under it. */
+    @Test
+    void aCfdCsdUsedOnlyWhilePinnedOnItsCpuAndFreedLaterIsNoUseAfterFree() throws Exception {
+        TraceBuilder t = cfdCsd();
+        TraceBuilder.Ctx waiter = t.task(1, "waiter", 1, 0);
+        TraceBuilder.Ctx hotplug = t.task(2, "cpuhp/3", 2, 3);
+        waiter.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 0, 1)
+                .mem(EventKind.R_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 0).preemptEnable();
+        hotplug.control(EventKind.KFREE, t.oid("cfd_data[0].csd[1]"), EventKind.FREE_PERCPU);
+        AnalysisResult r = t.analyze();
+        assertTrue(counted(r, Finding.Kind.USE_AFTER_FREE).isEmpty(), r.findings().toString());
+    }
+
+    /** When the trace shows the waiter using it after the free, the observed finding is the one report. */
+    @Test
+    void aCfdCsdUsedAfterItsFreeIsReportedObservedOnlyNotAlsoPredicted() throws Exception {
+        TraceBuilder t = cfdCsd();
+        TraceBuilder.Ctx waiter = t.task(1, "waiter", 1, 0);
+        TraceBuilder.Ctx hotplug = t.task(2, "cpuhp/3", 2, 3);
+        waiter.preemptDisable().rmw(EventKind.RMW_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 0, 1).preemptEnable()
+                .mem(EventKind.R_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 1);
+        hotplug.control(EventKind.KFREE, t.oid("cfd_data[0].csd[1]"), EventKind.FREE_PERCPU);
+        waiter.mem(EventKind.R_ACQUIRE, "cfd_data[0].csd[1]", "u_flags", 1);
+        AnalysisResult r = t.analyze();
+        assertEquals(1, counted(r, Finding.Kind.USE_AFTER_FREE).size(), r.findings().toString());
+        assertFalse(counted(r, Finding.Kind.USE_AFTER_FREE).get(0).predicted);
+    }
+
     @Test
     void aFreedObjectsRaceHistoryIsDropped() throws Exception {
         // without the free, the two plain writes race; after it, the object's old accesses are gone
