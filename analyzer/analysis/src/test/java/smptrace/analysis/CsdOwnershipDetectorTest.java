@@ -149,19 +149,28 @@ class CsdOwnershipDetectorTest {
                 r.findings().toString());
     }
 
+    /** B acquires X and llist_add()s it to CPU 1's queue, then (preemption off again) its next cmpxchg on X fails: X is queued. */
+    private static void queuedThenCmpxchgFails(TraceBuilder t, TraceBuilder.Ctx b) {
+        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1);
+        llistAdd(t, b);
+        b.preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+    }
+
+    /** llist_add(&X->node, per_cpu(call_single_queue, 1)) onto an empty queue, then preempt_enable(). */
+    private static void llistAdd(TraceBuilder t, TraceBuilder.Ctx b) {
+        b.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
+                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+    }
+
     /** A cmpxchg that fails while the CSD is still queued, then an add without acquiring it: predicted, flush between. */
     @Test
     void anAddAfterACmpxchgThatFailedWhileTheCsdWasQueuedIsAPredictedDoubleEnqueue() throws Exception {
         TraceBuilder t = csdTrace();
         TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
         TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
-        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
-                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
-                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        queuedThenCmpxchgFails(t, b);
         flush(t, target);
-        b.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        llistAdd(t, b);
         AnalysisResult r = t.analyze();
         List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
         assertTrue(de.stream().anyMatch(f -> f.predicted && f.rule.equals("stray-add")), de.toString());
@@ -173,13 +182,9 @@ class CsdOwnershipDetectorTest {
         TraceBuilder t = csdTrace();
         TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
         TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
-        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
-                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
-                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        queuedThenCmpxchgFails(t, b);
         target.irqEnter().rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", t.oid("X"), 0);
-        b.mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        llistAdd(t, b);
         target.r("X", "u_flags", 1).mem(EventKind.W_RELEASE, "X", "u_flags", 0).irqExit();
         AnalysisResult r = t.analyze();
         List<Finding> de = counted(r, Finding.Kind.DOUBLE_ENQUEUE);
@@ -192,14 +197,10 @@ class CsdOwnershipDetectorTest {
         TraceBuilder t = csdTrace();
         TraceBuilder.Ctx b = t.task(2, "B", 2, 2);
         TraceBuilder.Ctx target = t.task(3, "swapper/1", 3, 1);
-        b.preemptDisable().rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
-                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable()
-                .preemptDisable().rmw(EventKind.RMW_FAIL_RELAXED, "X", "u_flags", 1, 0);
+        queuedThenCmpxchgFails(t, b);
         flush(t, target);
-        b.rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1)
-                .mem(EventKind.R_ONCE, "per_cpu(call_single_queue, 1)", "first", 0).w("X", "next", 0)
-                .rmw(EventKind.RMW_MB, "per_cpu(call_single_queue, 1)", "first", 0, t.oid("X")).preemptEnable();
+        b.rmw(EventKind.RMW_RELAXED, "X", "u_flags", 0, 1);
+        llistAdd(t, b);
         AnalysisResult r = t.analyze();
         assertTrue(counted(r, Finding.Kind.DOUBLE_ENQUEUE).isEmpty(), r.findings().toString());
     }

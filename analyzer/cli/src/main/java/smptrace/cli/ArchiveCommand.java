@@ -72,10 +72,7 @@ final class ArchiveCommand implements Command {
             throw new UsageException("missing --name NAME (e.g. 001-before-two-owners)");
         }
         Path into = cl.hasOption("into") ? Paths.get(cl.getOptionValue("into")) : Launcher.home().resolve("traces");
-        Path trace = Paths.get(cl.getArgList().get(0));
-        if (Bundle.isBundle(trace)) {
-            trace = trace.resolve(Bundle.TRACE_DIR);
-        }
+        Path trace = Bundle.traceOf(Paths.get(cl.getArgList().get(0)));
         Path dest = archive(trace, name, into, cl.hasOption("force"));
         report(dest, out);
         return Exit.OK;

@@ -98,6 +98,18 @@ final class Bundle {
         return Files.isRegularFile(dir.resolve(MANIFEST)) || Files.isRegularFile(dir.resolve(LEGACY));
     }
 
+    /** The trace a command argument names: a bundle's trace once its seal holds (damage is bad input), else the path itself. */
+    static Path traceOf(Path arg) throws UsageException {
+        if (!isBundle(arg)) {
+            return arg;
+        }
+        try {
+            return open(arg).trace();
+        } catch (Damaged e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     // ---- writing ---------------------------------------------------------------------------------
 
     /** The manifest's text for a trace already copied into {@code dir/trace}; ends with the seal line. */

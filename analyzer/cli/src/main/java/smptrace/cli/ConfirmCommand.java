@@ -71,15 +71,7 @@ final class ConfirmCommand implements Command {
         if (fp == null) {
             throw new UsageException("missing --finding FINGERPRINT");
         }
-        Path t = Paths.get(cl.getArgList().get(0));
-        if (Bundle.isBundle(t)) {
-            try {
-                Bundle.open(t);
-            } catch (Bundle.Damaged e) {
-                throw new UsageException(e.getMessage());
-            }
-            t = t.resolve(Bundle.TRACE_DIR);
-        }
+        Path t = Bundle.traceOf(Paths.get(cl.getArgList().get(0)));
         TraceInfo info;
         AnalysisResult r;
         try (TraceReader reader = TraceReader.open(t)) {

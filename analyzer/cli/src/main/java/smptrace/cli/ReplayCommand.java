@@ -61,15 +61,7 @@ final class ReplayCommand implements Command {
         List<List<String>> runs = new ArrayList<>();
         List<String> how = new ArrayList<>();
         for (String a : cl.getArgList()) {
-            Path t = Paths.get(a);
-            if (Bundle.isBundle(t)) {
-                try {
-                    Bundle.open(t);
-                } catch (Bundle.Damaged e) {
-                    throw new UsageException(e.getMessage());
-                }
-                t = t.resolve(Bundle.TRACE_DIR);
-            }
+            Path t = Bundle.traceOf(Paths.get(a));
             List<String> run;
             try (TraceReader r = TraceReader.open(t)) {
                 TraceInfo info = r.info();
