@@ -291,7 +291,7 @@ final class OrderingDetector implements Detector {
                     && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
                 for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[t] - RING; j--) {
                     int pj = (int) (j % RING);
-                    if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                    if (rWLoc[t][pj] == lx) {
                         if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])) {
                             mp(a, s, t, j, wf2, headIdx[s], rx, false);
                         }
@@ -303,7 +303,7 @@ final class OrderingDetector implements Detector {
         // T's write of x within the window before wf
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
             int pj = (int) (j % RING);
-            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+            if (rWLoc[t][pj] == lx) {
                 if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])
                         && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
                     mp(a, s, t, j, wf, headIdx[s], rx, false);
@@ -315,13 +315,14 @@ final class OrderingDetector implements Detector {
         long end = Math.min(count[t], wf + WINDOW + 1);
         for (long j = wf + 1; j < end; j++) {
             int pj = (int) (j % RING);
-            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
-                continue;
+            int wl = rWLoc[t][pj];
+            if (wl < 0) {
+                continue; // not a write
             }
-            if (rLoc[t][pj] == headLoc[s]) {
+            if (wl == headLoc[s]) {
                 return;
             }
-            if (rLoc[t][pj] == lx) {
+            if (wl == lx) {
                 if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj]) && onePass
                         && !writesBefore(t, lx, headLoc[s], wf)) {
                     mp(a, s, t, j, wf, headIdx[s], rx, true);
@@ -355,7 +356,7 @@ final class OrderingDetector implements Detector {
         }
         for (long j = w - 1; j >= Math.max(0, w - WINDOW) && j > count[t] - RING; j--) {
             int pj = (int) (j % RING);
-            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+            if (rWLoc[t][pj] == lx) {
                 if (!a.facts.initialising(rSite[t][pj]) && !a.hb.orderedBefore(t, rClk[t][pj], r)) {
                     mp(a, r, t, j, w, rf, rx, false);
                 }
@@ -372,13 +373,14 @@ final class OrderingDetector implements Detector {
     private boolean writesBefore(int t, int lx, int lf, long wf) {
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
             int pj = (int) (j % RING);
-            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
-                continue;
+            int wl = rWLoc[t][pj];
+            if (wl < 0) {
+                continue; // not a write
             }
-            if (rLoc[t][pj] == lf) {
+            if (wl == lf) {
                 return false;
             }
-            if (rLoc[t][pj] == lx) {
+            if (wl == lx) {
                 return true;
             }
         }
@@ -698,7 +700,7 @@ final class OrderingDetector implements Detector {
             // S's nearest write of b before r, within the window
             for (long j = r - 1; j >= lo && j > count[s] - RING; j--) {
                 int pj = (int) (j % RING);
-                if (rLoc[s][pj] != lb || !EventKind.ofCode(rKind[s][pj]).writes()) {
+                if (rWLoc[s][pj] != lb) {
                     continue;
                 }
                 if (!a.facts.initialising(rSite[s][pj]) && !a.hb.orderedBefore(s, rClk[s][pj], t)) {
