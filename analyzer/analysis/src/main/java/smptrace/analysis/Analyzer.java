@@ -55,6 +55,7 @@ public final class Analyzer {
     private static void feed(Event e, Analysis a, Hb hb, Detector[] d, Standard std, LocationTable shared) {
         int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
         a.locIndex = li;
+        a.role = li >= 0 ? a.facts.role(li, e.loc) : 0;
         if (e.kind == smptrace.trace.EventKind.KFREE) {
             // the object dies: every per-location and per-object state kept for it goes
             a.lifetimes.free(e, a, shared != null);

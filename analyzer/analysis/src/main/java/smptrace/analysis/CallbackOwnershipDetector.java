@@ -75,7 +75,7 @@ final class CallbackOwnershipDetector implements Detector {
         }
         ensureSlot(s);
         int oid = Event.oidOf(e.loc);
-        byte role = a.facts.role(a.locIndex, e.loc);
+        byte role = a.role;
         // 1. accesses after a release by this context
         if (relN[s] > 0) {
             check(e, a, s, oid, role);

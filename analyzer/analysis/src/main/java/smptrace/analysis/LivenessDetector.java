@@ -168,7 +168,7 @@ final class LivenessDetector implements Detector {
         if (k.writes() && !lockOp) { // a context switch's rq lock is not the waiter's own work
             waiting[s] = false;
         }
-        if (a.hb.isBoot(s) || a.facts.role(a.locIndex, e.loc) != KernelFacts.QUEUE_FIRST || k.shape != EventKind.Shape.RMW) {
+        if (a.hb.isBoot(s) || a.role != KernelFacts.QUEUE_FIRST || k.shape != EventKind.Shape.RMW) {
             return;
         }
         int q = Event.oidOf(e.loc);
