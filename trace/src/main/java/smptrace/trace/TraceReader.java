@@ -446,8 +446,21 @@ public final class TraceReader implements EventSource {
 
     @Override
     public boolean next(Event e) throws TraceException {
-        if (end != null) {
+        Event v = nextView();
+        if (v == null) {
             return false;
+        }
+        e.copyFrom(v);
+        return true;
+    }
+
+    /**
+     * The next event as the reader's own view of it, without the copy {@link #next} makes: valid, and not to be
+     * changed, until the next call; null at the end (then {@link #end()} says how the trace ended).
+     */
+    public Event nextView() throws TraceException {
+        if (end != null) {
+            return null;
         }
         int n = cursors.size();
         for (int tried = 0; tried <= n; tried++) {
@@ -457,8 +470,8 @@ public final class TraceReader implements EventSource {
             Cursor c = cursors.get(current);
             if (c.hasPending() || c.advance(this)) {
                 if (enabled(c)) {
-                    deliver(c, e);
-                    return true;
+                    deliver(c);
+                    return c.ev;
                 }
             }
             current = (current + 1) % n;
@@ -476,13 +489,13 @@ public final class TraceReader implements EventSource {
         }
         if (waiting == 0) {
             end = endRecord(null);
-            return false;
+            return null;
         }
         if (endStatus < 0 || damage != null || endStatus == TraceFormat.END_AGENT_FAILED) {
             // the writes they read were lost with the end of the recording (or with a damaged block)
             end = endRecord(waiting + " thread(s) stop early at reads of writes that were never recorded (thread "
                     + waitingThreads + (waiting > 8 ? ", ..." : "") + ")");
-            return false;
+            return null;
         }
         throw corrupt("events of " + waiting + " thread(s) read from writes that are not in the trace (thread "
                 + waitingThreads + (waiting > 8 ? ", ..." : "") + ")");
@@ -607,7 +620,7 @@ public final class TraceReader implements EventSource {
         }
     }
 
-    private void deliver(Cursor c, Event out) {
+    private void deliver(Cursor c) {
         Event ev = c.ev;
         switch (ev.kind.shape) {
             case READ:
@@ -638,7 +651,6 @@ public final class TraceReader implements EventSource {
         }
         ev.locIndex = ev.kind.isMemory() ? c.cachedIndex : -1;
         c.consumed();
-        out.copyFrom(ev);
         delivered++;
     }
 

@@ -24,6 +24,8 @@ public final class Analysis {
     final LocationTable locs;
     private final Map<String, Finding> findings = new LinkedHashMap<>();
     int locIndex = -1;
+    /** The current event's location role ({@link KernelFacts#role(int, long)}), looked up once per event; 0 for non-memory events. */
+    byte role;
     long events;
 
     Analysis(TraceInfo info, Options options, LocationTable sharedLocations) {

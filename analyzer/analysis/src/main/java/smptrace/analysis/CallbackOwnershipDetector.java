@@ -75,7 +75,7 @@ final class CallbackOwnershipDetector implements Detector {
         }
         ensureSlot(s);
         int oid = Event.oidOf(e.loc);
-        byte role = a.facts.role(a.locIndex, e.loc);
+        byte role = a.role;
         // 1. accesses after a release by this context
         if (relN[s] > 0) {
             check(e, a, s, oid, role);
@@ -226,8 +226,7 @@ final class CallbackOwnershipDetector implements Detector {
     private int[] freeCsd = new int[16];
     private int nFree;
     /** Dead CSDs still named by a context's released list (a report may still name them): dropped once they are not. */
-    private int[] deadHeld = new int[16];
-    private int nDeadHeld;
+    private final Lifetimes.Deferred deadHeld = new Lifetimes.Deferred(this::held, this::drop);
 
     /**
      * A dead CSD's state goes and its dense index is reused by the next CSD (so the tables grow with the live
@@ -236,30 +235,11 @@ final class CallbackOwnershipDetector implements Detector {
      */
     @Override
     public void onFree(int o, Analysis a) {
-        for (int i = nDeadHeld - 1; i >= 0; i--) {
-            int c = deadHeld[i];
-            if (!held(c)) {
-                deadHeld[i] = deadHeld[--nDeadHeld];
-                drop(c);
-            }
-        }
+        deadHeld.sweep();
         int c = csdIndex.get(o);
-        if (c < 0) {
-            return;
+        if (c >= 0) {
+            deadHeld.died(c);
         }
-        if (held(c)) {
-            for (int i = 0; i < nDeadHeld; i++) {
-                if (deadHeld[i] == c) {
-                    return; // freed twice while held: already waiting
-                }
-            }
-            if (nDeadHeld == deadHeld.length) {
-                deadHeld = Arrays.copyOf(deadHeld, nDeadHeld * 2);
-            }
-            deadHeld[nDeadHeld++] = c;
-            return;
-        }
-        drop(c);
     }
 
     private boolean held(int c) {

@@ -152,7 +152,7 @@ final class CsdOwnershipDetector implements Detector {
         if (!k.isMemory()) {
             return;
         }
-        byte role = a.facts.role(a.locIndex, e.loc);
+        byte role = a.role;
         if (role == KernelFacts.OTHER) {
             return;
         }

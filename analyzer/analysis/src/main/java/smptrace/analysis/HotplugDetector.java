@@ -87,7 +87,7 @@ final class HotplugDetector implements Detector {
         if (!e.kind.isMemory()) {
             return;
         }
-        byte role = a.facts.role(a.locIndex, e.loc);
+        byte role = a.role;
         int oid = Event.oidOf(e.loc);
         if (role == KernelFacts.U_FLAGS && e.kind.writes()) {
             nodeFlags.put(oid, (int) (e.kind.shape == EventKind.Shape.RMW ? e.value2 : e.value));

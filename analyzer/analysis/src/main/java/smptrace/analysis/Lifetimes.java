@@ -149,4 +149,56 @@ final class Lifetimes {
         int fi = row(oid);
         return fi == DENSE ? denseHow[oid] : fi < 0 ? -1 : freeHow[fi];
     }
+
+    /**
+     * The dead objects whose per-object state a detector cannot drop at their KFREE yet, because a report it may
+     * still make names them (a context's released list, a remembered wait): each is dropped at a later free, once
+     * nothing names it. So a detector's tables hold the live objects and the few dead ones still named, not every
+     * object of the trace. Ids are the detector's own (an object id, or its dense index of the object).
+     */
+    static final class Deferred {
+        private final java.util.function.IntPredicate named;
+        private final java.util.function.IntConsumer drop;
+        private int[] ids = new int[8];
+        private int n;
+
+        /** {@code named}: whether a pending report still names the id; {@code drop}: forgets the id's state. */
+        Deferred(java.util.function.IntPredicate named, java.util.function.IntConsumer drop) {
+            this.named = named;
+            this.drop = drop;
+        }
+
+        /** Drops the deferred ids that nothing names any more (at every free, before the dying object's own). */
+        void sweep() {
+            for (int i = n - 1; i >= 0; i--) {
+                int id = ids[i];
+                if (!named.test(id)) {
+                    ids[i] = ids[--n];
+                    drop.accept(id);
+                }
+            }
+        }
+
+        /** The object with this id died: its state is dropped now, or once nothing names it. */
+        void died(int id) {
+            if (!named.test(id)) {
+                drop.accept(id);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (ids[i] == id) {
+                    return; // freed twice while named: already waiting
+                }
+            }
+            if (n == ids.length) {
+                ids = Arrays.copyOf(ids, n * 2);
+            }
+            ids[n++] = id;
+        }
+
+        /** Ids waiting (tests). */
+        int size() {
+            return n;
+        }
+    }
 }

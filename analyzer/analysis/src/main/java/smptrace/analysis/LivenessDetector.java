@@ -78,8 +78,7 @@ final class LivenessDetector implements Detector {
     }
 
     /** Dead nodes that a context's remembered wait still reads (a hang report names their queue): dropped later. */
-    private int[] deadWaited = new int[8];
-    private int nDeadWaited;
+    private final Lifetimes.Deferred deadWaited = new Lifetimes.Deferred(this::waitedOn, this::forgetNode);
 
     /**
      * A dead node's queue and batch go (the maps hold the live nodes, not every node of the trace), unless a
@@ -88,26 +87,16 @@ final class LivenessDetector implements Detector {
      */
     @Override
     public void onFree(int oid, Analysis a) {
-        for (int i = nDeadWaited - 1; i >= 0; i--) {
-            int node = deadWaited[i];
-            if (!waitedOn(node)) {
-                deadWaited[i] = deadWaited[--nDeadWaited];
-                nodeQueue.remove(node);
-                nodeBatchOwner.remove(node);
-            }
-        }
+        deadWaited.sweep();
         if (nodeQueue.get(oid) < 0 && nodeBatchOwner.get(oid) < 0) {
             return;
         }
-        if (waitedOn(oid)) {
-            if (nDeadWaited == deadWaited.length) {
-                deadWaited = Arrays.copyOf(deadWaited, nDeadWaited * 2);
-            }
-            deadWaited[nDeadWaited++] = oid;
-            return;
-        }
-        nodeQueue.remove(oid);
-        nodeBatchOwner.remove(oid);
+        deadWaited.died(oid);
+    }
+
+    private void forgetNode(int node) {
+        nodeQueue.remove(node);
+        nodeBatchOwner.remove(node);
     }
 
     private boolean waitedOn(int node) {
@@ -179,7 +168,7 @@ final class LivenessDetector implements Detector {
         if (k.writes() && !lockOp) { // a context switch's rq lock is not the waiter's own work
             waiting[s] = false;
         }
-        if (a.hb.isBoot(s) || a.facts.role(a.locIndex, e.loc) != KernelFacts.QUEUE_FIRST || k.shape != EventKind.Shape.RMW) {
+        if (a.hb.isBoot(s) || a.role != KernelFacts.QUEUE_FIRST || k.shape != EventKind.Shape.RMW) {
             return;
         }
         int q = Event.oidOf(e.loc);

@@ -36,6 +36,7 @@ import smptrace.trace.EventKind;
  * Every distinct shape (by sites and fences) is decided once per trace.
  */
 final class OrderingDetector implements Detector {
+    /** Ring lengths are powers of two: a ring position is (index & (RING - 1)), indices never negative. */
     private static final int RING = 64;
     private static final int WINDOW = 12;
     private static final int READ_WINDOW = 10;
@@ -156,7 +157,7 @@ final class OrderingDetector implements Detector {
         }
         long idx = count[s];
         // record in the ring
-        int p = (int) (idx % RING);
+        int p = (int) (idx & (RING - 1));
         rKind[s][p] = k.code;
         rSite[s][p] = e.site;
         rLoc[s][p] = li;
@@ -191,13 +192,13 @@ final class OrderingDetector implements Detector {
         }
         if (k.writes()) {
             lastWrite[s] = idx;
-            recentWrites[s][(int) (writeCount[s] % WRITES)] = idx;
+            recentWrites[s][(int) (writeCount[s] & (WRITES - 1))] = idx;
             long wnum = writeCount[s]++;
             // the last read of the value this write overwrites, if by another slot
             if (lrSlot[li] >= 0 && lrSlot[li] != s) {
                 rbSlot[li] = lrSlot[li];
                 rbIdx[li] = lrIdx[li];
-                int c = (int) (sbCandCount[s]++ % WRITES);
+                int c = (int) (sbCandCount[s]++ & (WRITES - 1));
                 sbCandIdx[s][c] = idx;
                 sbCandNum[s][c] = wnum;
             } else {
@@ -232,7 +233,7 @@ final class OrderingDetector implements Detector {
         if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && sameWriter) {
             long wf = headWriterIdx[s];
             long wx = lwIdx[li];
-            boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx));
+            boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx & (RING - 1))]) || a.facts.initialising(site(t, wx));
             if (hbx) {
                 // the write of x happens before this read anyway: no stale value possible
             } else if (wx < wf && wf - wx <= WINDOW && count[t] - wx < RING
@@ -287,12 +288,12 @@ final class OrderingDetector implements Detector {
             // T wrote f again since, the value R read: R's read of f could have read that write and gone on as
             // it did (see mpAfterReader); its publication is the one to ask about when it wrote x shortly before
             long wf2 = lwIdx[lf];
-            int hp = (int) (headIdx[s] % RING);
+            int hp = (int) (headIdx[s] & (RING - 1));
             if (count[t] - wf2 < RING - WINDOW && !a.hb.orderedBefore(s, rClk[s][hp], t)
                     && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
                 for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[t] - RING; j--) {
-                    int pj = (int) (j % RING);
-                    if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+                    int pj = (int) (j & (RING - 1));
+                    if (rWLoc[t][pj] == lx) {
                         if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])) {
                             mp(a, s, t, j, wf2, headIdx[s], rx, false);
                         }
@@ -303,8 +304,8 @@ final class OrderingDetector implements Detector {
         }
         // T's write of x within the window before wf
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j % RING);
-            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+            int pj = (int) (j & (RING - 1));
+            if (rWLoc[t][pj] == lx) {
                 if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])
                         && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
                     mp(a, s, t, j, wf, headIdx[s], rx, false);
@@ -315,14 +316,15 @@ final class OrderingDetector implements Detector {
         // T's write of x within the window after wf, before T wrote f again
         long end = Math.min(count[t], wf + WINDOW + 1);
         for (long j = wf + 1; j < end; j++) {
-            int pj = (int) (j % RING);
-            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
-                continue;
+            int pj = (int) (j & (RING - 1));
+            int wl = rWLoc[t][pj];
+            if (wl < 0) {
+                continue; // not a write
             }
-            if (rLoc[t][pj] == headLoc[s]) {
+            if (wl == headLoc[s]) {
                 return;
             }
-            if (rLoc[t][pj] == lx) {
+            if (wl == lx) {
                 if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj]) && onePass
                         && !writesBefore(t, lx, headLoc[s], wf)) {
                     mp(a, s, t, j, wf, headIdx[s], rx, true);
@@ -351,12 +353,12 @@ final class OrderingDetector implements Detector {
         long rx = obsFRx[l];
         int lx = obsFOther[l];
         if (count[r] - rf >= RING - 1 || !obsFPass[l] || loc(r, rf) != l || loc(r, rx) != lx
-                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][(int) (rf % RING)])) {
+                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][(int) (rf & (RING - 1))])) {
             return;
         }
         for (long j = w - 1; j >= Math.max(0, w - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j % RING);
-            if (rLoc[t][pj] == lx && EventKind.ofCode(rKind[t][pj]).writes()) {
+            int pj = (int) (j & (RING - 1));
+            if (rWLoc[t][pj] == lx) {
                 if (!a.facts.initialising(rSite[t][pj]) && !a.hb.orderedBefore(t, rClk[t][pj], r)) {
                     mp(a, r, t, j, w, rf, rx, false);
                 }
@@ -372,14 +374,15 @@ final class OrderingDetector implements Detector {
      */
     private boolean writesBefore(int t, int lx, int lf, long wf) {
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j % RING);
-            if (!EventKind.ofCode(rKind[t][pj]).writes()) {
-                continue;
+            int pj = (int) (j & (RING - 1));
+            int wl = rWLoc[t][pj];
+            if (wl < 0) {
+                continue; // not a write
             }
-            if (rLoc[t][pj] == lf) {
+            if (wl == lf) {
                 return false;
             }
-            if (rLoc[t][pj] == lx) {
+            if (wl == lx) {
                 return true;
             }
         }
@@ -389,7 +392,7 @@ final class OrderingDetector implements Detector {
     /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
     private boolean rewrote(int t, int f, long from, long to) {
         for (long i = from + 1; i < to; i++) {
-            if (rWLoc[t][(int) (i % RING)] == f && f >= 0) {
+            if (rWLoc[t][(int) (i & (RING - 1))] == f && f >= 0) {
                 return true;
             }
         }
@@ -488,11 +491,11 @@ final class OrderingDetector implements Detector {
         if (count[m] - wf2 >= RING || count[t] - wx >= RING || m == t) {
             return;
         }
-        if (a.hb.ordered(t, rClk[t][(int) (wx % RING)]) || a.facts.initialising(site(t, wx))) {
+        if (a.hb.ordered(t, rClk[t][(int) (wx & (RING - 1))]) || a.facts.initialising(site(t, wx))) {
             return; // x's write happens before this read anyway: no stale value possible
         }
         for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[m] - RING; j--) {
-            int pj = (int) (j % RING);
+            int pj = (int) (j & (RING - 1));
             EventKind k = EventKind.ofCode(rKind[m][pj]);
             if (!k.reads() || k.shape != EventKind.Shape.READ || !k.marked() || rSrcSlot[m][pj] != t) {
                 continue;
@@ -610,7 +613,7 @@ final class OrderingDetector implements Detector {
         long[] ci = sbCandIdx[q];
         long[] cn = sbCandNum[q];
         for (long c = nc - 1; c >= 0 && c >= nc - WRITES; c--) {
-            int cp = (int) (c % WRITES);
+            int cp = (int) (c & (WRITES - 1));
             if (cn[cp] < nw - WRITES) {
                 break;
             }
@@ -618,7 +621,7 @@ final class OrderingDetector implements Detector {
             if (i < lo || i < count[q] - RING) {
                 break;
             }
-            int p0 = (int) (i % RING);
+            int p0 = (int) (i & (RING - 1));
             int lb = rLoc[q][p0];
             if (lb == la || lb < 0) {
                 continue;
@@ -638,7 +641,7 @@ final class OrderingDetector implements Detector {
             // P's write of a shortly before r_b
             int[] wloc = rWLoc[pSlot];
             for (long j = rb - 1; j >= Math.max(0, rb - WINDOW) && j >= count[pSlot] - RING; j--) {
-                int pj = (int) (j % RING);
+                int pj = (int) (j & (RING - 1));
                 if (wloc[pj] != la) {
                     continue; // not a write of a
                 }
@@ -683,12 +686,12 @@ final class OrderingDetector implements Detector {
         }
         long wa = lwIdx[la];
         if (count[t] - wa >= RING - 1 || a.facts.initialising(site(t, wa))
-                || a.hb.ordered(t, rClk[t][(int) (wa % RING)])) {
+                || a.hb.ordered(t, rClk[t][(int) (wa & (RING - 1))])) {
             return;
         }
         long end = Math.min(count[t], wa + WINDOW + 1);
         for (long i = wa + 1; i < end; i++) {
-            int pi = (int) (i % RING);
+            int pi = (int) (i & (RING - 1));
             int lb = rLoc[t][pi];
             if (lb < 0 || lb == la || !sbRead(EventKind.ofCode(rKind[t][pi]))) {
                 continue;
@@ -698,8 +701,8 @@ final class OrderingDetector implements Detector {
             }
             // S's nearest write of b before r, within the window
             for (long j = r - 1; j >= lo && j > count[s] - RING; j--) {
-                int pj = (int) (j % RING);
-                if (rLoc[s][pj] != lb || !EventKind.ofCode(rKind[s][pj]).writes()) {
+                int pj = (int) (j & (RING - 1));
+                if (rWLoc[s][pj] != lb) {
                     continue;
                 }
                 if (!a.facts.initialising(rSite[s][pj]) && !a.hb.orderedBefore(s, rClk[s][pj], t)) {
@@ -988,23 +991,23 @@ final class OrderingDetector implements Detector {
     }
 
     private EventKind kind(int s, long i) {
-        return EventKind.ofCode(rKind[s][(int) (i % RING)]);
+        return EventKind.ofCode(rKind[s][(int) (i & (RING - 1))]);
     }
 
     private int site(int s, long i) {
-        return rSite[s][(int) (i % RING)];
+        return rSite[s][(int) (i & (RING - 1))];
     }
 
     private int loc(int s, long i) {
-        return rLoc[s][(int) (i % RING)];
+        return rLoc[s][(int) (i & (RING - 1))];
     }
 
     private long val(int s, long i) {
-        return rVal[s][(int) (i % RING)];
+        return rVal[s][(int) (i & (RING - 1))];
     }
 
     private long val2(int s, long i) {
-        return rVal2[s][(int) (i % RING)];
+        return rVal2[s][(int) (i & (RING - 1))];
     }
 
     /** A fingerprint component: "function:KIND" of the ring's event i of context s. */
@@ -1017,7 +1020,7 @@ final class OrderingDetector implements Detector {
     }
 
     private EventRef ref(Analysis a, int s, long i) {
-        int p = (int) (i % RING);
+        int p = (int) (i & (RING - 1));
         EventKind k = kind(s, i);
         smptrace.trace.Site site = a.info.site(rSite[s][p]);
         smptrace.trace.ThreadInfo t = a.info.thread(rThread[s][p]);

@@ -57,7 +57,7 @@ final class PreemptionWindowDetector implements Detector {
         if (!k.isMemory()) {
             return;
         }
-        byte role = a.facts.role(a.locIndex, e.loc);
+        byte role = a.role;
         if (role != KernelFacts.MASK_BITS && role != KernelFacts.U_FLAGS && role != KernelFacts.CSD_DATA) {
             return;
         }
