@@ -12,7 +12,8 @@ import java.util.Arrays;
  * machine's baton (a free run that records its schedule runs one step at a time, so the order of its
  * steps is exact; the watchdog's verdict, a wall-clock event, is recorded as {@code w0}/{@code w1} at
  * the step boundary where it fell). Replayed by {@link Strategy.Replay}.
- * Storage is two growable arrays; nothing is allocated per decision except when an array doubles.
+ * Storage is runs of equal decisions in two growable arrays (a 500 M-step free run is a few million
+ * runs); nothing is allocated per decision except when an array doubles.
  */
 public final class ScheduleLog {
     static final int CONT = 0, IRQ = 1, SWITCH = 2, MIGRATE = 3;
@@ -20,8 +21,13 @@ public final class ScheduleLog {
     static final int WATCHDOG = 4;
     private static final String KINDS = "cismw";
 
-    private int[] tokens = new int[4096];
-    private int n;
+    // runs of equal decisions: run r is runToken[r], repeated up to (exclusive) decision runEnd[r]; a long
+    // free run spins through millions of equal steps, so its schedule is kept as it is written, in runs
+    private int[] runToken = new int[1024];
+    private long[] runEnd = new long[1024];
+    private int runs;
+    /** get()'s run for sequential reads (the replay reads decisions in order). */
+    private int cursor;
 
     static int token(Action a, Cpu self) {
         int cpu = a.cpu == null ? self.id : a.cpu.id;
@@ -42,36 +48,53 @@ public final class ScheduleLog {
     }
 
     void add(int token) {
-        if (n == tokens.length) {
-            tokens = Arrays.copyOf(tokens, n * 2);
+        add(token, 1);
+    }
+
+    private void add(int token, long count) {
+        if (runs > 0 && runToken[runs - 1] == token) {
+            runEnd[runs - 1] += count;
+            return;
         }
-        tokens[n++] = token;
+        if (runs == runToken.length) {
+            runToken = Arrays.copyOf(runToken, runs * 2);
+            runEnd = Arrays.copyOf(runEnd, runs * 2);
+        }
+        runToken[runs] = token;
+        runEnd[runs] = size() + count;
+        runs++;
     }
 
-    public int size() {
-        return n;
+    /** The number of decisions. */
+    public long size() {
+        return runs == 0 ? 0 : runEnd[runs - 1];
     }
 
-    int get(int i) {
-        return tokens[i];
+    /** Decision i (0 <= i < size()); constant time when read in order. */
+    int get(long i) {
+        if (cursor >= runs || (cursor > 0 && runEnd[cursor - 1] > i)) {
+            int r = Arrays.binarySearch(runEnd, 0, runs, i); // out of order: the run whose end is past i
+            cursor = r >= 0 ? r + 1 : -r - 1;
+        }
+        while (runEnd[cursor] <= i) {
+            cursor++;
+        }
+        return runToken[cursor];
     }
 
     /** The text form (one line, space-separated decisions, equal runs as DECISION*COUNT). */
     public String text() {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j < n && tokens[j] == tokens[i]) {
-                j++;
-            }
+        long start = 0;
+        for (int r = 0; r < runs; r++) {
             if (b.length() > 0) {
                 b.append(' ');
             }
-            b.append(describe(tokens[i]));
-            if (j - i > 1) {
-                b.append('*').append(j - i);
+            b.append(describe(runToken[r]));
+            if (runEnd[r] - start > 1) {
+                b.append('*').append(runEnd[r] - start);
             }
-            i = j;
+            start = runEnd[r];
         }
         return b.toString();
     }
@@ -90,7 +113,7 @@ public final class ScheduleLog {
             }
             try {
                 int star = w.indexOf('*');
-                int count = star < 0 ? 1 : Integer.parseInt(w.substring(star + 1));
+                long count = star < 0 ? 1 : Long.parseLong(w.substring(star + 1));
                 String d = star < 0 ? w : w.substring(0, star);
                 int kind = KINDS.indexOf(d.charAt(0));
                 if (kind < 0 || count < 1) {
@@ -102,9 +125,7 @@ public final class ScheduleLog {
                 if ((kind == SWITCH || kind == MIGRATE) != (dash >= 0) || cpu > 0xfff || arg > 0xffff) {
                     throw new IllegalArgumentException("bad schedule decision '" + w + "'");
                 }
-                for (int i = 0; i < count; i++) {
-                    log.add(kind << 28 | cpu << 16 | arg);
-                }
+                log.add(kind << 28 | cpu << 16 | arg, count);
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
                 throw new IllegalArgumentException("bad schedule decision '" + w + "'");
             }

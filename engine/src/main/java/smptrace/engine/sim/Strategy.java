@@ -111,7 +111,7 @@ abstract class Strategy {
      */
     static final class Replay extends Strategy {
         private final ScheduleLog log;
-        private int next;
+        private long next;
 
         Replay(ScheduleLog log) {
             super(0);
