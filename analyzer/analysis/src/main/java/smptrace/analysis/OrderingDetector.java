@@ -31,7 +31,8 @@ import smptrace.trace.EventKind;
  *   <li><b>SB</b> (store buffering, a lost update): P writes a then reads b, and that read missed Q's write of b;
  *       Q writes b then reads a; neither write happens-before the other side's read. Bad outcome: both reads
  *       old. Asked where a strong fence on one side shows reliance, or where both words are two-way
- *       handshake words (each written by both contexts, like a pending flag and a busy bit).</li>
+ *       handshake words (each written by its side and another context, like a pending flag and a busy bit, and
+ *       not re-read by an RMW of the same word right after the read).</li>
  * </ul>
  * Every distinct shape (by sites and fences) is decided once per trace.
  */
