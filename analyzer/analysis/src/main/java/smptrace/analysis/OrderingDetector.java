@@ -31,7 +31,8 @@ import smptrace.trace.EventKind;
  *   <li><b>SB</b> (store buffering, a lost update): P writes a then reads b, and that read missed Q's write of b;
  *       Q writes b then reads a; neither write happens-before the other side's read. Bad outcome: both reads
  *       old. Asked where a strong fence on one side shows reliance, or where both words are two-way
- *       handshake words (each written by both contexts, like a pending flag and a busy bit).</li>
+ *       handshake words (each written by its side and another context, like a pending flag and a busy bit, and
+ *       not re-read by an RMW of the same word right after the read).</li>
  * </ul>
  * Every distinct shape (by sites and fences) is decided once per trace.
  */
@@ -101,6 +102,8 @@ final class OrderingDetector implements Detector {
     private final LitmusDecider decider = new LitmusDecider();
     private final Map<String, Boolean> decided = new HashMap<>();
     private final List<Object[]> sbPending = new ArrayList<>();
+    /** Pending handshake SB findings whose reads a later RMW of the same word may still show re-read. */
+    private final List<Object[]> watches = new ArrayList<>();
 
     OrderingDetector() {
         Arrays.fill(lwSlot, -1);
@@ -170,6 +173,9 @@ final class OrderingDetector implements Detector {
         rClk[s][p] = a.hb.epoch();
         rCpu[s][p] = e.cpu;
         count[s] = idx + 1;
+        if (!watches.isEmpty()) {
+            checkWatches(s, idx);
+        }
         if (!mem) {
             return;
         }
@@ -738,7 +744,8 @@ final class OrderingDetector implements Detector {
         long aNew = val(p, wa);
         long aOld = aNew == 0 ? 1 : 0;
         if (bOld == bNew) {
-            decided.put(key, false);
+            // the missed write stored the value the read returned: nothing lost in this instance; not cached, so
+            // that the any-order search can still ask the shape (with the value the write changes)
             return;
         }
         // Q's read is the current event, asked as a load (also when it is a failed cmpxchg)
@@ -746,7 +753,12 @@ final class OrderingDetector implements Detector {
                 th -> th.load("r1", "a", loadTag(kra)));
         if (v != null) {
             sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld, aOld, aNew,
-                    bNew, v.d(), v.test());
+                    bNew, v.d(), v.test(), null);
+            Object[] pending = sbPending.get(sbPending.size() - 1);
+            if (!(Boolean) pending[1]) {
+                watchReRead(pending, p, rb);
+                watchReRead(pending, q, ra);
+            }
         }
     }
 
@@ -785,12 +797,14 @@ final class OrderingDetector implements Detector {
     }
 
     private void sbFinding(Analysis a, int p, long wa, long rb, int q, long wb, EventRef era, String raAcc, EventKind kra,
-            String pBetween, String qBetween, long bOld, long aOld, long aNew, long bNew, Decision d, LitmusTest test) {
+            String pBetween, String qBetween, long bOld, long aOld, long aNew, long bNew, Decision d, LitmusTest test,
+            Boolean admittedByFence) {
         EventKind kwa = kind(p, wa);
         EventKind krb = kind(p, rb);
         EventKind kwb = kind(q, wb);
-        boolean strongOnOneSide = pBetween.contains("MB") || qBetween.contains("MB") || pBetween.contains("ATOMIC")
-                || qBetween.contains("ATOMIC");
+        boolean strongOnOneSide = admittedByFence != null ? admittedByFence
+                : pBetween.contains("MB") || qBetween.contains("MB") || pBetween.contains("ATOMIC")
+                        || qBetween.contains("ATOMIC");
         String aName = a.info.locationName(a.locs.keyOf(loc(p, wa)));
         String bName = a.info.locationName(a.locs.keyOf(loc(q, wb)));
         EventRef ewa = ref(a, p, wa);
@@ -813,7 +827,7 @@ final class OrderingDetector implements Detector {
                 .litmus(new smptrace.litmus.LitmusWriter().write(test, d.verdict().word));
         int la = loc(p, wa);
         int lb = loc(q, wb);
-        sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q});
+        sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q, Boolean.FALSE, admittedByFence != null});
     }
 
     /** SB side P: w_a (wa) then r_b (rb); side Q: w_b (wb) then r_a (ra), all ring indices; see {@link #sbAnyOrder}. */
@@ -833,8 +847,8 @@ final class OrderingDetector implements Detector {
         // handshake-words criterion of the missed-read case would take any two words both contexts write, e.g. a
         // queue head and a CSD's flags), and marked accesses only (a plain access the other context conflicts
         // with is a data race, the data-race detector's business; a plain read is no handshake, e.g. CSD_TYPE())
-        if (!(strong(pBetween) || strong(qBetween)) || !kwa.marked() || !kwb.marked() || !krb.marked()
-                || !kra.marked()) {
+        boolean byFence = (strong(pBetween) || strong(qBetween)) && krb.marked() && kra.marked();
+        if (!kwa.marked() || !kwb.marked()) {
             return;
         }
         long aNew = val(p, wa);
@@ -844,7 +858,54 @@ final class OrderingDetector implements Detector {
         SbVerdict v = decideSb(a, key, p, wa, rb, aOld, aNew, bOld, q, wb, ra, bNew, th -> readOp(th, "r1", "a", q, ra));
         if (v != null) {
             sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld, aNew, bNew,
-                    v.d(), v.test());
+                    v.d(), v.test(), byFence);
+            if (!byFence) {
+                Object[] pending = sbPending.get(sbPending.size() - 1);
+                watchReRead(pending, p, rb);
+                watchReRead(pending, q, ra);
+            }
+        }
+    }
+
+    /**
+     * A read that its context re-reads atomically within the window (an RMW or failed cmpxchg of the same word
+     * after it, like llist_add()'s READ_ONCE() of the head before its try_cmpxchg()) is not the read the context
+     * acts on: the SB shape it ends is no handshake. The events of slot s after ring index i that are already
+     * in the ring are checked now, the rest as they come ({@link #onEvent}).
+     */
+    private void watchReRead(Object[] pending, int s, long i) {
+        int l = rLoc[s][(int) (i % RING)];
+        long end = Math.min(count[s], i + WINDOW + 1);
+        for (long j = i + 1; j < end; j++) {
+            if (reReads(s, j, l)) {
+                pending[6] = Boolean.TRUE;
+                return;
+            }
+        }
+        if (end <= i + WINDOW) {
+            watches.add(new Object[] {pending, s, l, i + WINDOW});
+        }
+    }
+
+    private boolean reReads(int s, long j, int l) {
+        int pj = (int) (j % RING);
+        EventKind k = EventKind.ofCode(rKind[s][pj]);
+        return rLoc[s][pj] == l && (k.shape == EventKind.Shape.RMW || k.shape == EventKind.Shape.FAILED_RMW);
+    }
+
+    /** The watches of {@link #watchReRead} on slot s, at its event at ring index idx (rare: only pending handshakes). */
+    private void checkWatches(int s, long idx) {
+        for (int w = watches.size() - 1; w >= 0; w--) {
+            Object[] x = watches.get(w);
+            if ((Integer) x[1] != s) {
+                continue;
+            }
+            if (reReads(s, idx, (Integer) x[2])) {
+                ((Object[]) x[0])[6] = Boolean.TRUE;
+                watches.remove(w);
+            } else if (idx >= (Long) x[3]) {
+                watches.remove(w);
+            }
         }
     }
 
@@ -883,7 +944,14 @@ final class OrderingDetector implements Detector {
             int q = (Integer) x[5];
             boolean handshake = p < 64 && q < 64 && (writers[la] >> p & 1) != 0 && (writers[la] >> q & 1) != 0
                     && (writers[lb] >> p & 1) != 0 && (writers[lb] >> q & 1) != 0;
-            if (strong || handshake) {
+            boolean reRead = (Boolean) x[6];
+            if (!handshake) {
+                // each word written by its side and by another context: the context that reads it may be another
+                // instance of the role that writes it (a kicker that only ever got -EBUSY never wrote u_flags)
+                handshake = p < 64 && q < 64 && Long.bitCount(writers[la]) >= 2 && Long.bitCount(writers[lb]) >= 2
+                        && (writers[la] >> p & 1) != 0 && (writers[lb] >> q & 1) != 0;
+            }
+            if (strong || handshake && !reRead) {
                 a.report(f.build());
             }
         }
