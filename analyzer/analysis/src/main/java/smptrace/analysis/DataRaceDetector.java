@@ -35,6 +35,12 @@ final class DataRaceDetector implements Detector {
     private long[] wCo = new long[1024];
     private int[] w = new int[1024 * STRIDE];
     private int[][] reads = new int[1024][];
+    /**
+     * Per location, bit t set when slot t (t < 64) has a valid read recorded: a write skips the contexts with none
+     * (most locations are only ever read by the context that writes them). Slots from 64 on are not in it; a trace
+     * with that many contexts takes the loop over all of them.
+     */
+    private long[] readers = new long[1024];
     private int[] readsSince = new int[1024];
 
     // spin-wait classification, per slot
@@ -93,6 +99,7 @@ final class DataRaceDetector implements Detector {
                 if (reads[li] != null) {
                     Arrays.fill(reads[li], 0); // kept for the location that gets the index next
                 }
+                readers[li] = 0;
                 readsSince[li] = 0;
                 w[li * STRIDE + F_INFO] = 0;
             }
@@ -137,19 +144,20 @@ final class DataRaceDetector implements Detector {
         if (isWrite) {
             int[] r = reads[li];
             if (r != null && readsSince[li] > 0 && !init) {
-                int n = Math.min(a.hb.slots(), r.length / STRIDE);
-                for (int t = 0; t < n; t++) {
-                    int b = t * STRIDE;
-                    if (t == s || (r[b + F_INFO] & VALID) == 0) {
-                        continue;
+                if (a.hb.slots() <= 64) {
+                    // only the slots with a valid read, in ascending order as the loop below
+                    long m = readers[li] & ~(1L << s);
+                    while (m != 0) {
+                        int t = Long.numberOfTrailingZeros(m);
+                        m &= m - 1;
+                        checkRead(a, e, li, r, t, s, plain);
                     }
-                    if (a.hb.ordered(t, r[b + F_CLK])) {
-                        r[b + F_INFO] &= ~VALID; // ordered before this write: done with it
-                        continue;
-                    }
-                    boolean rPlain = (r[b + F_INFO] & PLAIN) != 0;
-                    if ((plain || rPlain) && !atomicAssumed(a, rPlain, false, plain, true)) {
-                        race(a, e, li, t, r, b, "rw-race", s, plain, false, rPlain);
+                } else {
+                    int n = Math.min(a.hb.slots(), r.length / STRIDE);
+                    for (int t = 0; t < n; t++) {
+                        if (t != s && (r[t * STRIDE + F_INFO] & VALID) != 0) {
+                            checkRead(a, e, li, r, t, s, plain);
+                        }
                     }
                 }
             }
@@ -173,10 +181,29 @@ final class DataRaceDetector implements Detector {
                 reads[li] = r;
             }
             record(r, s * STRIDE, e, a, plain);
+            if (s < 64) {
+                readers[li] |= 1L << s;
+            }
             if (!plain && k.shape != EventKind.Shape.RMW) {
                 r[s * STRIDE + F_MCO] = (int) Math.max(r[s * STRIDE + F_MCO], e.co);
             }
             readsSince[li]++;
+        }
+    }
+
+    /** A write against slot t's valid read of the location: done with it if ordered before, else maybe a race. */
+    private void checkRead(Analysis a, Event e, int li, int[] r, int t, int s, boolean plain) {
+        int b = t * STRIDE;
+        if (a.hb.ordered(t, r[b + F_CLK])) {
+            r[b + F_INFO] &= ~VALID; // ordered before this write: done with it
+            if (t < 64) {
+                readers[li] &= ~(1L << t);
+            }
+            return;
+        }
+        boolean rPlain = (r[b + F_INFO] & PLAIN) != 0;
+        if ((plain || rPlain) && !atomicAssumed(a, rPlain, false, plain, true)) {
+            race(a, e, li, t, r, b, "rw-race", s, plain, false, rPlain);
         }
     }
 
@@ -395,6 +422,9 @@ final class DataRaceDetector implements Detector {
     }
 
     private void flushIteration(int s, Analysis a) {
+        if (iterN[s] == 0 && awN[s] == 0 && pending.get(s).isEmpty()) {
+            return; // nothing open: most writes
+        }
         List<Pending> l = pending.get(s);
         for (Pending p : l) {
             emit(p, false, a);
@@ -448,11 +478,15 @@ final class DataRaceDetector implements Detector {
             w = Arrays.copyOf(w, n * STRIDE);
             wCo = Arrays.copyOf(wCo, n);
             reads = Arrays.copyOf(reads, n);
+            readers = Arrays.copyOf(readers, n);
             readsSince = Arrays.copyOf(readsSince, n);
         }
     }
 
     private void ensureSlot(int s) {
+        if (s < iterN.length && iterLoc[s] != null && s < pending.size()) {
+            return; // the common case: a slot seen before
+        }
         while (pending.size() <= s) {
             pending.add(new ArrayList<>());
         }

@@ -22,6 +22,35 @@ class DataRaceDetectorTest {
     }
 
     @Test
+    void aWriteRacesOnlyWithTheReadsNotOrderedBeforeIt() throws Exception {
+        TraceBuilder t = new TraceBuilder();
+        TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
+        TraceBuilder.Ctx b = t.task(2, "B", 2, 1);
+        TraceBuilder.Ctx c = t.task(3, "C", 3, 2);
+        b.r("obj", "x", 0);
+        c.r("obj", "x", 0).mem(EventKind.W_RELEASE, "obj", "flag", 1);
+        a.r("obj", "x", 0).mem(EventKind.R_ACQUIRE, "obj", "flag", 1).w("obj", "x", 2);
+        var races = counted(t.analyze(), Finding.Kind.DATA_RACE);
+        assertEquals(1, races.size(), races.toString());
+        assertEquals("rw-race", races.get(0).rule);
+        assertTrue(races.get(0).summary.contains("(B)"), races.get(0).summary);
+    }
+
+    @Test
+    void aWriteRacesWithTheReadsOfMoreThan64Contexts() throws Exception {
+        TraceBuilder t = new TraceBuilder();
+        TraceBuilder.Ctx w = t.task(1, "W", 1, 0);
+        int readers = 70;
+        for (int i = 0; i < readers; i++) {
+            t.task(10 + i, "R" + i, 10 + i, 1).r("obj", "x", 0);
+        }
+        w.w("obj", "x", 1);
+        var races = counted(t.analyze(), Finding.Kind.DATA_RACE);
+        assertEquals(readers, races.size());
+        assertTrue(races.stream().allMatch(f -> f.rule.equals("rw-race")));
+    }
+
+    @Test
     void releaseAcquireProtectsPlainAccesses() throws Exception {
         TraceBuilder t = new TraceBuilder();
         TraceBuilder.Ctx a = t.task(1, "A", 1, 0);
