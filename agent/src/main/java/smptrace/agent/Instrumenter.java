@@ -6,6 +6,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -49,6 +50,12 @@ import java.util.Set;
  * in scope is exactly the program's use of the mechanism, with its source line; and the JDK's own
  * internal use of the same classes (class loading, the agent's writer thread) stays unrecorded.
  * No fields or methods are added, so classes can also be retransformed after an attach.
+ *
+ * <p>Every rewritten method gets one local more, its recorder slot ({@link RecSlot}): null at entry,
+ * then the recorder the last recorded access returned. The plain-access hooks and the twins of
+ * the marked primitives take it and only look the thread's recorder up (a ThreadLocal) when it is
+ * null or of an older trace, so a method recording many accesses pays that lookup once per
+ * invocation, not once per access.
  */
 final class Instrumenter {
     static final String KERNEL = "smptrace/kernel/Kernel";
@@ -60,6 +67,8 @@ final class Instrumenter {
     private static final Set<String> SHADOW_FIELDS = Set.of("oid", "shadowLock", "shadowCo");
 
     private final Set<String> kernelTwins = twins(RKernel.class);
+    /** The kernel twins that take the recorder slot too. */
+    private final Set<String> kernelRecTwins = twins(RKernel.class, SITE_REC);
     private final Set<String> hookTwins = twins(RHooks.class);
     private final Set<String> warnedMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final String RJAVA = Type.getInternalName(RJava.class);
@@ -112,17 +121,25 @@ final class Instrumenter {
 
     /** name + descriptor of the primitive each twin stands for (the twin has one more int: the site). */
     private static Set<String> twins(Class<?> c) {
+        return twins(c, "I)");
+    }
+
+    /** Twins taking the site and the caller's recorder slot ({@code ..., int site, Object rec}). */
+    private static final String SITE_REC = "ILjava/lang/Object;)";
+
+    /** name + descriptor of the primitive each twin stands for, the twin's last parameters being {@code tail}. */
+    private static Set<String> twins(Class<?> c, String tail) {
         Set<String> s = new HashSet<>();
         for (Method m : c.getDeclaredMethods()) {
             if (!Modifier.isPublic(m.getModifiers()) || !Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
             String d = Type.getMethodDescriptor(m);
-            int cut = d.lastIndexOf("I)");
-            if (cut < 0) {
+            int cut = d.lastIndexOf(')');
+            if (!d.startsWith(tail, cut + 1 - tail.length()) || (tail.equals("I)") && d.startsWith(SITE_REC, cut + 1 - SITE_REC.length()))) {
                 continue;
             }
-            s.add(m.getName() + d.substring(0, cut) + d.substring(cut + 1));
+            s.add(m.getName() + d.substring(0, cut + 1 - tail.length()) + d.substring(cut));
         }
         return s;
     }
@@ -134,8 +151,10 @@ final class Instrumenter {
     AsmVisitorWrapper wrapper(Mode mode) {
         return new AsmVisitorWrapper.ForDeclaredMethods()
                 .writerFlags(ClassWriter.COMPUTE_MAXS)
+                .readerFlags(ClassReader.EXPAND_FRAMES) // RecSlot adds its local to every frame
                 .invokable(ElementMatchers.any(), (type, method, mv, ctx, pool, wf, rf) ->
-                        method.isAbstract() || method.isNative() ? mv : new Rewriter(mv, type, method, pool, mode));
+                        method.isAbstract() || method.isNative() ? mv
+                                : new Rewriter(new RecSlot(mv, method.isStatic(), method.getDescriptor()), type, method, pool, mode));
     }
 
     /** Caches "is owner (internal name) assignable to one of the JDK types" per class being rewritten. */
@@ -175,8 +194,12 @@ final class Instrumenter {
         private final MethodDescription method;
         private final Map<String, Boolean> assignCache = new HashMap<>();
 
-        Rewriter(MethodVisitor mv, TypeDescription type, MethodDescription method, TypePool pool, Mode mode) {
+        /** The method's recorder slot. */
+        private final RecSlot slot;
+
+        Rewriter(RecSlot mv, TypeDescription type, MethodDescription method, TypePool pool, Mode mode) {
             super(Opcodes.ASM9, mv);
+            this.slot = mv;
             this.memory = mode != Mode.CALLS;
             this.app = mode == Mode.APP;
             this.method = method;
@@ -220,9 +243,21 @@ final class Instrumenter {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, REC, name, desc, false);
         }
 
+        /** Pushes the recorder slot (the last argument of a hook that takes it). */
+        private void loadSlot() {
+            slot.load();
+        }
+
+        /** [r] -> [r], keeping r in the recorder slot too (after a hook that returns the recorder). */
+        private void keepInSlot() {
+            super.visitInsn(Opcodes.DUP);
+            slot.store();
+        }
+
         @Override
         public void visitCode() {
             super.visitCode();
+            slot.init();
             if (app && method.isSynchronized()) {
                 // the JVM holds the method's monitor from here on
                 pushMonitor();
@@ -264,6 +299,16 @@ final class Instrumenter {
             }
             if (opcode == Opcodes.INVOKESTATIC && (owner.equals(KERNEL) || owner.equals(HOOKS))) {
                 boolean kernel = owner.equals(KERNEL);
+                if (kernel && kernelRecTwins.contains(name + desc)) {
+                    // [args] site; slot -> mine -> DUP into the slot -> [args, site, rec]
+                    push(site());
+                    loadSlot();
+                    rec("mine", "(Ljava/lang/Object;)Ljava/lang/Object;");
+                    keepInSlot();
+                    String twinDesc = desc.substring(0, desc.lastIndexOf(')')) + SITE_REC + desc.substring(desc.lastIndexOf(')') + 1);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, RKERNEL, name, twinDesc, false);
+                    return;
+                }
                 if ((kernel ? kernelTwins : hookTwins).contains(name + desc)) {
                     push(site());
                     String twinDesc = desc.substring(0, desc.lastIndexOf(')')) + "I" + desc.substring(desc.lastIndexOf(')'));
@@ -571,7 +616,13 @@ final class Instrumenter {
                     super.visitInsn(Opcodes.DUP);
                     push(fid);
                     push(site());
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, readBegin, "(Ljava/lang/Object;II)Ljava/lang/Object;", false);
+                    if (vol) {
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, readBegin, "(Ljava/lang/Object;II)Ljava/lang/Object;", false);
+                    } else {
+                        loadSlot();
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, readBegin, "(Ljava/lang/Object;IILjava/lang/Object;)Ljava/lang/Object;", false);
+                        keepInSlot();
+                    }
                     super.visitInsn(Opcodes.SWAP);
                     super.visitFieldInsn(opcode, owner, name, desc);
                     super.visitInsn(wide ? Opcodes.DUP2_X1 : Opcodes.DUP_X1);
@@ -592,7 +643,13 @@ final class Instrumenter {
                         super.visitInsn(Opcodes.DUP2);
                         push(fid);
                         push(site());
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, write, "(Ljava/lang/Object;" + st + "II)Ljava/lang/Object;", false);
+                        if (!vol && t != 'L' && t != '[' && t != 'F') { // int-like: RJava.writeI, with the recorder slot
+                            loadSlot();
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, write, "(Ljava/lang/Object;" + st + "IILjava/lang/Object;)Ljava/lang/Object;", false);
+                            keepInSlot();
+                        } else {
+                            super.visitMethodInsn(Opcodes.INVOKESTATIC, RJAVA, write, "(Ljava/lang/Object;" + st + "II)Ljava/lang/Object;", false);
+                        }
                         super.visitInsn(Opcodes.DUP_X2);
                         super.visitInsn(Opcodes.POP);
                     } else {
@@ -713,7 +770,9 @@ final class Instrumenter {
                 super.visitInsn(Opcodes.DUP);
                 push(fieldId(owner, name, desc));
                 push(site());
-                rec("readBegin", "(Ljava/lang/Object;II)Ljava/lang/Object;");
+                loadSlot();
+                rec("readBegin", "(Ljava/lang/Object;IILjava/lang/Object;)Ljava/lang/Object;");
+                keepInSlot();
                 super.visitInsn(Opcodes.SWAP);
                 super.visitFieldInsn(opcode, owner, name, desc);
                 super.visitInsn(wide ? Opcodes.DUP2_X1 : Opcodes.DUP_X1);
@@ -725,7 +784,9 @@ final class Instrumenter {
                 super.visitInsn(Opcodes.DUP2);
                 push(fieldId(owner, name, desc));
                 push(site());
-                rec("write" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + "II)Ljava/lang/Object;");
+                loadSlot();
+                rec("write" + suffix(t), "(Ljava/lang/Object;" + stackType(t) + "IILjava/lang/Object;)Ljava/lang/Object;");
+                keepInSlot();
                 super.visitInsn(Opcodes.DUP_X2);
                 super.visitInsn(Opcodes.POP);
                 super.visitFieldInsn(opcode, owner, name, desc);
@@ -782,7 +843,9 @@ final class Instrumenter {
                 // [a, i] DUP2; arrayReadBegin -> [a, i, r]; DUP_X2; POP -> [r, a, i]; xALOAD -> [r, v]; DUP_X1; readEnd
                 super.visitInsn(Opcodes.DUP2);
                 push(site());
-                rec("arrayReadBegin", "(Ljava/lang/Object;II)Ljava/lang/Object;");
+                loadSlot();
+                rec("arrayReadBegin", "(Ljava/lang/Object;IILjava/lang/Object;)Ljava/lang/Object;");
+                keepInSlot();
                 super.visitInsn(Opcodes.DUP_X2);
                 super.visitInsn(Opcodes.POP);
                 super.visitInsn(opcode);

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * <p>Framing: each excerpt is a 4-byte little-endian header word (bits 0-29 the length, bit 30
  * metadata, bit 31 not yet complete) followed by its bytes; excerpts are 4-byte aligned. A header
  * word 0 is the end of the data; {@code 0xC0000000} marks the end of a file that rolled over.
+ * Chronicle publishes an excerpt by writing its header word after its bytes, so a JVM killed while
+ * writing one leaves a zero header followed by that record's bytes: see {@link #unpublished}.
  */
 final class QueueFile implements AutoCloseable {
     static final int NOT_COMPLETE = 0x80000000;
@@ -128,6 +130,11 @@ final class QueueFile implements AutoCloseable {
                     throw corrupt(files.get(f).getFileName() + " is not a queue file (it does not start with a queue header)");
                 }
                 if (h == 0) {
+                    if (last && unpublished(f, pos)) {
+                        tail = Tail.IN_PROGRESS;
+                        tailDetail = "the last record was being written when the recording stopped (its header not yet published)";
+                        return;
+                    }
                     requireEmpty(f, pos + 4, "an empty record header at byte " + pos);
                     if (!last) {
                         throw corrupt("the queue file " + files.get(f).getFileName() + " ends at byte " + pos
@@ -169,6 +176,113 @@ final class QueueFile implements AutoCloseable {
                 pos = (pos + 4 + len + 3) & ~3L;
             }
         }
+    }
+
+    /** The first byte of Chronicle's own metadata excerpts (an event name in its binary wire). */
+    static final int CHRONICLE_META_FIRST = 0xB9;
+    /** What Chronicle writes of an index page before publishing it: its template (about 40 bytes), no entries. */
+    static final int CHRONICLE_META_UNPUBLISHED = 256;
+
+    /**
+     * Whether the zero header word at pos of the last file is a record the writer had not published
+     * yet: Chronicle writes an excerpt's bytes first and its header word last (a compare-and-swap
+     * from 0), so a JVM killed in between leaves a zero header followed by that one record's bytes,
+     * in whole or in part, and zeros after. The record's own fields bound it: an smptrace record
+     * says how long it is (a block's {@code len}, a text's length), and whatever of those fields was
+     * not written yet reads as zero, which never makes the bound shorter than what was written.
+     * True when some byte after the header is not zero and every one of them lies within that bound;
+     * false when nothing follows (the plain end). A zeroed header followed by more records, or data
+     * that is no record smptrace or Chronicle writes, is corrupt.
+     */
+    private boolean unpublished(int f, long pos) throws TraceException {
+        long start = pos + 4;
+        if (start >= sizes[f] || lastNonZero(f, start) < 0) {
+            return false;
+        }
+        int kind = byteAt(f, start);
+        long end; // exclusive: where the record's bytes end
+        switch (kind) {
+            case TraceFormat.DOC_BLOCK -> {
+                long len = intAt(f, start + TraceFormat.BLOCK_HEAD - 4) & 0xFFFFFFFFL;
+                if (len > MAX_RECORD) {
+                    throw corrupt("an empty record header at byte " + pos + " of " + files.get(f).getFileName()
+                            + " is followed by a block of " + len + " bytes (a damaged record header)");
+                }
+                end = start + TraceFormat.BLOCK_HEAD + len + 4;
+            }
+            case TraceFormat.DOC_SITE -> end = utf8End(f, utf8End(f, utf8End(f, start + 5))) + 4 + 4;
+            case TraceFormat.DOC_FIELD, TraceFormat.DOC_CLASS -> end = utf8End(f, start + 5) + 4;
+            case TraceFormat.DOC_THREAD -> end = utf8End(f, start + 13) + 4;
+            case TraceFormat.DOC_END -> end = utf8End(f, start + 26) + 4;
+            case TraceFormat.DOC_HEADER -> end = utf8End(f, start + 1) + 4;
+            case CHRONICLE_META_FIRST -> end = start + CHRONICLE_META_UNPUBLISHED;
+            default -> {
+                return false; // not the start of a record: requireEmpty reports the damage
+            }
+        }
+        requireEmpty(f, end, "an empty record header at byte " + pos + " and the record being written after it");
+        return true;
+    }
+
+    /** The end of a LEB128-length-prefixed text starting at at (zeros past the file's end). */
+    private long utf8End(int f, long at) throws TraceException {
+        long len = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            int b = byteAt(f, at++);
+            len |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        if (len > MAX_RECORD) {
+            throw corrupt("an empty record header is followed by a text of " + len + " bytes at byte " + at + " of "
+                    + files.get(f).getFileName() + " (a damaged record header)");
+        }
+        return at + len;
+    }
+
+    private int byteAt(int f, long at) throws TraceException {
+        if (at >= sizes[f]) {
+            return 0;
+        }
+        word.clear().limit(1);
+        read(f, at, word);
+        return word.get(0) & 0xFF;
+    }
+
+    private int intAt(int f, long at) throws TraceException {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            v |= byteAt(f, at + i) << (8 * i);
+        }
+        return v;
+    }
+
+    /** The last byte of file f at or after from that is not zero, or -1. */
+    private long lastNonZero(int f, long from) throws TraceException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 20);
+        long found = -1;
+        long pos = from;
+        try {
+            while (pos < sizes[f]) {
+                b.clear();
+                int n = channels.get(f).read(b, pos);
+                if (n <= 0) {
+                    break;
+                }
+                byte[] a = b.array();
+                for (int i = n - 1; i >= 0; i--) {
+                    if (a[i] != 0) {
+                        found = pos + i;
+                        break;
+                    }
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new TraceException("cannot read " + files.get(f) + ": " + TraceException.clean(e.getMessage()));
+        }
+        return found;
     }
 
     /** Everything from {@code from} to the end of file f must be zero (never written). */

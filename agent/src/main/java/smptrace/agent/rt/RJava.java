@@ -502,17 +502,22 @@ public final class RJava {
 
     /** Before GETFIELD / GETSTATIC of a plain field (o: the object, or the Class for a static field). */
     public static Object readBegin(Object o, int fieldId, int site) {
+        return readBegin(o, fieldId, site, null);
+    }
+
+    /** As readBegin, with the method's recorder slot (Rec.me(Object)); the instrumented code keeps the result there. */
+    public static Object readBegin(Object o, int fieldId, int site, Object rec) {
         if (!Rec.on || o == null) {
             return null;
         }
         if (o instanceof KernelObject) {
-            return Rec.readBegin(o, fieldId, site);
+            return Rec.readBegin(o, fieldId, site, rec);
         }
         if (Rec.pointsOnPlain) {
             Sched.point();
         }
         try {
-            ThreadRecorder r = Rec.me();
+            ThreadRecorder r = Rec.me(rec);
             ArrayShadow a = Rec.foreign(o);
             Rec.lock(a);
             r.pend(a, Rec.loc(a.oid, fieldId), fieldId, site);
@@ -624,8 +629,13 @@ public final class RJava {
     }
 
     public static Object writeI(Object o, int v, int fieldId, int site) {
+        return writeI(o, v, fieldId, site, null);
+    }
+
+    /** As writeI, with the method's recorder slot; the instrumented code keeps the result there. */
+    public static Object writeI(Object o, int v, int fieldId, int site, Object rec) {
         if (o instanceof KernelObject) {
-            return Rec.writeI(o, v, fieldId, site); // kernel memory: the engine's own fast path
+            return Rec.writeI(o, v, fieldId, site, rec); // kernel memory: the engine's own fast path
         }
         return store(o, v, fieldId, site, false);
     }

@@ -28,9 +28,9 @@ public final class RKernel {
 
     // ---- READ_ONCE / WRITE_ONCE / acquire / release
 
-    public static int READ_ONCE(Object p, IntField f, int site) {
+    public static int READ_ONCE(Object p, IntField f, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int v = (int) f.vh.getOpaque(p);
             Rec.recRead(k, f, EventKind.R_ONCE, site, v);
@@ -40,9 +40,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> T READ_ONCE(Object p, PtrField<T> f, int site) {
+    public static <T> T READ_ONCE(Object p, PtrField<T> f, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T v = (T) f.vh.getOpaque(p);
             Rec.recRead(k, f, EventKind.R_ONCE, site, Rec.ptr(v));
@@ -52,9 +52,9 @@ public final class RKernel {
         }
     }
 
-    public static void WRITE_ONCE(Object p, IntField f, int v, int site) {
+    public static void WRITE_ONCE(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             f.vh.setOpaque(p, v);
             Rec.recWrite(k, f, EventKind.W_ONCE, site, v);
@@ -63,9 +63,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> void WRITE_ONCE(Object p, PtrField<T> f, T v, int site) {
+    public static <T> void WRITE_ONCE(Object p, PtrField<T> f, T v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             f.vh.setOpaque(p, v);
             Rec.recWrite(k, f, EventKind.W_ONCE, site, Rec.ptr(v));
@@ -74,9 +74,9 @@ public final class RKernel {
         }
     }
 
-    public static int smp_load_acquire(Object p, IntField f, int site) {
+    public static int smp_load_acquire(Object p, IntField f, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int v = (int) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_ACQUIRE, site, v);
@@ -86,9 +86,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> T smp_load_acquire(Object p, PtrField<T> f, int site) {
+    public static <T> T smp_load_acquire(Object p, PtrField<T> f, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T v = (T) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_ACQUIRE, site, Rec.ptr(v));
@@ -98,9 +98,9 @@ public final class RKernel {
         }
     }
 
-    public static void smp_store_release(Object p, IntField f, int v, int site) {
+    public static void smp_store_release(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_RELEASE, site, v);
@@ -109,9 +109,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> void smp_store_release(Object p, PtrField<T> f, T v, int site) {
+    public static <T> void smp_store_release(Object p, PtrField<T> f, T v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_RELEASE, site, Rec.ptr(v));
@@ -120,9 +120,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> T rcu_dereference(Object p, PtrField<T> f, int site) {
+    public static <T> T rcu_dereference(Object p, PtrField<T> f, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T v = (T) f.vh.getAcquire(p);
             Rec.recRead(k, f, EventKind.R_DEREF, site, Rec.ptr(v));
@@ -132,9 +132,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> void rcu_assign_pointer(Object p, PtrField<T> f, T v, int site) {
+    public static <T> void rcu_assign_pointer(Object p, PtrField<T> f, T v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             f.vh.setRelease(p, v);
             Rec.recWrite(k, f, EventKind.W_ASSIGN, site, Rec.ptr(v));
@@ -145,16 +145,16 @@ public final class RKernel {
 
     // ---- smp_cond_load_*
 
-    public static int smp_cond_load_acquire(Object p, IntField f, java.util.function.IntPredicate cond, int site) {
-        int v = smp_cond_load_relaxed(p, f, cond, site);
+    public static int smp_cond_load_acquire(Object p, IntField f, java.util.function.IntPredicate cond, int site, Object rec) {
+        int v = smp_cond_load_relaxed(p, f, cond, site, rec);
         smp_acquire__after_ctrl_dep(site);
         return v;
     }
 
-    public static int smp_cond_load_relaxed(Object p, IntField f, java.util.function.IntPredicate cond, int site) {
+    public static int smp_cond_load_relaxed(Object p, IntField f, java.util.function.IntPredicate cond, int site, Object rec) {
         for (;;) {
             Sched.point();
-            ThreadRecorder k = Rec.acquire(p);
+            ThreadRecorder k = Rec.acquire(p, rec);
             int v;
             try {
                 v = (int) f.vh.getOpaque(p);
@@ -227,9 +227,9 @@ public final class RKernel {
 
     // ---- xchg
 
-    public static int xchg(Object p, IntField f, int v, int site) {
+    public static int xchg(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int old = (int) f.vh.getAndSet(p, v);
             Rec.recRmw(k, f, EventKind.RMW_MB, site, old, v);
@@ -239,9 +239,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> T xchg(Object p, PtrField<T> f, T v, int site) {
+    public static <T> T xchg(Object p, PtrField<T> f, T v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T old = (T) f.vh.getAndSet(p, v);
             Rec.recRmw(k, f, EventKind.RMW_MB, site, Rec.ptr(old), Rec.ptr(v));
@@ -251,9 +251,9 @@ public final class RKernel {
         }
     }
 
-    public static int xchg_acquire(Object p, IntField f, int v, int site) {
+    public static int xchg_acquire(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int old = (int) f.vh.getAndSetAcquire(p, v);
             Rec.recRmw(k, f, EventKind.RMW_ACQUIRE, site, old, v);
@@ -263,9 +263,9 @@ public final class RKernel {
         }
     }
 
-    public static int xchg_release(Object p, IntField f, int v, int site) {
+    public static int xchg_release(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int old = (int) f.vh.getAndSetRelease(p, v);
             Rec.recRmw(k, f, EventKind.RMW_RELEASE, site, old, v);
@@ -275,9 +275,9 @@ public final class RKernel {
         }
     }
 
-    public static int xchg_relaxed(Object p, IntField f, int v, int site) {
+    public static int xchg_relaxed(Object p, IntField f, int v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int old = (int) f.vh.getAndSetAcquire(p, v);
             Rec.recRmw(k, f, EventKind.RMW_RELAXED, site, old, v);
@@ -289,9 +289,9 @@ public final class RKernel {
 
     // ---- cmpxchg
 
-    public static int cmpxchg(Object p, IntField f, int old, int nv, int site) {
+    public static int cmpxchg(Object p, IntField f, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int w = (int) f.vh.compareAndExchange(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, w, old, nv);
@@ -301,9 +301,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> T cmpxchg(Object p, PtrField<T> f, T old, T nv, int site) {
+    public static <T> T cmpxchg(Object p, PtrField<T> f, T old, T nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T w = (T) f.vh.compareAndExchange(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, Rec.ptr(w), Rec.ptr(old), Rec.ptr(nv));
@@ -313,9 +313,9 @@ public final class RKernel {
         }
     }
 
-    public static int cmpxchg_acquire(Object p, IntField f, int old, int nv, int site) {
+    public static int cmpxchg_acquire(Object p, IntField f, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int w = (int) f.vh.compareAndExchangeAcquire(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_ACQUIRE, EventKind.RMW_FAIL_ACQUIRE, site, w, old, nv);
@@ -325,9 +325,9 @@ public final class RKernel {
         }
     }
 
-    public static int cmpxchg_release(Object p, IntField f, int old, int nv, int site) {
+    public static int cmpxchg_release(Object p, IntField f, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int w = (int) f.vh.compareAndExchangeRelease(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_RELEASE, EventKind.RMW_FAIL_RELEASE, site, w, old, nv);
@@ -337,9 +337,9 @@ public final class RKernel {
         }
     }
 
-    public static int cmpxchg_relaxed(Object p, IntField f, int old, int nv, int site) {
+    public static int cmpxchg_relaxed(Object p, IntField f, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int w = (int) f.vh.compareAndExchangeAcquire(p, old, nv);
             Rec.recCas(k, f, EventKind.RMW_RELAXED, EventKind.RMW_FAIL_RELAXED, site, w, old, nv);
@@ -351,9 +351,9 @@ public final class RKernel {
 
     // ---- try_cmpxchg
 
-    public static boolean try_cmpxchg(Object p, IntField f, IntOld old, int nv, int site) {
+    public static boolean try_cmpxchg(Object p, IntField f, IntOld old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchange(p, expected, nv);
@@ -368,9 +368,9 @@ public final class RKernel {
         }
     }
 
-    public static <T> boolean try_cmpxchg(Object p, PtrField<T> f, Old<T> old, T nv, int site) {
+    public static <T> boolean try_cmpxchg(Object p, PtrField<T> f, Old<T> old, T nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             T expected = old.v;
             T w = (T) f.vh.compareAndExchange(p, expected, nv);
@@ -385,9 +385,9 @@ public final class RKernel {
         }
     }
 
-    public static boolean try_cmpxchg_acquire(Object p, IntField f, IntOld old, int nv, int site) {
+    public static boolean try_cmpxchg_acquire(Object p, IntField f, IntOld old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeAcquire(p, expected, nv);
@@ -402,9 +402,9 @@ public final class RKernel {
         }
     }
 
-    public static boolean try_cmpxchg_release(Object p, IntField f, IntOld old, int nv, int site) {
+    public static boolean try_cmpxchg_release(Object p, IntField f, IntOld old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeRelease(p, expected, nv);
@@ -419,9 +419,9 @@ public final class RKernel {
         }
     }
 
-    public static boolean try_cmpxchg_relaxed(Object p, IntField f, IntOld old, int nv, int site) {
+    public static boolean try_cmpxchg_relaxed(Object p, IntField f, IntOld old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(p);
+        ThreadRecorder k = Rec.acquire(p, rec);
         try {
             int expected = old.v;
             int w = (int) f.vh.compareAndExchangeAcquire(p, expected, nv);
@@ -438,9 +438,9 @@ public final class RKernel {
 
     // ---- atomic_t
 
-    public static int atomic_read(AtomicT v, int site) {
+    public static int atomic_read(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int r = (int) AtomicT.COUNTER.vh.getOpaque(v);
             Rec.recRead(k, AtomicT.COUNTER, EventKind.R_ONCE, site, r);
@@ -450,9 +450,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_read_acquire(AtomicT v, int site) {
+    public static int atomic_read_acquire(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int r = (int) AtomicT.COUNTER.vh.getAcquire(v);
             Rec.recRead(k, AtomicT.COUNTER, EventKind.R_ACQUIRE, site, r);
@@ -462,9 +462,9 @@ public final class RKernel {
         }
     }
 
-    public static void atomic_set(AtomicT v, int i, int site) {
+    public static void atomic_set(AtomicT v, int i, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             AtomicT.COUNTER.vh.setOpaque(v, i);
             Rec.recWrite(k, AtomicT.COUNTER, EventKind.W_ONCE, site, i);
@@ -473,9 +473,9 @@ public final class RKernel {
         }
     }
 
-    public static void atomic_set_release(AtomicT v, int i, int site) {
+    public static void atomic_set_release(AtomicT v, int i, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             AtomicT.COUNTER.vh.setRelease(v, i);
             Rec.recWrite(k, AtomicT.COUNTER, EventKind.W_RELEASE, site, i);
@@ -484,9 +484,9 @@ public final class RKernel {
         }
     }
 
-    public static void atomic_inc(AtomicT v, int site) {
+    public static void atomic_inc(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, 1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (1));
@@ -496,9 +496,9 @@ public final class RKernel {
         }
     }
 
-    public static void atomic_dec(AtomicT v, int site) {
+    public static void atomic_dec(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (-1));
@@ -508,9 +508,9 @@ public final class RKernel {
         }
     }
 
-    public static void atomic_add(int i, AtomicT v, int site) {
+    public static void atomic_add(int i, AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_NORETURN, site, old, old + (i));
@@ -520,9 +520,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_inc_return(AtomicT v, int site) {
+    public static int atomic_inc_return(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, 1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (1));
@@ -532,9 +532,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_dec_return(AtomicT v, int site) {
+    public static int atomic_dec_return(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (-1));
@@ -544,9 +544,9 @@ public final class RKernel {
         }
     }
 
-    public static boolean atomic_dec_and_test(AtomicT v, int site) {
+    public static boolean atomic_dec_and_test(AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, -1);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (-1));
@@ -556,9 +556,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_fetch_add(int i, AtomicT v, int site) {
+    public static int atomic_fetch_add(int i, AtomicT v, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndAdd(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, old + (i));
@@ -568,9 +568,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_xchg(AtomicT v, int i, int site) {
+    public static int atomic_xchg(AtomicT v, int i, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int old = (int) AtomicT.COUNTER.vh.getAndSet(v, i);
             Rec.recRmw(k, AtomicT.COUNTER, EventKind.RMW_MB, site, old, i);
@@ -580,9 +580,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_cmpxchg(AtomicT v, int old, int nv, int site) {
+    public static int atomic_cmpxchg(AtomicT v, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchange(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_MB, EventKind.RMW_FAIL_MB, site, w, old, nv);
@@ -592,9 +592,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_cmpxchg_acquire(AtomicT v, int old, int nv, int site) {
+    public static int atomic_cmpxchg_acquire(AtomicT v, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchangeAcquire(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_ACQUIRE, EventKind.RMW_FAIL_ACQUIRE, site, w, old, nv);
@@ -604,9 +604,9 @@ public final class RKernel {
         }
     }
 
-    public static int atomic_cmpxchg_relaxed(AtomicT v, int old, int nv, int site) {
+    public static int atomic_cmpxchg_relaxed(AtomicT v, int old, int nv, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(v);
+        ThreadRecorder k = Rec.acquire(v, rec);
         try {
             int w = (int) AtomicT.COUNTER.vh.compareAndExchangeAcquire(v, old, nv);
             Rec.recCas(k, AtomicT.COUNTER, EventKind.RMW_RELAXED, EventKind.RMW_FAIL_RELAXED, site, w, old, nv);
@@ -618,15 +618,15 @@ public final class RKernel {
 
     // ---- spinlocks
 
-    public static void spin_lock(SpinLock l, int site) {
-        while (!spin_trylock(l, site)) {
+    public static void spin_lock(SpinLock l, int site, Object rec) {
+        while (!spin_trylock(l, site, rec)) {
             Thread.onSpinWait();
         }
     }
 
-    public static boolean spin_trylock(SpinLock l, int site) {
+    public static boolean spin_trylock(SpinLock l, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l, rec);
         try {
             int w = (int) SpinLock.LOCKED.vh.compareAndExchangeAcquire(l, 0, 1);
             Rec.recCas(k, SpinLock.LOCKED, EventKind.LOCK, EventKind.LOCK_FAIL, site, w, 0, 1);
@@ -636,9 +636,9 @@ public final class RKernel {
         }
     }
 
-    public static void spin_unlock(SpinLock l, int site) {
+    public static void spin_unlock(SpinLock l, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l, rec);
         try {
             SpinLock.LOCKED.vh.setRelease(l, 0);
             Rec.recWrite(k, SpinLock.LOCKED, EventKind.UNLOCK, site, 0);
@@ -647,9 +647,9 @@ public final class RKernel {
         }
     }
 
-    public static boolean spin_is_locked(SpinLock l, int site) {
+    public static boolean spin_is_locked(SpinLock l, int site, Object rec) {
         Sched.point();
-        ThreadRecorder k = Rec.acquire(l);
+        ThreadRecorder k = Rec.acquire(l, rec);
         try {
             int v = (int) SpinLock.LOCKED.vh.getOpaque(l);
             Rec.recRead(k, SpinLock.LOCKED, EventKind.R_ONCE, site, v);

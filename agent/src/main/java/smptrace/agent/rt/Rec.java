@@ -349,6 +349,39 @@ public final class Rec {
         return r;
     }
 
+    /**
+     * This thread's recorder, given what an instrumented method keeps in its recorder slot (a local the
+     * agent adds to every method it rewrites, null at method entry): {@code rec} itself while it belongs
+     * to the current trace, else the thread-local lookup. So a method that records many accesses looks
+     * its recorder up once per invocation, not once per access. The slot only ever holds a recorder of
+     * the thread running the method (it is a local of that thread's frame).
+     */
+    static ThreadRecorder me(Object rec) {
+        if (rec != null) {
+            ThreadRecorder r = (ThreadRecorder) rec;
+            if (r.generation == generation) {
+                return r;
+            }
+        }
+        return me();
+    }
+
+    /**
+     * Before a call of a marked primitive's twin: the recorder to keep in the method's recorder slot and to
+     * pass to the twin (see {@link #me(Object)}); null while not recording.
+     */
+    public static Object mine(Object rec) {
+        if (!on) {
+            return null;
+        }
+        try {
+            return me(rec);
+        } catch (Throwable t) {
+            fail(t);
+            return null;
+        }
+    }
+
     // ---- dictionaries -------------------------------------------------------------------------------
 
     /** A new source site (instrumentation time): its id in every trace of this JVM. */
@@ -572,6 +605,11 @@ public final class Rec {
 
     /** Before a plain load: a scheduling point, then lock the object. Returns the recorder, or null. */
     public static Object readBegin(Object o, int fieldId, int site) {
+        return readBegin(o, fieldId, site, null);
+    }
+
+    /** As readBegin, with the method's recorder slot; the instrumented code keeps the result in the slot. */
+    public static Object readBegin(Object o, int fieldId, int site, Object rec) {
         if (!(o instanceof KernelObject)) {
             return null;
         }
@@ -586,7 +624,7 @@ public final class Rec {
         }
         try {
             KernelObject k = (KernelObject) o;
-            ThreadRecorder r = me();
+            ThreadRecorder r = me(rec);
             r.room();
             if (!lock(k)) {
                 return null;
@@ -600,6 +638,11 @@ public final class Rec {
     }
 
     public static Object arrayReadBegin(Object array, int index, int site) {
+        return arrayReadBegin(array, index, site, null);
+    }
+
+    /** As arrayReadBegin, with the method's recorder slot. */
+    public static Object arrayReadBegin(Object array, int index, int site, Object rec) {
         if (array == null) {
             return null;
         }
@@ -616,7 +659,7 @@ public final class Rec {
             if (index < 0 || index >= java.lang.reflect.Array.getLength(array) || index > 0xffff) {
                 return null; // the load throws; nothing happened to record
             }
-            ThreadRecorder r = me();
+            ThreadRecorder r = me(rec);
             ArrayShadow a = foreign(array);
             r.room();
             if (!lock(a)) {
@@ -682,16 +725,29 @@ public final class Rec {
 
     /** A plain store of an int-like value: point, lock, record. The store follows; then writeEnd. */
     public static Object writeI(Object o, int v, int fieldId, int site) {
-        return write(o, v, fieldId, site);
+        return write(o, v, fieldId, site, null);
     }
 
     public static Object writeF(Object o, float v, int fieldId, int site) {
-        return write(o, Float.floatToRawIntBits(v), fieldId, site);
+        return write(o, Float.floatToRawIntBits(v), fieldId, site, null);
     }
 
     public static Object writeA(Object o, Object v, int fieldId, int site) {
+        return writeA(o, v, fieldId, site, null);
+    }
+
+    /** The write* hooks with the method's recorder slot; the instrumented code keeps the result in the slot. */
+    public static Object writeI(Object o, int v, int fieldId, int site, Object rec) {
+        return write(o, v, fieldId, site, rec);
+    }
+
+    public static Object writeF(Object o, float v, int fieldId, int site, Object rec) {
+        return write(o, Float.floatToRawIntBits(v), fieldId, site, rec);
+    }
+
+    public static Object writeA(Object o, Object v, int fieldId, int site, Object rec) {
         if (!on || !(o instanceof KernelObject)) {
-            return write(o, 0, fieldId, site); // not recording: only the scheduling point, if any
+            return write(o, 0, fieldId, site, rec); // not recording: only the scheduling point, if any
         }
         long value;
         try {
@@ -700,10 +756,10 @@ public final class Rec {
             fail(t);
             return null;
         }
-        return write(o, value, fieldId, site);
+        return write(o, value, fieldId, site, rec);
     }
 
-    private static Object write(Object o, long v, int fieldId, int site) {
+    private static Object write(Object o, long v, int fieldId, int site, Object rec) {
         if (!(o instanceof KernelObject)) {
             return null;
         }
@@ -718,7 +774,7 @@ public final class Rec {
         }
         KernelObject k = (KernelObject) o;
         try {
-            ThreadRecorder r = me();
+            ThreadRecorder r = me(rec);
             r.room();
             if (!lock(k)) {
                 return null;
@@ -881,13 +937,18 @@ public final class Rec {
      * a marked primitive costs one thread-local lookup, not one per call.
      */
     static ThreadRecorder acquire(Object p) {
+        return acquire(p, null);
+    }
+
+    /** As {@link #acquire(Object)}, with the caller's recorder slot ({@link #mine}). */
+    static ThreadRecorder acquire(Object p, Object rec) {
         if (!on || !(p instanceof KernelObject)) {
             return null;
         }
         KernelObject k = (KernelObject) p;
         ThreadRecorder r;
         try {
-            r = me();
+            r = me(rec);
             r.room(); // a full block is handed off before the lock, not while others wait for it
         } catch (Throwable t) {
             fail(t);

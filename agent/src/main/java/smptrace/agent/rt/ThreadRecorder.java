@@ -38,9 +38,11 @@ final class ThreadRecorder extends BlockEncoder {
      * weak Thread keys, and a strong reference back would keep every finished thread (and its buffers) alive.
      */
     private final java.lang.ref.WeakReference<Thread> ownerThread;
-    /** (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. */
+    /**
+     * (events << 32) | bytes fully encoded in buf, published together so another thread can cut there. The
+     * owner's own count of complete events and the end of the last complete one: one store per event.
+     */
     private long committed;
-    private int count;
     private long firstSeq;
     /** Events and bytes at the start of buf already handed off by cut(); guarded by this. */
     private int sentEvents;
@@ -84,14 +86,12 @@ final class ThreadRecorder extends BlockEncoder {
         }
     }
 
-    /** Where the last complete event ends in buf (owner only). */
-    private int lastEnd;
-
     /**
      * Before an event (owner thread only): drops whatever an event left half-encoded (an error
      * thrown inside the encoder, a StackOverflowError) and flushes first if the next might not fit.
      */
     void room() {
+        int lastEnd = (int) committed; // where the last complete event ends in buf (owner only)
         if (pos != lastEnd) {
             // the dropped event already changed the encoding context: hand off what is complete and start
             // the next block afresh, so encoder and reader agree again
@@ -104,9 +104,7 @@ final class ThreadRecorder extends BlockEncoder {
 
     /** Marks the event just encoded as complete. */
     void end() {
-        count++;
-        lastEnd = pos;
-        COMMITTED.setRelease(this, ((long) count << 32) | pos);
+        COMMITTED.setRelease(this, ((committed >>> 32) + 1) << 32 | pos);
     }
 
     // ---- flushing -----------------------------------------------------------------------------
@@ -120,6 +118,7 @@ final class ThreadRecorder extends BlockEncoder {
         if (FAIL_AFTER_BLOCKS >= 0 && FLUSHES.incrementAndGet() > FAIL_AFTER_BLOCKS) {
             throw new IllegalStateException("injected recorder failure (smptrace.test.failAfterBlocks)");
         }
+        int count = (int) (committed >>> 32);
         if (!closed && pipe != null && count > sentEvents) {
             byte[] full = buf;
             byte[] next;
@@ -138,9 +137,7 @@ final class ThreadRecorder extends BlockEncoder {
             buf = next;
         }
         firstSeq += count;
-        count = 0;
         pos = 0;
-        lastEnd = 0;
         sentEvents = 0;
         sentBytes = 0;
         COMMITTED.setRelease(this, 0L);
