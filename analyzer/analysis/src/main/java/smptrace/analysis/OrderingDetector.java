@@ -101,9 +101,33 @@ final class OrderingDetector implements Detector {
 
     private final LitmusDecider decider = new LitmusDecider();
     private final Map<String, Boolean> decided = new HashMap<>();
-    private final List<Object[]> sbPending = new ArrayList<>();
+    private final List<SbPending> sbPending = new ArrayList<>();
     /** Pending handshake SB findings whose reads a later RMW of the same word may still show re-read. */
-    private final List<Object[]> watches = new ArrayList<>();
+    private final List<ReReadWatch> watches = new ArrayList<>();
+
+    /**
+     * An SB finding held to the end of the trace, when the writers of its two words are known: reported if a strong
+     * fence on one side admitted it, or if both words are handshake words and neither read was re-read by an RMW.
+     */
+    private static final class SbPending {
+        final Finding.Builder f;
+        final boolean strong;
+        final int la, lb, p, q;
+        boolean reRead;
+
+        SbPending(Finding.Builder f, boolean strong, int la, int lb, int p, int q) {
+            this.f = f;
+            this.strong = strong;
+            this.la = la;
+            this.lb = lb;
+            this.p = p;
+            this.q = q;
+        }
+    }
+
+    /** A read of loc by slot s, watched up to ring index {@code until} for an RMW of the same word. */
+    private record ReReadWatch(SbPending pending, int slot, int loc, long until) {
+    }
 
     OrderingDetector() {
         Arrays.fill(lwSlot, -1);
@@ -160,7 +184,7 @@ final class OrderingDetector implements Detector {
         }
         long idx = count[s];
         // record in the ring
-        int p = (int) (idx & (RING - 1));
+        int p = pos(idx);
         rKind[s][p] = k.code;
         rSite[s][p] = e.site;
         rLoc[s][p] = li;
@@ -239,7 +263,7 @@ final class OrderingDetector implements Detector {
         if (headLoc[s] >= 0 && headLoc[s] != li && idx - headIdx[s] <= READ_WINDOW && sameWriter) {
             long wf = headWriterIdx[s];
             long wx = lwIdx[li];
-            boolean hbx = a.hb.ordered(t, rClk[t][(int) (wx & (RING - 1))]) || a.facts.initialising(site(t, wx));
+            boolean hbx = a.hb.ordered(t, rClk[t][pos(wx)]) || a.facts.initialising(site(t, wx));
             if (hbx) {
                 // the write of x happens before this read anyway: no stale value possible
             } else if (wx < wf && wf - wx <= WINDOW && count[t] - wx < RING
@@ -294,11 +318,11 @@ final class OrderingDetector implements Detector {
             // T wrote f again since, the value R read: R's read of f could have read that write and gone on as
             // it did (see mpAfterReader); its publication is the one to ask about when it wrote x shortly before
             long wf2 = lwIdx[lf];
-            int hp = (int) (headIdx[s] & (RING - 1));
+            int hp = pos(headIdx[s]);
             if (count[t] - wf2 < RING - WINDOW && !a.hb.orderedBefore(s, rClk[s][hp], t)
                     && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
                 for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[t] - RING; j--) {
-                    int pj = (int) (j & (RING - 1));
+                    int pj = pos(j);
                     if (rWLoc[t][pj] == lx) {
                         if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])) {
                             mp(a, s, t, j, wf2, headIdx[s], rx, false);
@@ -310,7 +334,7 @@ final class OrderingDetector implements Detector {
         }
         // T's write of x within the window before wf
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j & (RING - 1));
+            int pj = pos(j);
             if (rWLoc[t][pj] == lx) {
                 if (!a.hb.ordered(t, rClk[t][pj]) && !a.facts.initialising(rSite[t][pj])
                         && (onePass || kind(s, headIdx[s]).order == EventKind.Order.ACQUIRE)) {
@@ -322,7 +346,7 @@ final class OrderingDetector implements Detector {
         // T's write of x within the window after wf, before T wrote f again
         long end = Math.min(count[t], wf + WINDOW + 1);
         for (long j = wf + 1; j < end; j++) {
-            int pj = (int) (j & (RING - 1));
+            int pj = pos(j);
             int wl = rWLoc[t][pj];
             if (wl < 0) {
                 continue; // not a write
@@ -359,11 +383,11 @@ final class OrderingDetector implements Detector {
         long rx = obsFRx[l];
         int lx = obsFOther[l];
         if (count[r] - rf >= RING - 1 || !obsFPass[l] || loc(r, rf) != l || loc(r, rx) != lx
-                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][(int) (rf & (RING - 1))])) {
+                || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][pos(rf)])) {
             return;
         }
         for (long j = w - 1; j >= Math.max(0, w - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j & (RING - 1));
+            int pj = pos(j);
             if (rWLoc[t][pj] == lx) {
                 if (!a.facts.initialising(rSite[t][pj]) && !a.hb.orderedBefore(t, rClk[t][pj], r)) {
                     mp(a, r, t, j, w, rf, rx, false);
@@ -380,7 +404,7 @@ final class OrderingDetector implements Detector {
      */
     private boolean writesBefore(int t, int lx, int lf, long wf) {
         for (long j = wf - 1; j >= Math.max(0, wf - WINDOW) && j > count[t] - RING; j--) {
-            int pj = (int) (j & (RING - 1));
+            int pj = pos(j);
             int wl = rWLoc[t][pj];
             if (wl < 0) {
                 continue; // not a write
@@ -398,7 +422,7 @@ final class OrderingDetector implements Detector {
     /** Whether slot t wrote location f between ring indices from (exclusive) and to (exclusive). */
     private boolean rewrote(int t, int f, long from, long to) {
         for (long i = from + 1; i < to; i++) {
-            if (rWLoc[t][(int) (i & (RING - 1))] == f && f >= 0) {
+            if (rWLoc[t][pos(i)] == f && f >= 0) {
                 return true;
             }
         }
@@ -497,11 +521,11 @@ final class OrderingDetector implements Detector {
         if (count[m] - wf2 >= RING || count[t] - wx >= RING || m == t) {
             return;
         }
-        if (a.hb.ordered(t, rClk[t][(int) (wx & (RING - 1))]) || a.facts.initialising(site(t, wx))) {
+        if (a.hb.ordered(t, rClk[t][pos(wx)]) || a.facts.initialising(site(t, wx))) {
             return; // x's write happens before this read anyway: no stale value possible
         }
         for (long j = wf2 - 1; j >= Math.max(0, wf2 - WINDOW) && j > count[m] - RING; j--) {
-            int pj = (int) (j & (RING - 1));
+            int pj = pos(j);
             EventKind k = EventKind.ofCode(rKind[m][pj]);
             if (!k.reads() || k.shape != EventKind.Shape.READ || !k.marked() || rSrcSlot[m][pj] != t) {
                 continue;
@@ -627,7 +651,7 @@ final class OrderingDetector implements Detector {
             if (i < lo || i < count[q] - RING) {
                 break;
             }
-            int p0 = (int) (i & (RING - 1));
+            int p0 = pos(i);
             int lb = rLoc[q][p0];
             if (lb == la || lb < 0) {
                 continue;
@@ -647,7 +671,7 @@ final class OrderingDetector implements Detector {
             // P's write of a shortly before r_b
             int[] wloc = rWLoc[pSlot];
             for (long j = rb - 1; j >= Math.max(0, rb - WINDOW) && j >= count[pSlot] - RING; j--) {
-                int pj = (int) (j & (RING - 1));
+                int pj = pos(j);
                 if (wloc[pj] != la) {
                     continue; // not a write of a
                 }
@@ -692,12 +716,12 @@ final class OrderingDetector implements Detector {
         }
         long wa = lwIdx[la];
         if (count[t] - wa >= RING - 1 || a.facts.initialising(site(t, wa))
-                || a.hb.ordered(t, rClk[t][(int) (wa & (RING - 1))])) {
+                || a.hb.ordered(t, rClk[t][pos(wa)])) {
             return;
         }
         long end = Math.min(count[t], wa + WINDOW + 1);
         for (long i = wa + 1; i < end; i++) {
-            int pi = (int) (i & (RING - 1));
+            int pi = pos(i);
             int lb = rLoc[t][pi];
             if (lb < 0 || lb == la || !sbRead(EventKind.ofCode(rKind[t][pi]))) {
                 continue;
@@ -707,7 +731,7 @@ final class OrderingDetector implements Detector {
             }
             // S's nearest write of b before r, within the window
             for (long j = r - 1; j >= lo && j > count[s] - RING; j--) {
-                int pj = (int) (j & (RING - 1));
+                int pj = pos(j);
                 if (rWLoc[s][pj] != lb) {
                     continue;
                 }
@@ -752,13 +776,8 @@ final class OrderingDetector implements Detector {
         SbVerdict v = decideSb(a, key, p, wa, rb, aOld, aNew, bOld, q, wb, ra, bNew,
                 th -> th.load("r1", "a", loadTag(kra)));
         if (v != null) {
-            sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld, aOld, aNew,
-                    bNew, v.d(), v.test(), null);
-            Object[] pending = sbPending.get(sbPending.size() - 1);
-            if (!(Boolean) pending[1]) {
-                watchReRead(pending, p, rb);
-                watchReRead(pending, q, ra);
-            }
+            watchReReads(sbFinding(a, p, wa, rb, q, wb, a.ref(cur), a.facts.access(cur), kra, pBetween, qBetween, bOld,
+                    aOld, aNew, bNew, v.d(), v.test(), null), rb, ra);
         }
     }
 
@@ -796,7 +815,7 @@ final class OrderingDetector implements Detector {
         return allowed ? new SbVerdict(d, test) : null;
     }
 
-    private void sbFinding(Analysis a, int p, long wa, long rb, int q, long wb, EventRef era, String raAcc, EventKind kra,
+    private SbPending sbFinding(Analysis a, int p, long wa, long rb, int q, long wb, EventRef era, String raAcc, EventKind kra,
             String pBetween, String qBetween, long bOld, long aOld, long aNew, long bNew, Decision d, LitmusTest test,
             Boolean admittedByFence) {
         EventKind kwa = kind(p, wa);
@@ -827,7 +846,9 @@ final class OrderingDetector implements Detector {
                 .litmus(new smptrace.litmus.LitmusWriter().write(test, d.verdict().word));
         int la = loc(p, wa);
         int lb = loc(q, wb);
-        sbPending.add(new Object[] {f, strongOnOneSide, la, lb, p, q, Boolean.FALSE, admittedByFence != null});
+        SbPending x = new SbPending(f, strongOnOneSide, la, lb, p, q);
+        sbPending.add(x);
+        return x;
     }
 
     /** SB side P: w_a (wa) then r_b (rb); side Q: w_b (wb) then r_a (ra), all ring indices; see {@link #sbAnyOrder}. */
@@ -857,13 +878,8 @@ final class OrderingDetector implements Detector {
         long bOld = bNew == 0 ? 1 : 0;
         SbVerdict v = decideSb(a, key, p, wa, rb, aOld, aNew, bOld, q, wb, ra, bNew, th -> readOp(th, "r1", "a", q, ra));
         if (v != null) {
-            sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld, aNew, bNew,
-                    v.d(), v.test(), byFence);
-            if (!byFence) {
-                Object[] pending = sbPending.get(sbPending.size() - 1);
-                watchReRead(pending, p, rb);
-                watchReRead(pending, q, ra);
-            }
+            watchReReads(sbFinding(a, p, wa, rb, q, wb, ref(a, q, ra), acc(a, q, ra), kra, pBetween, qBetween, bOld, aOld,
+                    aNew, bNew, v.d(), v.test(), byFence), rb, ra);
         }
     }
 
@@ -873,22 +889,30 @@ final class OrderingDetector implements Detector {
      * acts on: the SB shape it ends is no handshake. The events of slot s after ring index i that are already
      * in the ring are checked now, the rest as they come ({@link #onEvent}).
      */
-    private void watchReRead(Object[] pending, int s, long i) {
-        int l = rLoc[s][(int) (i % RING)];
+    private void watchReRead(SbPending pending, int s, long i) {
+        int l = loc(s, i);
         long end = Math.min(count[s], i + WINDOW + 1);
         for (long j = i + 1; j < end; j++) {
             if (reReads(s, j, l)) {
-                pending[6] = Boolean.TRUE;
+                pending.reRead = true;
                 return;
             }
         }
         if (end <= i + WINDOW) {
-            watches.add(new Object[] {pending, s, l, i + WINDOW});
+            watches.add(new ReReadWatch(pending, s, l, i + WINDOW));
+        }
+    }
+
+    /** A finding a strong fence did not admit stands on its handshake reads: P's read rb and Q's read ra are watched. */
+    private void watchReReads(SbPending x, long rb, long ra) {
+        if (!x.strong) {
+            watchReRead(x, x.p, rb);
+            watchReRead(x, x.q, ra);
         }
     }
 
     private boolean reReads(int s, long j, int l) {
-        int pj = (int) (j % RING);
+        int pj = pos(j);
         EventKind k = EventKind.ofCode(rKind[s][pj]);
         return rLoc[s][pj] == l && (k.shape == EventKind.Shape.RMW || k.shape == EventKind.Shape.FAILED_RMW);
     }
@@ -896,14 +920,14 @@ final class OrderingDetector implements Detector {
     /** The watches of {@link #watchReRead} on slot s, at its event at ring index idx (rare: only pending handshakes). */
     private void checkWatches(int s, long idx) {
         for (int w = watches.size() - 1; w >= 0; w--) {
-            Object[] x = watches.get(w);
-            if ((Integer) x[1] != s) {
+            ReReadWatch x = watches.get(w);
+            if (x.slot() != s) {
                 continue;
             }
-            if (reReads(s, idx, (Integer) x[2])) {
-                ((Object[]) x[0])[6] = Boolean.TRUE;
+            if (reReads(s, idx, x.loc())) {
+                x.pending().reRead = true;
                 watches.remove(w);
-            } else if (idx >= (Long) x[3]) {
+            } else if (idx >= x.until()) {
                 watches.remove(w);
             }
         }
@@ -935,24 +959,21 @@ final class OrderingDetector implements Detector {
 
     @Override
     public void finish(Analysis a) {
-        for (Object[] x : sbPending) {
-            Finding.Builder f = (Finding.Builder) x[0];
-            boolean strong = (Boolean) x[1];
-            int la = (Integer) x[2];
-            int lb = (Integer) x[3];
-            int p = (Integer) x[4];
-            int q = (Integer) x[5];
+        for (SbPending x : sbPending) {
+            int la = x.la;
+            int lb = x.lb;
+            int p = x.p;
+            int q = x.q;
             boolean handshake = p < 64 && q < 64 && (writers[la] >> p & 1) != 0 && (writers[la] >> q & 1) != 0
                     && (writers[lb] >> p & 1) != 0 && (writers[lb] >> q & 1) != 0;
-            boolean reRead = (Boolean) x[6];
             if (!handshake) {
                 // each word written by its side and by another context: the context that reads it may be another
                 // instance of the role that writes it (a kicker that only ever got -EBUSY never wrote u_flags)
                 handshake = p < 64 && q < 64 && Long.bitCount(writers[la]) >= 2 && Long.bitCount(writers[lb]) >= 2
                         && (writers[la] >> p & 1) != 0 && (writers[lb] >> q & 1) != 0;
             }
-            if (strong || handshake && !reRead) {
-                a.report(f.build());
+            if (x.strong || handshake && !x.reRead) {
+                a.report(x.f.build());
             }
         }
     }
@@ -1058,24 +1079,29 @@ final class OrderingDetector implements Detector {
         return b.append("exists ").append(t.condition()).toString();
     }
 
+    /** The ring position of ring index i. */
+    private static int pos(long i) {
+        return (int) (i & (RING - 1));
+    }
+
     private EventKind kind(int s, long i) {
-        return EventKind.ofCode(rKind[s][(int) (i & (RING - 1))]);
+        return EventKind.ofCode(rKind[s][pos(i)]);
     }
 
     private int site(int s, long i) {
-        return rSite[s][(int) (i & (RING - 1))];
+        return rSite[s][pos(i)];
     }
 
     private int loc(int s, long i) {
-        return rLoc[s][(int) (i & (RING - 1))];
+        return rLoc[s][pos(i)];
     }
 
     private long val(int s, long i) {
-        return rVal[s][(int) (i & (RING - 1))];
+        return rVal[s][pos(i)];
     }
 
     private long val2(int s, long i) {
-        return rVal2[s][(int) (i & (RING - 1))];
+        return rVal2[s][pos(i)];
     }
 
     /** A fingerprint component: "function:KIND" of the ring's event i of context s. */
@@ -1088,7 +1114,7 @@ final class OrderingDetector implements Detector {
     }
 
     private EventRef ref(Analysis a, int s, long i) {
-        int p = (int) (i & (RING - 1));
+        int p = pos(i);
         EventKind k = kind(s, i);
         smptrace.trace.Site site = a.info.site(rSite[s][p]);
         smptrace.trace.ThreadInfo t = a.info.thread(rThread[s][p]);
