@@ -49,10 +49,8 @@ final class CsdOwnershipDetector implements Detector {
     /** A non-owner's add while the owner had not enqueued yet: the owner (slot, -1 none) and that add. */
     private int[] strayOwner = new int[64];
     private EventRef[] strayAdd = new EventRef[64];
-    /** stray-add predictions, reported at the end unless the trace shows that CSD on a list twice (observed). */
-    private final List<Object[]> strayPending = new ArrayList<>();
-    /** Objects with an observed double-enqueue (on-list, self-loop). */
-    private final IntIntMap observedTwice = new IntIntMap();
+    /** stray-add predictions, reported at the end unless the trace shows that CSD on a list twice (on-list, self-loop). */
+    private final HeldPredictions strayAdds = new HeldPredictions();
     /** The last failed cmpxchg on u_flags: its slot (-1 none), whether the node was on a list then, and the event. */
     private int[] failSlot = new int[64];
     private boolean[] failOnList = new boolean[64];
@@ -372,7 +370,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("1. " + addRef(a, c).text() + "   -- first llist_add")
                         .witness("2. " + a.ref(e).text() + "   -- added again before any llist_del_all returned it");
                 a.report(f.build());
-                observedTwice.put(oid[c], 1);
+                strayAdds.observed(oid[c]);
             }
             strayAdd(e, a, s, c);
             onList[c] = true;
@@ -417,7 +415,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("1. " + fail.text() + "   -- fails: " + name + " is locked and queued")
                         .witness("   predicted: the flush that took it off the list comes after 2")
                         .witness("2. " + add.text() + "   -- llist_add with no acquisition since 1: on the list twice");
-                strayPending.add(new Object[] {f, oid[c]});
+                strayAdds.predict(oid[c], f);
             }
             failSlot[c] = -1;
             failRef[c] = null;
@@ -440,7 +438,7 @@ final class CsdOwnershipDetector implements Detector {
                         .witness("   predicted: the flush that took it off the list comes after 2")
                         .witness("2. " + second.text() + "   -- the owner's llist_add of the same acquisition: " + name
                                 + " is on the list twice");
-                strayPending.add(new Object[] {f, oid[c]});
+                strayAdds.predict(oid[c], f);
             }
             strayOwner[c] = -1;
             strayAdd[c] = null;
@@ -484,17 +482,12 @@ final class CsdOwnershipDetector implements Detector {
             f.event(addRef(a, c)).witness("   (the node is on a list since " + addRef(a, c).text() + ")");
         }
         a.report(f.build());
-        observedTwice.put(oid[c], 1);
+        strayAdds.observed(oid[c]);
     }
 
     @Override
     public void finish(Analysis a) {
-        // a stray-add prediction adds nothing where the trace shows the same CSD on a list twice
-        for (Object[] x : strayPending) {
-            if (observedTwice.get((Integer) x[1]) < 0) {
-                a.report(((Finding.Builder) x[0]).build());
-            }
-        }
+        strayAdds.report(a);
         // failed checks at check sites, by CSD (one pass)
         java.util.Map<Integer, List<long[]>> failed = new java.util.HashMap<>();
         for (long packed : lockedChecks.keys()) {

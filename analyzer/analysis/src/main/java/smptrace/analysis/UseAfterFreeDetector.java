@@ -20,14 +20,15 @@ import smptrace.trace.ObjectRole;
  * reported for an object the trace shows used after its free: the observed finding is the report.
  */
 final class UseAfterFreeDetector implements Detector {
-    /** Per object: the first access by a task not pinned on the object's CPU (slot, event). */
+    /** Per object (index into {@link #unpinned}): the first access by a task not pinned on the object's CPU. */
     private final IntIntMap unpinnedIndex = new IntIntMap();
-    private final java.util.List<EventRef> unpinnedRef = new java.util.ArrayList<>();
-    private int[] unpinnedSlot = new int[16];
-    private final java.util.List<String> unpinnedField = new java.util.ArrayList<>();
-    /** preemptible-use predictions (object, finding), reported at the end unless the object is used after its free. */
-    private final java.util.List<Object[]> predicted = new java.util.ArrayList<>();
-    private final IntIntMap usedDead = new IntIntMap();
+    private final java.util.List<UnpinnedUse> unpinned = new java.util.ArrayList<>();
+    /** preemptible-use predictions, reported at the end unless the object is used after its free. */
+    private final HeldPredictions predicted = new HeldPredictions();
+
+    /** A task's access to per-CPU data while not pinned on that CPU: the event, its slot, the field and the access. */
+    private record UnpinnedUse(EventRef ref, int slot, String field, String access) {
+    }
 
     @Override
     public String name() {
@@ -49,21 +50,15 @@ final class UseAfterFreeDetector implements Detector {
             if ((k == 2 || k == 3) && unpinnedIndex.get(oid) < 0) {
                 int s = a.hb.slot();
                 if (!a.hb.isIrq(s) && !a.hb.isBoot(s) && (a.hb.pin(s) == 0 || e.cpu != a.facts.objectCpu(oid))) {
-                    int i = unpinnedRef.size();
-                    unpinnedIndex.put(oid, i);
-                    unpinnedRef.add(a.ref(e));
-                    if (i >= unpinnedSlot.length) {
-                        unpinnedSlot = java.util.Arrays.copyOf(unpinnedSlot, unpinnedSlot.length * 2);
-                    }
-                    unpinnedSlot[i] = s;
+                    unpinnedIndex.put(oid, unpinned.size());
                     smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(e.loc));
-                    unpinnedField.add((f == null ? "?" : f.name()) + "|" + (e.kind.writes() ? (e.kind.reads() ? "RMW" : "write")
-                            : "read"));
+                    unpinned.add(new UnpinnedUse(a.ref(e), s, f == null ? "?" : f.name(),
+                            e.kind.writes() ? (e.kind.reads() ? "RMW" : "write") : "read"));
                 }
             }
             return;
         }
-        usedDead.put(oid, 1);
+        predicted.observed(oid);
         int how = a.lifetimes.how(oid);
         boolean returned = how == EventKind.FREE_RETURNED;
         ObjectRole role = a.facts.objectRole(oid);
@@ -91,25 +86,24 @@ final class UseAfterFreeDetector implements Detector {
             return;
         }
         unpinnedIndex.remove(oid);
-        EventRef use = unpinnedRef.get(i);
-        unpinnedRef.set(i, null);
-        if (unpinnedSlot[i] == a.hb.slot()) {
+        UnpinnedUse u = unpinned.set(i, null);
+        EventRef use = u.ref();
+        if (u.slot() == a.hb.slot()) {
             return;
         }
         int c = a.facts.objectCpu(oid);
         ObjectRole role = a.facts.objectRole(oid);
         String what = role == null ? a.facts.stableObject(oid) : role.name();
-        String[] fa = unpinnedField.get(i).split("\\|");
         EventRef free = a.ref(e);
         Finding.Builder b = new Finding.Builder(Finding.Kind.USE_AFTER_FREE, true, "preemptible-use")
-                .summary(fa[1] + " of " + use.location() + " in " + fn(use.function()) + "() while not pinned on CPU" + c
+                .summary(u.access() + " of " + use.location() + " in " + fn(use.function()) + "() while not pinned on CPU" + c
                         + ", which " + fn(free.function()) + "() frees later: preempted there, the task can make it after the free")
-                .key(what).key(fa[0]).key(fa[1]).key(fn(use.function())).key(fn(free.function()))
+                .key(what).key(u.field()).key(u.access()).key(fn(use.function())).key(fn(free.function()))
                 .event(use).event(free)
                 .witness("1. " + use.text() + "   -- not pinned on CPU" + c + ": the task can be preempted (or migrated) here")
                 .witness("   predicted: CPU" + c + " goes down meanwhile and its per-CPU data is freed")
                 .witness("2. " + free.text() + "   -- " + a.info.objectName(oid) + " dies; 1 then runs on freed memory");
-        predicted.add(new Object[] {oid, b});
+        predicted.predict(oid, b);
     }
 
     /** "Scenarios.lambda$hotplugDead$3" -> "Scenarios.hotplugDead": a lambda's number changes with any edit. */
@@ -119,11 +113,6 @@ final class UseAfterFreeDetector implements Detector {
 
     @Override
     public void finish(Analysis a) {
-        // a prediction adds nothing where the trace shows the object used after its free (observed)
-        for (Object[] x : predicted) {
-            if (usedDead.get((Integer) x[0]) < 0) {
-                a.report(((Finding.Builder) x[1]).build());
-            }
-        }
+        predicted.report(a);
     }
 }
