@@ -128,7 +128,8 @@ public final class Analyzer {
     }
 
     public AnalysisResult analyze(EventSource src) throws TraceException {
-        LocationTable shared = src instanceof smptrace.trace.TraceReader ? ((smptrace.trace.TraceReader) src).locations() : null;
+        smptrace.trace.TraceReader reader = src instanceof smptrace.trace.TraceReader r ? r : null;
+        LocationTable shared = reader != null ? reader.locations() : null;
         Analysis a = new Analysis(src.info(), options, shared);
         List<Detector> ds = detectors.apply(a);
         Detector[] d = ds.toArray(new Detector[0]);
@@ -139,7 +140,6 @@ public final class Analyzer {
         long t0 = System.nanoTime();
         SpinFilter spins = new SpinFilter();
         java.util.function.LongConsumer tell = progress;
-        smptrace.trace.TraceReader reader = src instanceof smptrace.trace.TraceReader ? (smptrace.trace.TraceReader) src : null;
         while (true) {
             if (reader != null) {
                 // the reader's own view of the event (no copy per event); nothing here changes or keeps it

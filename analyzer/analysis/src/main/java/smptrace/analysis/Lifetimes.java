@@ -52,12 +52,13 @@ final class Lifetimes {
         }
         dead[w] |= 1L << (oid & 63);
         deaths++;
+        byte how = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
         int fi = freeIndex.size() == 0 ? -1 : freeIndex.get(oid);
         if (fi < 0 && dense(oid)) {
             denseSite[oid] = e.site;
             denseThread[oid] = e.thread;
             denseSeq[oid] = (int) e.seq;
-            denseHow[oid] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127);
+            denseHow[oid] = how;
         } else if (fi < 0) {
             fi = nDeaths++;
             if (fi == freeSite.length) {
@@ -73,7 +74,7 @@ final class Lifetimes {
             freeSite[fi] = e.site;
             freeThread[fi] = e.thread;
             freeSeq[fi] = (int) e.seq;
-            freeHow[fi] = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
+            freeHow[fi] = how;
         }
         if (!shared) {
             String cls = a.info.objectClass(oid);
