@@ -1,5 +1,6 @@
 package smptrace.junit;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExtensionIT {
     @ParameterizedTest
     @ValueSource(strings = {"self-attached", "javaagent"})
-    void theExtensionFailsABrokenVariantAndPassesTheFixedOne(String how) throws Exception {
-        java.nio.file.Path root = java.nio.file.Files.createTempDirectory("smptrace-ext");
+    void theExtensionFailsABrokenVariantAndPassesTheFixedOne(String how, @TempDir java.nio.file.Path root) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ChildJvm.java()));
         if (how.equals("javaagent")) {
             cmd.add("-javaagent:" + ChildJvm.agentJar() + "=batch=true");

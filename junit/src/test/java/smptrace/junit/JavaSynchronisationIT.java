@@ -1,12 +1,12 @@
 package smptrace.junit;
 
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import smptrace.analysis.AnalysisResult;
 import smptrace.analysis.Finding;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +49,8 @@ class JavaSynchronisationIT {
         return RACY.keySet().stream().sorted();
     }
 
-    private static AnalysisResult record(String c, String form) throws Exception {
-        Path dir = Files.createTempDirectory("smptrace-sync").resolve(c + "-" + form);
+    private static AnalysisResult record(Path tmp, String c, String form) throws Exception {
+        Path dir = tmp.resolve(c + "-" + form);
         String cp = ChildJvm.testClasses() + File.pathSeparator + ChildJvm.engineJar();
         ChildJvm.Result r = ChildJvm.agentLine("out=" + dir, cp, "userapp.Pairs", c, form);
         assertEquals(0, r.exit(), c + " " + form + " ran: " + r.err());
@@ -59,16 +59,16 @@ class JavaSynchronisationIT {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void correctlySynchronisedProgramReportsNothing(String c) throws Exception {
-        AnalysisResult r = record(c, "correct");
+    void correctlySynchronisedProgramReportsNothing(String c, @TempDir Path tmp) throws Exception {
+        AnalysisResult r = record(tmp, c, "correct");
         assertFalse(r.checkedNothing(), c + ": nothing was recorded");
         assertEquals(List.of(), r.problems().stream().map(f -> f.kind.id + ":" + f.rule + " " + f.summary).toList(), c);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
-    void withTheSynchronisationRemovedTheRaceIsReported(String c) throws Exception {
-        AnalysisResult r = record(c, "broken");
+    void withTheSynchronisationRemovedTheRaceIsReported(String c, @TempDir Path tmp) throws Exception {
+        AnalysisResult r = record(tmp, c, "broken");
         String where = RACY.get(c);
         List<Finding> races = r.problems().stream().filter(f -> f.kind.id.equals("data-race") && f.summary.contains(where)).toList();
         assertTrue(!races.isEmpty(), c + ": no data race on " + where + " in " + r.problems().stream().map(f -> f.summary).toList());

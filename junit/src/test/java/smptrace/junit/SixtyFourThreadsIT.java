@@ -1,6 +1,7 @@
 package smptrace.junit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import smptrace.analysis.AnalysisResult;
 import smptrace.trace.Event;
 import smptrace.trace.EventKind;
@@ -9,7 +10,6 @@ import smptrace.trace.TraceReader;
 import userapp.Many;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A user program with 64 threads at once (userapp.Many): no event lost, reads-from exact. */
 class SixtyFourThreadsIT {
     @Test
-    void sixtyFourThreadsLoseNoEventAndKeepReadsFromExact() throws Exception {
-        Path dir = Files.createTempDirectory("smptrace-64").resolve("trace");
+    void sixtyFourThreadsLoseNoEventAndKeepReadsFromExact(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("trace");
         ChildJvm.Result run = ChildJvm.agentLine("out=" + dir, ChildJvm.testClasses().toString(), "userapp.Many");
         assertEquals(0, run.exit(), run.err());
         int n = Many.THREADS * Many.ROUNDS;
