@@ -473,8 +473,8 @@ public final class Machine {
             if (c.ipiPending && !c.irqsOff && cur.irqDepth == 0) {
                 actions.add(new Action(Action.IRQ, c, null, null, 3, false));
             }
-            if (pre && (cur.kind == Ctx.Kind.TASK || cur.kind == Ctx.Kind.IDLE) && !c.runq.isEmpty()) {
-                actions.add(new Action(Action.SWITCH, c, c.runq.peekFirst(), null, cur.kind == Ctx.Kind.IDLE ? 4 : 1, false));
+            if (pre && cur.kind == Ctx.Kind.TASK && !c.runq.isEmpty()) { // an active idle task runs do_idle() with preemption off
+                actions.add(new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, false));
             }
             if (pre && migration && cur.kind == Ctx.Kind.TASK && cur.migratable) {
                 for (Cpu d : cpus) {
@@ -580,7 +580,7 @@ public final class Machine {
                     a = new Action(Action.SWITCH, c, c.stopper, null, 1, true);
                 } else if (waiting && c.bringup != null) {
                     a = Action.CONTINUE_SELF; // the AP starts: start_secondary() (controlled: a CONT for that CPU)
-                } else if (pre && me.kind == Ctx.Kind.IDLE && !c.runq.isEmpty()) {
+                } else if (pre && waiting && !c.runq.isEmpty()) { // the idle task gives way in schedule_idle() only
                     a = new Action(Action.SWITCH, c, c.runq.peekFirst(), null, 1, true);
                 } else if (c.ipiPending && !c.irqsOff && me.irqDepth == 0) {
                     a = new Action(Action.IRQ, c, null, null, 1, false);
@@ -675,6 +675,7 @@ public final class Machine {
             }
             if (me.wokenByIrq) {
                 me.wokenByIrq = false;
+                me.idleActive = true; // do_idle() runs with preemption off up to schedule_idle(): no task switches in mid-flush
                 if (!me.cpu.dead && !me.cpu.dyingFlushed) {
                     idleFlush.run(); // do_idle(): flush_smp_call_function_queue() after a wakeup
                 }
@@ -691,8 +692,7 @@ public final class Machine {
             }
             if (w != null) {
                 smptrace.engine.smp.cpu_stopper cs = me.cpu.cpuStopper;
-                if (cs != null) {
-                    // cpu_stopper_thread() dequeues under stopper->lock: what the waker wrote is visible
+                if (cs != null) { // cpu_stopper_thread() dequeues under stopper->lock: what the waker wrote is visible
                     Kernel.smp_load_acquire(cs, smptrace.engine.smp.cpu_stopper.WORKS);
                 }
                 w.run();

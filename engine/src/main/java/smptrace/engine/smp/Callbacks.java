@@ -63,8 +63,15 @@ public final class Callbacks {
         public void call(Object info) {
             scf_check c = (scf_check) info;
             int v = c.scfc_data;
+            Ctx me = Machine.current();
             for (int i = 0; i < SPINS + (v & 1); i++) {
                 cpu_relax();
+                if (me != null) {
+                    me.machine().spin("udelay", -1); // simulator bookkeeping: udelay() busy-waits, so PCT runs others beside it
+                }
+            }
+            if (me != null) {
+                me.machine().spinDone();
             }
             report(info);
         }
