@@ -53,7 +53,7 @@ class RecordCommandIT {
     void anIdleTaskInsideItsFlushIsNeverSwitchedOutSoTheCorrectKernelNeverHangsOnHotplugDead(@TempDir Path dir) throws Exception {
         // do_idle() runs with preemption off from its wakeup to schedule_idle(): a waiter that migrates onto a CPU whose
         // idle task is mid-flush waits for that flush to finish. When the idle task could be switched out there, the
-        // waiter spun on that CPU's queue for good (PCT seeds 109 and 254, with the agent's scheduling points)
+        // waiter spun on that CPU's queue for good (PCT seed 254 of these, with the agent's scheduling points)
         CliBadInputTest.Run rec = CliBadInputTest.cli("record", "--patch", "003", "--variant", "after", "--scenario", "hotplug-dead",
                 "--schedule", "pct", "--seed", "100", "--seeds", "160", "--out", dir.resolve("t").toString());
         assertEquals(0, rec.exit(), rec.err());
