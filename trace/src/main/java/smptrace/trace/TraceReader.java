@@ -28,6 +28,8 @@ public final class TraceReader implements EventSource {
     private final boolean salvage;
     private final TraceInfo info = new TraceInfo();
     private final List<Cursor> cursors = new ArrayList<>();
+    /** The cursors once the trace is open (the merge's array: no list access per event). */
+    private Cursor[] streams = new Cursor[0];
     private int version;
     private byte endStatus = -1;
     private String endDetail = "";
@@ -217,6 +219,7 @@ public final class TraceReader implements EventSource {
                 cursor(ti.id());
             }
         }
+        streams = cursors.toArray(new Cursor[0]);
     }
 
     private boolean checksummed() {
@@ -462,19 +465,20 @@ public final class TraceReader implements EventSource {
         if (end != null) {
             return null;
         }
-        int n = cursors.size();
+        Cursor[] cs = streams;
+        int n = cs.length;
         for (int tried = 0; tried <= n; tried++) {
             if (n == 0) {
                 break;
             }
-            Cursor c = cursors.get(current);
-            if (c.hasPending() || c.advance(this)) {
+            Cursor c = cs[current];
+            if (c.pending || c.advance()) {
                 if (enabled(c)) {
                     deliver(c);
                     return c.ev;
                 }
             }
-            current = (current + 1) % n;
+            current = current + 1 == n ? 0 : current + 1;
         }
         // nothing enabled: either every cursor is done, or the trace ends inside a dependency
         StringBuilder waitingThreads = new StringBuilder();
@@ -544,9 +548,10 @@ public final class TraceReader implements EventSource {
             readsOfCurrent = Arrays.copyOf(readsOfCurrent, n);
             lastWriter = Arrays.copyOf(lastWriter, n);
         }
-        if (writes[i] == 0 && readsOfCurrent[i] == 0 && dead.size() > 0 && dead.take(loc, taken)) {
-            // nothing delivered on this index since it was assigned, and the location is a dead object's: its
-            // accesses after the free continue from the writes and reads delivered before it
+        if (locs.lastAdded() && dead.size() > 0 && dead.take(loc, taken)) {
+            // the location is new to the table (nothing delivered on its index since it was assigned: a live
+            // location never enters the dead table, a dead one leaves the location table), and it is a dead
+            // object's: its accesses after the free continue from the writes and reads delivered before it
             writes[i] = taken[0];
             readsOfCurrent[i] = taken[1];
             lastWriter[i] = taken[2];
@@ -578,7 +583,7 @@ public final class TraceReader implements EventSource {
             }
         }
         if (n > 0) {
-            for (Cursor c : cursors) {
+            for (Cursor c : streams) {
                 c.cachedLoc = NO_LOC; // the index a cursor cached may be recycled
             }
         }
@@ -599,59 +604,78 @@ public final class TraceReader implements EventSource {
     }
 
     private boolean enabled(Cursor c) throws TraceException {
-        Event ev = c.ev;
-        switch (ev.kind.shape) {
-            case READ:
-            case FAILED_RMW: {
-                int i = locIndex(c);
-                if (writes[i] > ev.co) {
-                    throw new TraceException("corrupt trace " + dir + ": a read of " + ev.loc + " names write " + ev.co
-                            + " after write " + writes[i] + " was delivered");
-                }
-                return writes[i] == ev.co;
-            }
-            case WRITE:
-            case RMW: {
-                int i = locIndex(c);
-                return writes[i] == ev.co - 1 && readsOfCurrent[i] == ev.readsOfPrev;
-            }
-            default:
-                return true;
+        int sh = c.shape;
+        if (sh >= S_FENCE) {
+            return true;
         }
+        Event ev = c.ev;
+        int i = ev.loc == c.cachedLoc ? c.cachedIndex : locIndex(c);
+        long w = writes[i];
+        if (sh == S_READ || sh == S_FAILED) {
+            if (w > ev.co) {
+                throw readAfter(ev, w);
+            }
+            return w == ev.co;
+        }
+        return w == ev.co - 1 && readsOfCurrent[i] == ev.readsOfPrev;
+    }
+
+    private TraceException readAfter(Event ev, long w) {
+        return new TraceException("corrupt trace " + dir + ": a read of " + ev.loc + " names write " + ev.co
+                + " after write " + w + " was delivered");
     }
 
     private void deliver(Cursor c) {
         Event ev = c.ev;
-        switch (ev.kind.shape) {
-            case READ:
-            case FAILED_RMW: {
-                int i = c.cachedIndex;
+        int sh = c.shape;
+        int i = c.cachedIndex;
+        switch (sh) {
+            case S_READ:
+            case S_FAILED:
                 readsOfCurrent[i]++;
                 ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
+                ev.locIndex = i;
                 break;
-            }
-            case WRITE: {
-                int i = c.cachedIndex;
+            case S_WRITE:
                 writes[i] = ev.co;
                 readsOfCurrent[i] = 0;
-                lastWriter[i] = ev.id();
+                lastWriter[i] = Event.id(c.thread, ev.seq);
                 ev.rfId = -1;
+                ev.locIndex = i;
                 break;
-            }
-            case RMW: {
-                int i = c.cachedIndex;
+            case S_RMW:
                 ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
                 writes[i] = ev.co;
                 readsOfCurrent[i] = 0;
-                lastWriter[i] = ev.id();
+                lastWriter[i] = Event.id(c.thread, ev.seq);
+                ev.locIndex = i;
                 break;
-            }
+            case S_FENCE:
+                ev.locIndex = -1;
+                break;
             default:
                 control(c, ev);
+                ev.locIndex = -1;
         }
-        ev.locIndex = ev.kind.isMemory() ? c.cachedIndex : -1;
-        c.consumed();
+        c.pending = false;
         delivered++;
+    }
+
+    /** Event shapes as small ints (EventKind.Shape's order), by opcode: the merge and the decoder switch on them. */
+    private static final int S_READ = 0, S_WRITE = 1, S_RMW = 2, S_FAILED = 3, S_FENCE = 4, S_CONTROL = 5;
+    private static final byte[] SHAPE_OF = new byte[128];
+    private static final EventKind[] KIND_OF = new EventKind[128];
+
+    static {
+        for (EventKind k : EventKind.values()) {
+            KIND_OF[k.code] = k;
+            SHAPE_OF[k.code] = (byte) k.shape.ordinal();
+        }
+        if (EventKind.Shape.READ.ordinal() != S_READ || EventKind.Shape.WRITE.ordinal() != S_WRITE
+                || EventKind.Shape.RMW.ordinal() != S_RMW || EventKind.Shape.FAILED_RMW.ordinal() != S_FAILED
+                || EventKind.Shape.FENCE.ordinal() != S_FENCE || EventKind.Shape.CONTROL.ordinal() != S_CONTROL) {
+            throw new AssertionError("EventKind.Shape changed its order");
+        }
     }
 
     /** Context bookkeeping from control events; runs before the event is handed out. */
@@ -734,7 +758,11 @@ public final class TraceReader implements EventSource {
         private int len;
         private int left; // events left in the loaded block
         private long seq;
-        private boolean pending;
+        boolean pending;
+        /** The pending event's shape (S_READ ... S_CONTROL). */
+        int shape;
+        /** Whether ev's control fields (a, b, text) may be set: a memory event clears them only then. */
+        private boolean controlSet = true;
         final Event ev = new Event();
         long cachedLoc = NO_LOC;
         int cachedIndex;
@@ -763,10 +791,6 @@ public final class TraceReader implements EventSource {
 
         boolean hasPending() {
             return pending;
-        }
-
-        void consumed() {
-            pending = false;
         }
 
         void pushContext() {
@@ -799,20 +823,28 @@ public final class TraceReader implements EventSource {
         }
 
         /** Decodes the next event into ev; false when the thread has no more. */
-        boolean advance(TraceReader r) throws TraceException {
-            if (left == 0 && pos != len) {
-                throw corrupt("the block of thread " + thread + " holds bytes after its last event");
+        boolean advance() throws TraceException {
+            if (left == 0) {
+                if (pos != len) {
+                    throw corrupt("the block of thread " + thread + " holds bytes after its last event");
+                }
+                if (!loadBlock()) {
+                    return false;
+                }
             }
-            if (left == 0 && !loadBlock(r)) {
-                return false;
+            if (contextual) {
+                decodeInContext();
+            } else {
+                decode();
             }
-            decode(r);
-            left--;
+            if (--left == 0 && pos != len) {
+                throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
+            }
             pending = true;
             return true;
         }
 
-        private boolean loadBlock(TraceReader r) throws TraceException {
+        private boolean loadBlock() throws TraceException {
             if (nextBlock >= nblocks) {
                 return false;
             }
@@ -904,18 +936,16 @@ public final class TraceReader implements EventSource {
             return Varint.zigzagDecode(u());
         }
 
-        private void decode(TraceReader r) throws TraceException {
+        private TraceException fewerEvents() {
+            return new TraceException("corrupt trace " + dir + ": thread " + thread + " has fewer events than its block says");
+        }
+
+        /** An event of format versions before 5: every field written in full. */
+        private void decode() throws TraceException {
             if (pos >= len) {
-                throw new TraceException("corrupt trace " + dir + ": thread " + thread + " has fewer events than its block says");
+                throw fewerEvents();
             }
             int op = buf[pos++];
-            if (contextual) {
-                decodeInContext(op & 0xff);
-                if (left == 1 && pos != len) {
-                    throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
-                }
-                return;
-            }
             EventKind k = EventKind.ofCode(op);
             if (k == null) {
                 throw new TraceException("corrupt trace " + dir + ": unknown event code " + op + " in thread " + thread);
@@ -925,6 +955,8 @@ public final class TraceReader implements EventSource {
                 throw corrupt("an event of thread " + thread + " names site " + site + " of " + siteRecords);
             }
             Event e = start(k, (int) site);
+            shape = k.shape.ordinal();
+            controlSet = true;
             switch (k.shape) {
                 case READ:
                     e.loc = u();
@@ -955,9 +987,6 @@ public final class TraceReader implements EventSource {
                 default:
                     decodeControl(k, e);
             }
-            if (left == 1 && pos != len) {
-                throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
-            }
         }
 
         private Event start(EventKind k, int site) {
@@ -977,70 +1006,109 @@ public final class TraceReader implements EventSource {
             return e;
         }
 
-        /** An event of format version 5 on: coded against the block's context (BlockContext, BlockEncoder). */
-        private void decodeInContext(int op) throws TraceException {
-            EventKind k = EventKind.ofCode(op & ~BlockContext.SITE_PREDICTED);
+        /**
+         * An event of format version 5 on: coded against the block's context (BlockContext, BlockEncoder). The
+         * memory events (most of a trace) take the straight path: their fields set directly, no shape enum.
+         */
+        private void decodeInContext() throws TraceException {
+            int p = pos;
+            if (p >= len) {
+                throw fewerEvents();
+            }
+            int op = buf[p] & 0xff;
+            pos = p + 1;
+            int code = op & ~BlockContext.SITE_PREDICTED;
+            EventKind k = KIND_OF[code];
             if (k == null) {
-                throw new TraceException("corrupt trace " + dir + ": unknown event code " + (op & ~BlockContext.SITE_PREDICTED) + " in thread " + thread);
+                throw new TraceException("corrupt trace " + dir + ": unknown event code " + code + " in thread " + thread);
             }
             BlockContext x = cx;
             int site;
-            if ((op & BlockContext.SITE_PREDICTED) != 0) {
+            if (op >= BlockContext.SITE_PREDICTED) {
                 site = x.predicted();
                 if (site < 0) {
                     throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
                 }
+                x.prevSite = site; // what sawSite would do: the prediction it would store is the one just used
             } else {
                 long d = x.prevSite + s();
                 if (d < 0 || d > siteRecords) {
                     throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
                 }
                 site = (int) d;
+                x.sawSite(site);
             }
-            x.sawSite(site);
-            Event e = start(k, site);
-            EventKind.Shape shape = k.shape;
-            if (shape == EventKind.Shape.FENCE) {
+            Event e = ev;
+            e.kind = k;
+            e.seq = seq++;
+            e.site = site;
+            e.rfId = -1;
+            int sh = SHAPE_OF[code];
+            shape = sh;
+            if (sh >= S_FENCE) {
+                e.loc = 0;
+                e.value = 0;
+                e.value2 = 0;
+                e.co = 0;
+                e.readsOfPrev = 0;
+                e.a = 0;
+                e.b = 0;
+                e.text = null;
+                controlSet = sh == S_CONTROL;
+                if (controlSet) {
+                    decodeControl(k, e);
+                }
                 return;
             }
-            if (shape == EventKind.Shape.CONTROL) {
-                decodeControl(k, e);
-                return;
+            if (controlSet) {
+                e.a = 0;
+                e.b = 0;
+                e.text = null;
+                controlSet = false;
             }
             long f = u();
             int h;
-            int coBias = shape == EventKind.Shape.WRITE || shape == EventKind.Shape.RMW ? 1 : 0;
+            long l;
+            long value;
+            long co;
             if (f < BlockContext.SLOTS) {
                 h = (int) f;
                 if (!x.valid(h)) {
                     throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
                 }
-                e.loc = x.loc[h];
-                e.value = x.value[h] + s();
-                e.co = x.co[h] + s() + coBias;
+                l = x.loc[h];
+                value = x.value[h] + s();
+                co = x.co[h] + s() + (sh == S_WRITE || sh == S_RMW ? 1 : 0);
             } else {
-                e.loc = x.prevLoc + Varint.zigzagDecode(f - BlockContext.SLOTS);
-                h = BlockContext.slot(e.loc);
-                e.value = s();
-                e.co = u();
+                l = x.prevLoc + Varint.zigzagDecode(f - BlockContext.SLOTS);
+                h = BlockContext.slot(l);
+                value = s();
+                co = u();
             }
-            long seen = e.value;
-            switch (shape) {
-                case WRITE:
-                    e.readsOfPrev = u();
+            long seen = value;
+            long value2 = 0;
+            long readsOfPrev = 0;
+            switch (sh) {
+                case S_WRITE:
+                    readsOfPrev = u();
                     break;
-                case RMW:
-                    e.value2 = e.value + s();
-                    e.readsOfPrev = u();
-                    seen = e.value2;
+                case S_RMW:
+                    value2 = value + s();
+                    readsOfPrev = u();
+                    seen = value2;
                     break;
-                case FAILED_RMW:
-                    e.value2 = s();
+                case S_FAILED:
+                    value2 = s();
                     break;
                 default:
                     break;
             }
-            x.saw(h, e.loc, seen, e.co);
+            e.loc = l;
+            e.value = value;
+            e.value2 = value2;
+            e.co = co;
+            e.readsOfPrev = readsOfPrev;
+            x.saw(h, l, seen, co);
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {
