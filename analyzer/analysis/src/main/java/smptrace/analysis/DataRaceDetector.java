@@ -30,18 +30,19 @@ final class DataRaceDetector implements Detector {
     // F_INFO bits: kind code (8 bits) | plain << 8 | valid << 9 | irq << 10 | task+2 << 12
     private static final int PLAIN = 1 << 8, VALID = 1 << 9, IRQ = 1 << 10;
 
-    private int[] wSlot = new int[1024];
-    /** Coherence index of the last write per location. */
-    private long[] wCo = new long[1024];
-    private int[] w = new int[1024 * STRIDE];
-    private int[][] reads = new int[1024][];
     /**
-     * Per location, bit t set when slot t (t < 64) has a valid read recorded: a write skips the contexts with none
-     * (most locations are only ever read by the context that writes them). Slots from 64 on are not in it; a trace
-     * with that many contexts takes the loop over all of them.
+     * Per location one record of LSTRIDE ints (one or two cache lines instead of one per array): the last write's
+     * slot (-1: none, or the object's initial value), the number of reads since it, its access descriptor (STRIDE
+     * ints), its coherence index (a long in two ints) and the readers bit set (a long in two ints): bit t set when
+     * slot t (t < 64) has a valid read recorded, so that a write skips the contexts with none (most locations are
+     * only ever read by the context that writes them). Slots from 64 on are not in it; a trace with that many
+     * contexts takes the loop over all of them.
      */
-    private long[] readers = new long[1024];
-    private int[] readsSince = new int[1024];
+    private static final int L_WSLOT = 0, L_SINCE = 1, L_W = 2, L_CO = L_W + STRIDE, L_READERS = L_CO + 2, LSTRIDE = 16;
+    private int[] lr = new int[1024 * LSTRIDE];
+    /** Locations the records have room for. */
+    private int locCap = 1024;
+    private int[][] reads = new int[1024][];
 
     // spin-wait classification, per slot
     private static final int ITER = 8;
@@ -55,6 +56,8 @@ final class DataRaceDetector implements Detector {
     private long[] spinFrom = new long[16];
     private long[] spinTo = new long[16];
     private final List<List<Pending>> pending = new ArrayList<>();
+    /** Slots 0 .. readySlots - 1 have their per-slot state ({@link #ensureSlot}). */
+    private int readySlots;
 
     private final LongSet seenReal = new LongSet();
     private final LongSet seenTol = new LongSet();
@@ -93,15 +96,16 @@ final class DataRaceDetector implements Detector {
     public void onFree(int oid, Analysis a) {
         for (int i = 0; i < a.lifetimes.freedCount(); i++) {
             int li = a.lifetimes.freedLocation(i);
-            if (li < wSlot.length) {
-                wSlot[li] = -1;
-                wCo[li] = 0;
+            if (li < locCap) {
+                int rec = li * LSTRIDE;
+                lr[rec + L_WSLOT] = -1;
+                setLong(rec + L_CO, 0);
                 if (reads[li] != null) {
                     Arrays.fill(reads[li], 0); // kept for the location that gets the index next
                 }
-                readers[li] = 0;
-                readsSince[li] = 0;
-                w[li * STRIDE + F_INFO] = 0;
+                setLong(rec + L_READERS, 0);
+                lr[rec + L_SINCE] = 0;
+                lr[rec + L_W + F_INFO] = 0;
             }
         }
     }
@@ -132,21 +136,23 @@ final class DataRaceDetector implements Detector {
         }
         boolean init = isWrite && !assertion && a.facts.initialising(e.site);
         // check against the last write
-        int ws = init ? -1 : wSlot[li];
-        int wb = li * STRIDE;
-        if (ws >= 0 && ws != s && (w[wb + F_INFO] & VALID) != 0 && !a.hb.ordered(ws, w[wb + F_CLK])
+        int rec = li * LSTRIDE;
+        int[] lr = this.lr;
+        int ws = init ? -1 : lr[rec + L_WSLOT];
+        int wb = rec + L_W;
+        if (ws >= 0 && ws != s && (lr[wb + F_INFO] & VALID) != 0 && !a.hb.ordered(ws, lr[wb + F_CLK])
                 && !coherenceOrdered(li, s)) {
-            boolean wPlain = (w[wb + F_INFO] & PLAIN) != 0;
+            boolean wPlain = (lr[wb + F_INFO] & PLAIN) != 0;
             if ((plain || wPlain) && !atomicAssumed(a, wPlain, true, plain, isWrite && !isRead)) {
-                race(a, e, li, ws, w, wb, isWrite && !isRead ? "ww-race" : "wr-race", s, plain, true, wPlain);
+                race(a, e, li, ws, lr, wb, isWrite && !isRead ? "ww-race" : "wr-race", s, plain, true, wPlain);
             }
         }
         if (isWrite) {
             int[] r = reads[li];
-            if (r != null && readsSince[li] > 0 && !init) {
+            if (r != null && lr[rec + L_SINCE] > 0 && !init) {
                 if (a.hb.slots() <= 64) {
                     // only the slots with a valid read, in ascending order as the loop below
-                    long m = readers[li] & ~(1L << s);
+                    long m = getLong(rec + L_READERS) & ~(1L << s);
                     while (m != 0) {
                         int t = Long.numberOfTrailingZeros(m);
                         m &= m - 1;
@@ -163,13 +169,13 @@ final class DataRaceDetector implements Detector {
             }
             if (!assertion && a.facts.initialising(e.site)) {
                 // a constructor's store: the object's initial value (LKMM IW), never one side of a race
-                wSlot[li] = -1;
-                readsSince[li] = 0;
+                lr[rec + L_WSLOT] = -1;
+                lr[rec + L_SINCE] = 0;
             } else if (!assertion) {
-                wSlot[li] = s;
-                wCo[li] = e.co;
-                record(w, wb, e, a, plain);
-                readsSince[li] = 0;
+                lr[rec + L_WSLOT] = s;
+                setLong(rec + L_CO, e.co);
+                record(lr, wb, e, a, plain);
+                lr[rec + L_SINCE] = 0;
             }
             flushIteration(s, a); // a write ends a spin-wait iteration
         }
@@ -182,12 +188,12 @@ final class DataRaceDetector implements Detector {
             }
             record(r, s * STRIDE, e, a, plain);
             if (s < 64) {
-                readers[li] |= 1L << s;
+                lr[rec + L_READERS + (s >>> 5)] |= 1 << s; // bit s of the long in two ints
             }
             if (!plain && k.shape != EventKind.Shape.RMW) {
                 r[s * STRIDE + F_MCO] = (int) Math.max(r[s * STRIDE + F_MCO], e.co);
             }
-            readsSince[li]++;
+            lr[rec + L_SINCE]++;
         }
     }
 
@@ -197,7 +203,7 @@ final class DataRaceDetector implements Detector {
         if (a.hb.ordered(t, r[b + F_CLK])) {
             r[b + F_INFO] &= ~VALID; // ordered before this write: done with it
             if (t < 64) {
-                readers[li] &= ~(1L << t);
+                lr[li * LSTRIDE + L_READERS + (t >>> 5)] &= ~(1 << t);
             }
             return;
         }
@@ -213,7 +219,11 @@ final class DataRaceDetector implements Detector {
      */
     private boolean coherenceOrdered(int li, int s) {
         int[] r = reads[li];
-        return r != null && r.length >= (s + 1) * STRIDE && wCo[li] > 0 && r[s * STRIDE + F_MCO] >= wCo[li];
+        if (r == null || r.length < (s + 1) * STRIDE) {
+            return false;
+        }
+        long co = getLong(li * LSTRIDE + L_CO);
+        return co > 0 && r[s * STRIDE + F_MCO] >= co;
     }
 
     /** KCSAN's assumption: the only plain accesses of the pair are writes. */
@@ -467,26 +477,42 @@ final class DataRaceDetector implements Detector {
         bySite.clear();
     }
 
+    private long getLong(int i) {
+        return (lr[i] & 0xffffffffL) | (long) lr[i + 1] << 32;
+    }
+
+    private void setLong(int i, long v) {
+        lr[i] = (int) v;
+        lr[i + 1] = (int) (v >>> 32);
+    }
+
     // ---- storage ----------------------------------------------------------------------------------
 
     private void ensureLoc(int li) {
-        if (li >= wSlot.length) {
-            int n = Math.max(li + 1, wSlot.length * 2);
-            int old = wSlot.length;
-            wSlot = Arrays.copyOf(wSlot, n);
-            Arrays.fill(wSlot, old, n, -1);
-            w = Arrays.copyOf(w, n * STRIDE);
-            wCo = Arrays.copyOf(wCo, n);
+        if (li >= locCap) {
+            int n = Math.max(li + 1, locCap * 2);
+            int old = locCap;
+            lr = Arrays.copyOf(lr, n * LSTRIDE);
+            for (int i = old; i < n; i++) {
+                lr[i * LSTRIDE + L_WSLOT] = -1;
+            }
+            locCap = n;
             reads = Arrays.copyOf(reads, n);
-            readers = Arrays.copyOf(readers, n);
-            readsSince = Arrays.copyOf(readsSince, n);
         }
     }
 
     private void ensureSlot(int s) {
-        if (s < iterN.length && iterLoc[s] != null && s < pending.size()) {
+        if (s < readySlots) {
             return; // the common case: a slot seen before
         }
+        for (int t = readySlots; t <= s; t++) {
+            prepareSlot(t);
+        }
+        readySlots = s + 1;
+    }
+
+    /** The per-slot state of slot s (every slot below it is prepared too: see {@link #readySlots}). */
+    private void prepareSlot(int s) {
         while (pending.size() <= s) {
             pending.add(new ArrayList<>());
         }
@@ -516,7 +542,9 @@ final class DataRaceDetector implements Detector {
     }
 
     DataRaceDetector() {
-        Arrays.fill(wSlot, -1);
+        for (int i = 0; i < locCap; i++) {
+            lr[i * LSTRIDE + L_WSLOT] = -1;
+        }
         Arrays.fill(spinLoc, -1);
         Arrays.fill(spinTo, -1);
     }

@@ -81,6 +81,12 @@ final class OrderingDetector implements Detector {
     private long[] rbIdx = new long[1024];
     private long[] writers = new long[1024]; // bit per slot (first 64)
     /**
+     * Per location, bit t set once slot t (t < 64) has put a write of it in its ring; never cleared, not even when the
+     * location's object dies (the ring may still hold writes of its previous life). A clear bit proves that slot t's
+     * ring holds no write of the location: the window searches for one skip that slot.
+     */
+    private long[] ringWriters = new long[1024];
+    /**
      * none), ring indices of its read of f and of x, the other location, and whether the two reads were one
      * busy-wait pass (or f was acquired). A publication that comes after its reader is matched against them.
      */
@@ -188,7 +194,14 @@ final class OrderingDetector implements Detector {
         rKind[s][p] = k.code;
         rSite[s][p] = e.site;
         rLoc[s][p] = li;
-        rWLoc[s][p] = k.writes() ? li : -1;
+        if (k.writes()) {
+            rWLoc[s][p] = li;
+            if (s < 64) {
+                ringWriters[li] |= 1L << s;
+            }
+        } else {
+            rWLoc[s][p] = -1;
+        }
         rVal[s][p] = k.shape == EventKind.Shape.RMW ? e.value2 : e.value;
         // a failed cmpxchg's expected value; a successful RMW's read value (its cmpxchg's expected one)
         rVal2[s][p] = k.shape == EventKind.Shape.RMW ? e.value : e.value2;
@@ -312,6 +325,9 @@ final class OrderingDetector implements Detector {
         if (count[t] - wf >= RING - WINDOW) {
             return; // the publication has left T's ring
         }
+        if (!mayHoldWrite(t, lx)) {
+            return; // every search below is for a write of x in T's ring
+        }
         boolean onePass = relaxes[s] == headRelax[s];
         int lf = headLoc[s];
         if (lwSlot[lf] == t && lwIdx[lf] > wf && val(t, lwIdx[lf]) == val(s, headIdx[s])) {
@@ -382,6 +398,9 @@ final class OrderingDetector implements Detector {
         long rf = obsFRf[l];
         long rx = obsFRx[l];
         int lx = obsFOther[l];
+        if (!mayHoldWrite(t, lx)) {
+            return; // the search below is for a write of x in T's ring
+        }
         if (count[r] - rf >= RING - 1 || !obsFPass[l] || loc(r, rf) != l || loc(r, rx) != lx
                 || val(r, rf) != val(t, w) || a.hb.ordered(r, rClk[r][pos(rf)])) {
             return;
@@ -668,6 +687,9 @@ final class OrderingDetector implements Detector {
             if (krb.shape != EventKind.Shape.READ && krb.shape != EventKind.Shape.FAILED_RMW) {
                 continue;
             }
+            if (!mayHoldWrite(pSlot, la)) {
+                continue; // P's ring holds no write of a
+            }
             // P's write of a shortly before r_b
             int[] wloc = rWLoc[pSlot];
             for (long j = rb - 1; j >= Math.max(0, rb - WINDOW) && j >= count[pSlot] - RING; j--) {
@@ -728,6 +750,9 @@ final class OrderingDetector implements Detector {
             }
             if (rewrote(t, la, wa, i)) {
                 return; // T wrote a again before this read: its side starts later
+            }
+            if (!mayHoldWrite(s, lb)) {
+                continue; // S's ring holds no write of b
             }
             // S's nearest write of b before r, within the window
             for (long j = r - 1; j >= lo && j > count[s] - RING; j--) {
@@ -1079,6 +1104,11 @@ final class OrderingDetector implements Detector {
         return b.append("exists ").append(t.condition()).toString();
     }
 
+    /** False only when slot t's ring holds no write of location l (see {@link #ringWriters}). */
+    private boolean mayHoldWrite(int t, int l) {
+        return t >= 64 || (ringWriters[l] >>> t & 1) != 0;
+    }
+
     /** The ring position of ring index i. */
     private static int pos(long i) {
         return (int) (i & (RING - 1));
@@ -1191,6 +1221,7 @@ final class OrderingDetector implements Detector {
             Arrays.fill(rbSlot, old, n, -1);
             rbIdx = Arrays.copyOf(rbIdx, n);
             writers = Arrays.copyOf(writers, n);
+            ringWriters = Arrays.copyOf(ringWriters, n);
             obsFSlot = Arrays.copyOf(obsFSlot, n);
             Arrays.fill(obsFSlot, old, n, -1);
             obsFRf = Arrays.copyOf(obsFRf, n);
