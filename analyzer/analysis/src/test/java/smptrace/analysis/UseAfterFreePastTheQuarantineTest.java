@@ -65,7 +65,8 @@ class UseAfterFreePastTheQuarantineTest {
             Block bb = new Block();
             bb.read(EventKind.R_ACQUIRE, useSite, Event.loc(flag, field), 1, 1);
             bb.write(EventKind.W_ONCE, useSite, Event.loc(2, field), 7, 2, 0);
-            bb.count = 2;
+            bb.read(EventKind.R_ONCE, useSite, Event.loc(objects + 1, field), objects + 1, 1);
+            bb.count = 3;
             bb.flush(w, b);
         }
         AnalysisResult r;
@@ -74,10 +75,24 @@ class UseAfterFreePastTheQuarantineTest {
         }
         assertTrue(r.end().complete(), r.end().detail());
         List<Finding> uaf = counted(r, Finding.Kind.USE_AFTER_FREE);
-        assertEquals(1, uaf.size(), r.findings().toString());
-        Finding f = uaf.get(0);
-        assertFalse(f.predicted);
-        assertEquals("use-after-free", f.rule);
-        assertTrue(f.summary.contains("lateUse") && f.summary.contains("churn"), f.summary);
+        assertEquals(2, uaf.size(), r.findings().toString());
+        for (Finding f : uaf) {
+            assertFalse(f.predicted);
+            assertEquals("use-after-free", f.rule);
+            assertTrue(f.summary.contains("lateUse") && f.summary.contains("churn"), f.summary);
+        }
+        // the old death (past the analysis' quarantine of freeing events too): where and how, but no freeing event
+        Finding old = uaf.stream().filter(f -> f.summary.startsWith("write")).findFirst().orElseThrow();
+        EventRef oldFree = old.events.get(0);
+        assertEquals("kfree", oldFree.op());
+        assertEquals("Smp.churn", oldFree.function());
+        assertEquals(-1, oldFree.thread());
+        assertEquals(-1, oldFree.seq());
+        assertEquals("?", oldFree.threadName());
+        // the last death: its freeing event exactly (thread 0, the object's third event)
+        Finding recent = uaf.stream().filter(f -> f.summary.startsWith("read")).findFirst().orElseThrow();
+        EventRef recentFree = recent.events.get(0);
+        assertEquals(0, recentFree.thread());
+        assertEquals(3L * (objects - 1) + 2, recentFree.seq());
     }
 }
