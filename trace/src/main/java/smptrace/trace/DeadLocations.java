@@ -8,15 +8,43 @@ import java.util.Arrays;
  * and reads delivered before it, as every other access is. An entry leaves when its location is
  * accessed again (the state goes back to a live index).
  *
- * <p>This is the one table of the analysis that grows with the number of objects that died (every
- * dead location that was accessed keeps its state, since a use after free may come at any distance), so
- * it is kept small: two words per location (the location, and its write count, reads of the last write
- * and last writer packed into one long when they fit: fewer than 4096 writes and reads, writer stream
- * below 256, writer event number below 2^32; otherwise in a second table of three words), in open
- * addressing filled up to three quarters.
+ * <p>Bounded like KASAN's quarantine: the exact state of the last {@link #QUARANTINE} dead locations put
+ * (in the order of their frees) is kept; when a free would keep more, the oldest entries are forgotten and
+ * their objects keep only a bit ("dead, merge state forgotten", one bit per object id, ids being dense as the
+ * agent hands them out). An access to a forgotten location is still delivered (the reader re-synchronises
+ * its merge state from the first access that needs it, {@link TraceReader}), but without its reads-from:
+ * a read or RMW of it reads "no write" ({@code rfId == -1}), and its order against other contexts' accesses
+ * to that same location after the free follows the streams, not the recorded coherence order. The analysis
+ * still reports it as a use after free (its own record of the death is per object).
+ *
+ * <p>Entries are two words per location (the location, and its write count, reads of the last write and
+ * last writer packed into one long when they fit: fewer than 4096 writes and reads, writer stream below 256,
+ * writer event number below 2^32; otherwise in a second table of three words), in open addressing filled up
+ * to three quarters.
  */
 final class DeadLocations {
+    /** Dead locations whose exact merge state is kept (the most recently freed). */
+    static final int QUARANTINE = 1 << 17;
     private static final long EMPTY = Long.MIN_VALUE; // no location: oid 0, never freed
+    /** The locations put, oldest first (a ring of {@code capacity}; an entry taken back meanwhile is stale). */
+    private final long[] order;
+    private int orderHead;
+    private int orderSize;
+    /** Per object id: a location of it was forgotten (evicted from the quarantine). */
+    private long[] forgotten = new long[0];
+    private long forgottenLocations;
+
+    DeadLocations() {
+        this(QUARANTINE);
+    }
+
+    /** Keeps the exact state of at most {@code capacity} dead locations. */
+    DeadLocations(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity " + capacity);
+        }
+        order = new long[capacity];
+    }
     private long[] keys = newKeys(1024);
     private long[] vals = new long[1024];
     private int size;
@@ -38,6 +66,12 @@ final class DeadLocations {
     void put(long loc, long co, long reads, long lastWriter) {
         if (loc == EMPTY) {
             return; // not a location of an object that can die
+        }
+        if (!contains(loc)) {
+            if (orderSize == order.length) {
+                evictOldest();
+            }
+            order[(orderHead + orderSize++) % order.length] = loc;
         }
         int thread = Event.threadOf(lastWriter);
         long seq = lastWriter & ((1L << 40) - 1);
@@ -69,6 +103,55 @@ final class DeadLocations {
         wideVals[3 * i] = co;
         wideVals[3 * i + 1] = reads;
         wideVals[3 * i + 2] = lastWriter;
+    }
+
+    /** Whether a location of loc's object was forgotten (its exact state evicted from the quarantine). */
+    boolean forgotten(long loc) {
+        int w = Event.oidOf(loc) >>> 6;
+        return w < forgotten.length && (forgotten[w] & 1L << (Event.oidOf(loc) & 63)) != 0;
+    }
+
+    /** Whether any location was forgotten so far. */
+    boolean anyForgotten() {
+        return forgottenLocations > 0;
+    }
+
+    /** Locations forgotten so far (evicted from the quarantine with their state). */
+    long forgottenLocations() {
+        return forgottenLocations;
+    }
+
+    /** The most entries ever held at once is at most this. */
+    int capacity() {
+        return order.length;
+    }
+
+    private boolean contains(long loc) {
+        return size > 0 && keys[slot(keys, loc)] != EMPTY || wideSize > 0 && wideKeys[slot(wideKeys, loc)] != EMPTY;
+    }
+
+    /**
+     * Makes room in the ring: its oldest entry leaves, and if its location is still held (not taken back
+     * since; a location put again after a take has a later entry too, and goes with the older one) its state
+     * is forgotten and its object marked.
+     */
+    private void evictOldest() {
+        long loc = order[orderHead];
+        orderHead = (orderHead + 1) % order.length;
+        orderSize--;
+        if (contains(loc)) {
+            removeCompact(loc);
+            removeWide(loc);
+            int oid = Event.oidOf(loc);
+            if (oid >= 0) {
+                int w = oid >>> 6;
+                if (w >= forgotten.length) {
+                    forgotten = Arrays.copyOf(forgotten, Math.max(w + 1, 2 * forgotten.length));
+                }
+                forgotten[w] |= 1L << (oid & 63);
+            }
+            forgottenLocations++;
+        }
     }
 
     /** Moves loc's state into out[0..2] (co, reads, last writer) and forgets it; false if absent. */

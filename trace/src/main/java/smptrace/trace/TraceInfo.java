@@ -25,7 +25,9 @@ public final class TraceInfo {
      * of a long-lived JVM, or a crafted one) go to a map, so memory follows the ALLOCs a trace holds, not
      * the ids they name.
      */
-    private int[] objectClass = new int[1024];
+    /** Per dense object id: 1 + its class id (0: no ALLOC read); WIDE: in sparseClass (a class id past 65 533). */
+    private char[] objectClass = new char[1024];
+    private static final char WIDE_CLASS = 0xffff;
     private final Map<Integer, Integer> sparseClass = new HashMap<>();
     private static final int DENSE_OIDS = 1 << 20;
     private long allocs;
@@ -35,8 +37,11 @@ public final class TraceInfo {
     private int sparseNamed;
     /** Per object id: role code (0: none declared), the role's CPU and index (ROLE events, format 3). */
     private byte[] objectRole = new byte[1024];
-    private int[] roleCpu = new int[1024];
-    private int[] roleIndex = new int[1024];
+    /** The role's CPU and index as shorts; WIDE_ROLE: the value is in wideRole (cpu << 32 | index). */
+    private short[] roleCpu = new short[1024];
+    private short[] roleIndex = new short[1024];
+    private static final short WIDE_ROLE = Short.MIN_VALUE;
+    private final Map<Integer, Long> wideRole = new HashMap<>();
 
     public Map<String, String> header() {
         return Collections.unmodifiableMap(header);
@@ -82,7 +87,7 @@ public final class TraceInfo {
     /** The class of object {@code oid}, or null if no ALLOC for it has been read. */
     public String objectClass(int oid) {
         int c = oid >= 0 && oid < objectClass.length ? objectClass[oid] : 0;
-        if (c == 0 && !sparseClass.isEmpty()) {
+        if ((c == 0 || c == WIDE_CLASS) && !sparseClass.isEmpty()) {
             c = sparseClass.getOrDefault(oid, 0);
         }
         return c == 0 ? null : className(c - 1);
@@ -104,12 +109,18 @@ public final class TraceInfo {
 
     /** The CPU of the object's role (the queue's CPU, the cfd's source CPU), or -1. */
     public int roleCpu(int oid) {
-        return oid >= 0 && oid < roleCpu.length && objectRole[oid] != 0 ? roleCpu[oid] : -1;
+        if (oid < 0 || oid >= roleCpu.length || objectRole[oid] == 0) {
+            return -1;
+        }
+        return roleCpu[oid] != WIDE_ROLE ? roleCpu[oid] : (int) (wideRole.get(oid) >> 32);
     }
 
     /** The index of the object's role (a cfd CSD's destination, a task's pid), or -1. */
     public int roleIndex(int oid) {
-        return oid >= 0 && oid < roleIndex.length && objectRole[oid] != 0 ? roleIndex[oid] : -1;
+        if (oid < 0 || oid >= roleIndex.length || objectRole[oid] == 0) {
+            return -1;
+        }
+        return roleIndex[oid] != WIDE_ROLE ? roleIndex[oid] : (int) (long) wideRole.get(oid);
     }
 
     /** The kernel name of an object, falling back to Class#oid. */
@@ -197,14 +208,17 @@ public final class TraceInfo {
             return;
         }
         allocs++;
-        if (!dense(oid)) {
+        if (!dense(oid) || classId + 1 >= WIDE_CLASS) {
             sparseClass.put(oid, classId + 1);
+            if (oid < objectClass.length) {
+                objectClass[oid] = WIDE_CLASS;
+            }
             return;
         }
         if (oid >= objectClass.length) {
             objectClass = java.util.Arrays.copyOf(objectClass, Math.max(oid + 1, objectClass.length * 2));
         }
-        objectClass[oid] = classId + 1;
+        objectClass[oid] = (char) (classId + 1);
     }
 
     private boolean dense(int oid) {
@@ -235,8 +249,17 @@ public final class TraceInfo {
             roleIndex = java.util.Arrays.copyOf(roleIndex, n);
         }
         objectRole[oid] = (byte) role;
-        roleCpu[oid] = cpu;
-        roleIndex[oid] = index;
+        if (cpu > WIDE_ROLE && cpu <= Short.MAX_VALUE && index > WIDE_ROLE && index <= Short.MAX_VALUE) {
+            roleCpu[oid] = (short) cpu;
+            roleIndex[oid] = (short) index;
+            if (!wideRole.isEmpty()) {
+                wideRole.remove(oid);
+            }
+        } else {
+            roleCpu[oid] = WIDE_ROLE;
+            roleIndex[oid] = WIDE_ROLE;
+            wideRole.put(oid, (long) cpu << 32 | (index & 0xffffffffL));
+        }
     }
 
     private static <T> void put(List<T> list, int id, T v) {

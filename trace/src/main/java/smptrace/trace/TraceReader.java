@@ -480,6 +480,9 @@ public final class TraceReader implements EventSource {
             }
             current = current + 1 == n ? 0 : current + 1;
         }
+        if (dead.anyForgotten() && resyncForgotten()) {
+            return nextView(); // an access to a forgotten dead location was waiting for its merge state
+        }
         // nothing enabled: either every cursor is done, or the trace ends inside a dependency
         StringBuilder waitingThreads = new StringBuilder();
         int waiting = 0;
@@ -589,6 +592,45 @@ public final class TraceReader implements EventSource {
         }
     }
 
+    /**
+     * Nothing is enabled: re-synchronises the merge state of a forgotten dead location (its exact state left
+     * {@link DeadLocations}' quarantine) from the waiting access to it that needs the fewest writes, so that
+     * access is delivered (reading "no write"). False if no waiting access is to a forgotten location.
+     */
+    private boolean resyncForgotten() throws TraceException {
+        Cursor best = null;
+        long need = Long.MAX_VALUE;
+        for (Cursor c : cursors) {
+            Event ev = c.ev;
+            if (c.hasPending() && ev.kind.isMemory() && ev.kind.shape != EventKind.Shape.FENCE && dead.forgotten(ev.loc)) {
+                long n = ev.kind.shape == EventKind.Shape.WRITE || ev.kind.shape == EventKind.Shape.RMW ? ev.co - 1 : ev.co;
+                if (n < need) {
+                    need = n;
+                    best = c;
+                }
+            }
+        }
+        return best != null && resync(locIndex(best), best.ev);
+    }
+
+    /** Sets index i's merge state to what ev needs to be delivered next, its last writer unknown (read as none). */
+    private boolean resync(int i, Event ev) {
+        boolean writes = ev.kind.shape == EventKind.Shape.WRITE || ev.kind.shape == EventKind.Shape.RMW;
+        this.writes[i] = writes ? ev.co - 1 : ev.co;
+        readsOfCurrent[i] = writes ? ev.readsOfPrev : 0;
+        lastWriter[i] = -1;
+        resynced++;
+        return true;
+    }
+
+    /** Accesses to forgotten dead locations delivered by re-synchronising (tests, benchmarks). */
+    long resynced;
+
+    /** The dead locations' table (tests). */
+    DeadLocations deadLocations() {
+        return dead;
+    }
+
     private static final long NO_LOC = Long.MIN_VALUE;
     private final DeadLocations dead = new DeadLocations();
     private final long[] taken = new long[3];
@@ -613,6 +655,9 @@ public final class TraceReader implements EventSource {
         long w = writes[i];
         if (sh == S_READ || sh == S_FAILED) {
             if (w > ev.co) {
+                if (dead.forgotten(ev.loc)) {
+                    return resync(i, ev); // a read of a forgotten dead location (DeadLocations): re-synchronised
+                }
                 throw readAfter(ev, w);
             }
             return w == ev.co;

@@ -7,24 +7,32 @@ import smptrace.trace.EventKind;
 /**
  * Object lifetimes from the trace's KFREE events (format 3): which objects are dead, where each died,
  * and, at the moment one dies, the dense indices of its locations so the happens-before engine and the
- * detectors can drop their per-location and per-object state for it. One bit and 13 bytes per dead
- * object (by object id while the ids are dense, as the agent hands them out; in a map for ids far past the
- * deaths seen); no allocation per event.
+ * detectors can drop their per-location and per-object state for it. No allocation per event.
+ *
+ * <p>Bounded like KASAN's quarantine: per object id (dense, as the agent hands them out) one bit (dead) and one
+ * byte (where and how it died: an index into a dictionary of the trace's few (KFREE site, how) pairs, an id past
+ * the deaths seen or a dictionary past 255 pairs in a map); the freeing event itself (thread and event number)
+ * only for the last {@link #QUARANTINE} deaths. A use after free of an object that died earlier is still reported
+ * with where and how it died, but its witness names no freeing thread or event ("? #-1.-1").
  */
 final class Lifetimes {
+    /** Deaths whose freeing event (thread, event number) is kept: the most recent ones. */
+    static final int QUARANTINE = 1 << 16;
     private long[] dead = new long[64];
-    /** Where each object died, by object id: its KFREE's site, stream, seq (low 32 bits) and how. */
-    private int[] denseSite = new int[64];
-    private int[] denseThread = new int[64];
-    private int[] denseSeq = new int[64];
-    private byte[] denseHow = new byte[64];
-    /** Object ids past what the dense arrays may grow to: oid -> index in the arrays below; -1 absent. */
-    private final IntIntMap freeIndex = new IntIntMap();
-    private int[] freeSite = new int[64];
-    private int[] freeThread = new int[64];
-    private int[] freeSeq = new int[64];
-    private byte[] freeHow = new byte[64];
-    private int nDeaths;
+    /** Per object id: 1 + the index of its death's (site, how) pair; 0: not kept here (alive, or in farCode). */
+    private byte[] deathCode = new byte[64];
+    /** Deaths of ids past what deathCode may grow to, or whose pair index is past 254: oid -> pair index. */
+    private final IntIntMap farCode = new IntIntMap();
+    /** The (site, how) pairs of the deaths: (site << 8 | how) -> index. */
+    private final LongIntMap pairIndex = new LongIntMap();
+    private int[] pairSite = new int[8];
+    private byte[] pairHow = new byte[8];
+    private int nPairs;
+    /** The last deaths' freeing events, a ring by death number (grown up to QUARANTINE); oid -> its slot. */
+    private int[] ringOid = new int[64];
+    private int[] ringThread = new int[64];
+    private int[] ringSeq = new int[64];
+    private final IntIntMap ringIndex = new IntIntMap();
     private long deaths;
 
     boolean isDead(int oid) {
@@ -51,31 +59,21 @@ final class Lifetimes {
             dead = Arrays.copyOf(dead, Math.max(w + 1, dead.length * 2));
         }
         dead[w] |= 1L << (oid & 63);
-        deaths++;
         byte how = (byte) (e.b >= 0 && e.b < 127 ? e.b : 127); // the FREE_* codes; anything else is none of them
-        int fi = freeIndex.size() == 0 ? -1 : freeIndex.get(oid);
-        if (fi < 0 && dense(oid)) {
-            denseSite[oid] = e.site;
-            denseThread[oid] = e.thread;
-            denseSeq[oid] = (int) e.seq;
-            denseHow[oid] = how;
-        } else if (fi < 0) {
-            fi = nDeaths++;
-            if (fi == freeSite.length) {
-                int n = fi * 2;
-                freeSite = Arrays.copyOf(freeSite, n);
-                freeThread = Arrays.copyOf(freeThread, n);
-                freeSeq = Arrays.copyOf(freeSeq, n);
-                freeHow = Arrays.copyOf(freeHow, n);
+        int p = pair(e.site, how);
+        if (p < 255 && dense(oid)) {
+            deathCode[oid] = (byte) (p + 1);
+            if (farCode.size() > 0) {
+                farCode.remove(oid);
             }
-            freeIndex.put(oid, fi);
+        } else {
+            farCode.put(oid, p);
+            if (oid < deathCode.length) {
+                deathCode[oid] = 0;
+            }
         }
-        if (fi >= 0) {
-            freeSite[fi] = e.site;
-            freeThread[fi] = e.thread;
-            freeSeq[fi] = (int) e.seq;
-            freeHow[fi] = how;
-        }
+        remember(oid, e);
+        deaths++;
         if (!shared) {
             String cls = a.info.objectClass(oid);
             if (cls != null && cls.startsWith("[")) {
@@ -86,34 +84,76 @@ final class Lifetimes {
         }
     }
 
+    /** The index of the (site, how) pair, added if new. */
+    private int pair(int site, byte how) {
+        long k = (long) site << 8 | (how & 0xff);
+        int p = pairIndex.get(k);
+        if (p == LongIntMap.MISSING) {
+            p = nPairs++;
+            if (p == pairSite.length) {
+                pairSite = Arrays.copyOf(pairSite, 2 * p);
+                pairHow = Arrays.copyOf(pairHow, 2 * p);
+            }
+            pairSite[p] = site;
+            pairHow[p] = how;
+            pairIndex.put(k, p);
+        }
+        return p;
+    }
+
+    /** Keeps the freeing event of this death in the ring, forgetting the oldest one's when the ring is full. */
+    private void remember(int oid, Event e) {
+        int n = ringOid.length;
+        if (deaths == n && n < QUARANTINE) {
+            // not wrapped yet: slots are death numbers, so the ring grows by copying
+            ringOid = Arrays.copyOf(ringOid, 2 * n);
+            ringThread = Arrays.copyOf(ringThread, 2 * n);
+            ringSeq = Arrays.copyOf(ringSeq, 2 * n);
+            n *= 2;
+        }
+        int slot = (int) (deaths % n);
+        if (deaths >= n) {
+            int old = ringOid[slot];
+            if (ringIndex.get(old) == slot) {
+                ringIndex.remove(old);
+            }
+        }
+        ringOid[slot] = oid;
+        ringThread[slot] = e.thread;
+        ringSeq[slot] = (int) e.seq;
+        ringIndex.put(oid, slot);
+    }
+
     private smptrace.trace.LocationTable locs;
 
-    /** Whether oid's death is kept by id: it fits the dense arrays, or they may grow to it (ids near the deaths seen). */
+    /** Whether oid's death is kept by id: it fits the dense array, or it may grow to it (ids near the deaths seen). */
     private boolean dense(int oid) {
-        if (oid < denseSite.length) {
+        if (oid < deathCode.length) {
             return true;
         }
         if (oid >= Math.max(1 << 16, 4L * deaths + 1024)) {
             return false;
         }
-        int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(oid + 1L, 2L * denseSite.length));
-        denseSite = Arrays.copyOf(denseSite, n);
-        denseThread = Arrays.copyOf(denseThread, n);
-        denseSeq = Arrays.copyOf(denseSeq, n);
-        denseHow = Arrays.copyOf(denseHow, n);
+        int n = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(oid + 1L, 2L * deathCode.length));
+        deathCode = Arrays.copyOf(deathCode, n);
         return true;
     }
 
-    /** Where oid's death is kept: its index in the map's arrays (>= 0), DENSE (by id), or -1 (not dead). */
+    /** The index of oid's death's (site, how) pair, or -1 (not dead). */
     private int row(int oid) {
-        int fi = freeIndex.size() == 0 || oid <= 0 ? -1 : freeIndex.get(oid);
-        if (fi >= 0) {
-            return fi;
+        if (oid <= 0) {
+            return -1;
         }
-        return oid > 0 && oid < denseSite.length && isDead(oid) ? DENSE : -1;
+        if (oid < deathCode.length && deathCode[oid] != 0) {
+            return (deathCode[oid] & 0xff) - 1;
+        }
+        return farCode.size() == 0 ? -1 : farCode.get(oid);
     }
 
-    private static final int DENSE = -2;
+    /** Deaths whose freeing event is still kept (tests). */
+    int freeingEventsKept() {
+        return ringIndex.size();
+    }
 
     /** The dense location indices of the object the last KFREE killed (valid until the next KFREE). */
     int freedCount() {
@@ -128,18 +168,22 @@ final class Lifetimes {
         return deaths;
     }
 
-    /** Where {@code oid} died, as an event reference (for witnesses). */
+    /**
+     * Where {@code oid} died, as an event reference (for witnesses). For a death older than the last
+     * {@link #QUARANTINE}: its site and how, but no thread or event number (thread -1, named "?", event -1).
+     */
     EventRef freeRef(int oid, Analysis a) {
-        int fi = row(oid);
-        int site = fi == DENSE ? denseSite[oid] : fi < 0 ? -1 : freeSite[fi];
-        int thread = fi == DENSE ? denseThread[oid] : fi < 0 ? -1 : freeThread[fi];
-        long seq = (fi == DENSE ? denseSeq[oid] : fi < 0 ? -1 : freeSeq[fi]) & 0xffffffffL;
+        int p = row(oid);
+        int site = p < 0 ? -1 : pairSite[p];
+        int r = oid > 0 ? ringIndex.get(oid) : -1;
+        int thread = r >= 0 ? ringThread[r] : -1;
+        long seq = r >= 0 ? ringSeq[r] & 0xffffffffL : p >= 0 ? -1 : 0xffffffffL;
         smptrace.trace.Site s = a.info.site(site);
         smptrace.trace.ThreadInfo t = a.info.thread(thread);
         int how = how(oid);
         String op = how == EventKind.FREE_RETURNED ? "returns (its frame held it)" : how == EventKind.FREE_PERCPU
                 ? "free_percpu" : "kfree";
-        return new EventRef(thread, t == null ? "thread" + thread : t.name(), seq, "-", -1,
+        return new EventRef(thread, t != null ? t.name() : r < 0 && p >= 0 ? "?" : "thread" + thread, seq, "-", -1,
                 op, a.info.objectName(oid), null,
                 s == null ? null : s.className().substring(s.className().lastIndexOf('.') + 1) + "." + s.method(), s == null ? null : s.file(),
                 s == null ? 0 : s.line());
@@ -147,8 +191,8 @@ final class Lifetimes {
 
     /** How {@code oid} died (EventKind.FREE_*), or -1. */
     int how(int oid) {
-        int fi = row(oid);
-        return fi == DENSE ? denseHow[oid] : fi < 0 ? -1 : freeHow[fi];
+        int p = row(oid);
+        return p < 0 ? -1 : pairHow[p];
     }
 
     /**
