@@ -69,7 +69,7 @@ final class AnalyzeCommand implements Command {
             throw new UsageException("--format takes 'text', 'json', 'sarif' or 'html', not '" + format + "'");
         }
         ReportOptions ro = reportOptions(cl);
-        String trace = cl.getArgList().get(0);
+        String trace = Bundle.traceOf(Paths.get(cl.getArgList().get(0))).toString(); // a bundle: its sealed trace
         smptrace.analysis.Options opt = smptrace.analysis.Options.defaults()
                 .withAssumePlainWritesAtomic(cl.hasOption("assume-plain-writes-atomic"));
         AnalysisResult r;

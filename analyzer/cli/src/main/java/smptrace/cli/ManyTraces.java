@@ -20,14 +20,14 @@ import smptrace.analysis.batch.TraceSummary;
 final class ManyTraces {
     private ManyTraces() { }
 
-    /** Many traces: more than one argument, or a directory that is not itself a trace. */
+    /** Many traces: more than one argument, or a directory that is neither a trace nor a reproducer bundle (one trace). */
     static boolean applies(List<String> args) {
         if (args.size() > 1) {
             return true;
         }
         if (args.size() == 1) {
             Path p = Paths.get(args.get(0));
-            return Files.isDirectory(p) && !BatchAnalysis.isTrace(p);
+            return Files.isDirectory(p) && !BatchAnalysis.isTrace(p) && !Bundle.isBundle(p);
         }
         return false;
     }

@@ -39,6 +39,31 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aReproducerBundleIsAnalysedAsItsOneTraceWithEveryOneTraceOption() {
+        Path bundle = ReportsMustHoldTest.bundles().get(0);
+        Run asBundle = run("analyze", "--format", "json", "--show-tolerated", bundle.toString());
+        Run asTrace = run("analyze", "--format", "json", "--show-tolerated", bundle.resolve("trace").toString());
+        assertEquals(asTrace.code(), asBundle.code(), asBundle.err());
+        assertEquals(asTrace.out(), asBundle.out());
+    }
+
+    @Test
+    void aBundleWhoseSealIsBrokenIsExit2OneLine(@TempDir Path tmp) throws Exception {
+        Path bundle = ReportsMustHoldTest.bundles().get(0);
+        Path copy = tmp.resolve(bundle.getFileName().toString());
+        try (java.util.stream.Stream<Path> s = Files.walk(bundle)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, copy.resolve(bundle.relativize(p).toString()));
+            }
+        }
+        Path manifest = copy.resolve("manifest.properties");
+        Files.writeString(manifest, Files.readString(manifest).replace("findings=", "findings=9"));
+        Run r = run("analyze", copy.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void badUsageIsExit2() {
         assertEquals(2, run("analyze").code());
         assertEquals(2, run("analyze", "a", "b").code());
