@@ -824,13 +824,8 @@ public final class TraceReader implements EventSource {
 
         /** Decodes the next event into ev; false when the thread has no more. */
         boolean advance() throws TraceException {
-            if (left == 0) {
-                if (pos != len) {
-                    throw corrupt("the block of thread " + thread + " holds bytes after its last event");
-                }
-                if (!loadBlock()) {
-                    return false;
-                }
+            if (left == 0 && !nextBlock()) {
+                return false;
             }
             if (contextual) {
                 decodeInContext();
@@ -838,10 +833,22 @@ public final class TraceReader implements EventSource {
                 decode();
             }
             if (--left == 0 && pos != len) {
-                throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
+                throw bytesAfterLast();
             }
             pending = true;
             return true;
+        }
+
+        /** At the end of a block: the next one loaded, false when the thread has no more (out of line: rare). */
+        private boolean nextBlock() throws TraceException {
+            if (pos != len) {
+                throw corrupt("the block of thread " + thread + " holds bytes after its last event");
+            }
+            return loadBlock();
+        }
+
+        private TraceException bytesAfterLast() {
+            return corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
         }
 
         private boolean loadBlock() throws TraceException {
@@ -1020,23 +1027,18 @@ public final class TraceReader implements EventSource {
             int code = op & ~BlockContext.SITE_PREDICTED;
             EventKind k = KIND_OF[code];
             if (k == null) {
-                throw new TraceException("corrupt trace " + dir + ": unknown event code " + code + " in thread " + thread);
+                throw unknownCode(code);
             }
             BlockContext x = cx;
             int site;
             if (op >= BlockContext.SITE_PREDICTED) {
                 site = x.predicted();
                 if (site < 0) {
-                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+                    throw unpredictedSite();
                 }
                 x.prevSite = site; // what sawSite would do: the prediction it would store is the one just used
             } else {
-                long d = x.prevSite + s();
-                if (d < 0 || d > siteRecords) {
-                    throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
-                }
-                site = (int) d;
-                x.sawSite(site);
+                site = siteByDelta(x);
             }
             Event e = ev;
             e.kind = k;
@@ -1046,25 +1048,16 @@ public final class TraceReader implements EventSource {
             int sh = SHAPE_OF[code];
             shape = sh;
             if (sh >= S_FENCE) {
-                e.loc = 0;
-                e.value = 0;
-                e.value2 = 0;
-                e.co = 0;
-                e.readsOfPrev = 0;
-                e.a = 0;
-                e.b = 0;
-                e.text = null;
-                controlSet = sh == S_CONTROL;
-                if (controlSet) {
-                    decodeControl(k, e);
-                }
-                return;
+                decodeNotMemory(k, e, sh);
+            } else {
+                decodeMemory(e, x, sh);
             }
+        }
+
+        /** The fields of a memory event (shape sh): in its own method so that both halves stay small enough to inline. */
+        private void decodeMemory(Event e, BlockContext x, int sh) throws TraceException {
             if (controlSet) {
-                e.a = 0;
-                e.b = 0;
-                e.text = null;
-                controlSet = false;
+                clearControl(e);
             }
             long f = u();
             int h;
@@ -1074,7 +1067,7 @@ public final class TraceReader implements EventSource {
             if (f < BlockContext.SLOTS) {
                 h = (int) f;
                 if (!x.valid(h)) {
-                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+                    throw emptySlot();
                 }
                 l = x.loc[h];
                 value = x.value[h] + s();
@@ -1109,6 +1102,55 @@ public final class TraceReader implements EventSource {
             e.co = co;
             e.readsOfPrev = readsOfPrev;
             x.saw(h, l, seen, co);
+        }
+
+        // the rare paths of decodeInContext, out of line so that its memory path stays small enough to inline
+
+        private TraceException unknownCode(int code) {
+            return new TraceException("corrupt trace " + dir + ": unknown event code " + code + " in thread " + thread);
+        }
+
+        private TraceException unpredictedSite() {
+            return new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+        }
+
+        private TraceException emptySlot() {
+            return new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+        }
+
+        /** A site coded as a difference to the block's previous one. */
+        private int siteByDelta(BlockContext x) throws TraceException {
+            long d = x.prevSite + s();
+            if (d < 0 || d > siteRecords) {
+                throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
+            }
+            int site = (int) d;
+            x.sawSite(site);
+            return site;
+        }
+
+        /** A fence or a control event: no memory fields, the control fields decoded (or cleared for a fence). */
+        private void decodeNotMemory(EventKind k, Event e, int sh) throws TraceException {
+            e.loc = 0;
+            e.value = 0;
+            e.value2 = 0;
+            e.co = 0;
+            e.readsOfPrev = 0;
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            controlSet = sh == S_CONTROL;
+            if (controlSet) {
+                decodeControl(k, e);
+            }
+        }
+
+        /** The first memory event after a control event: the control fields cleared. */
+        private void clearControl(Event e) {
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            controlSet = false;
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {
