@@ -48,9 +48,11 @@ public final class TraceReader implements EventSource {
 
     // per-location merge state, by LocationTable index
     private final LocationTable locs = new LocationTable();
-    private long[] writes = new long[1024];
-    private long[] readsOfCurrent = new long[1024];
-    private long[] lastWriter = new long[1024];
+    /**
+     * The merge state of each location index i, side by side so that an event touches one cache line: at 3i the
+     * writes delivered, at 3i + 1 the reads delivered of the current write, at 3i + 2 the id of its writer.
+     */
+    private long[] merge = new long[3 * 1024];
 
     private int current;
     private int irqContexts;
@@ -542,19 +544,16 @@ public final class TraceReader implements EventSource {
 
     private int loc(long loc) {
         int i = locs.indexOf(loc);
-        if (i >= writes.length) {
-            int n = Math.max(i + 1, writes.length * 2);
-            writes = Arrays.copyOf(writes, n);
-            readsOfCurrent = Arrays.copyOf(readsOfCurrent, n);
-            lastWriter = Arrays.copyOf(lastWriter, n);
+        if (3 * i >= merge.length) {
+            merge = Arrays.copyOf(merge, 3 * Math.max(i + 1, merge.length / 3 * 2));
         }
         if (locs.lastAdded() && dead.size() > 0 && dead.take(loc, taken)) {
             // the location is new to the table (nothing delivered on its index since it was assigned: a live
             // location never enters the dead table, a dead one leaves the location table), and it is a dead
             // object's: its accesses after the free continue from the writes and reads delivered before it
-            writes[i] = taken[0];
-            readsOfCurrent[i] = taken[1];
-            lastWriter[i] = taken[2];
+            merge[3 * i] = taken[0];
+            merge[3 * i + 1] = taken[1];
+            merge[3 * i + 2] = taken[2];
         }
         return i;
     }
@@ -573,13 +572,14 @@ public final class TraceReader implements EventSource {
         int n = locs.releaseObject(oid);
         for (int k = 0; k < n; k++) {
             int i = locs.released(k);
-            if (i < writes.length) {
-                if (writes[i] != 0 || readsOfCurrent[i] != 0) {
-                    dead.put(locs.releasedLocation(k), writes[i], readsOfCurrent[i], lastWriter[i]);
+            int j = 3 * i;
+            if (j < merge.length) {
+                if (merge[j] != 0 || merge[j + 1] != 0) {
+                    dead.put(locs.releasedLocation(k), merge[j], merge[j + 1], merge[j + 2]);
                 }
-                writes[i] = 0;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = 0;
+                merge[j] = 0;
+                merge[j + 1] = 0;
+                merge[j + 2] = 0;
             }
         }
         if (n > 0) {
@@ -610,14 +610,16 @@ public final class TraceReader implements EventSource {
         }
         Event ev = c.ev;
         int i = ev.loc == c.cachedLoc ? c.cachedIndex : locIndex(c);
-        long w = writes[i];
+        long[] m = merge;
+        int j = 3 * i;
+        long w = m[j];
         if (sh == S_READ || sh == S_FAILED) {
             if (w > ev.co) {
                 throw readAfter(ev, w);
             }
             return w == ev.co;
         }
-        return w == ev.co - 1 && readsOfCurrent[i] == ev.readsOfPrev;
+        return w == ev.co - 1 && m[j + 1] == ev.readsOfPrev;
     }
 
     private TraceException readAfter(Event ev, long w) {
@@ -629,25 +631,27 @@ public final class TraceReader implements EventSource {
         Event ev = c.ev;
         int sh = c.shape;
         int i = c.cachedIndex;
+        long[] m = merge;
+        int j = 3 * i;
         switch (sh) {
             case S_READ:
             case S_FAILED:
-                readsOfCurrent[i]++;
-                ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
+                m[j + 1]++;
+                ev.rfId = m[j] == 0 ? -1 : m[j + 2];
                 ev.locIndex = i;
                 break;
             case S_WRITE:
-                writes[i] = ev.co;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = Event.id(c.thread, ev.seq);
+                m[j] = ev.co;
+                m[j + 1] = 0;
+                m[j + 2] = Event.id(c.thread, ev.seq);
                 ev.rfId = -1;
                 ev.locIndex = i;
                 break;
             case S_RMW:
-                ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
-                writes[i] = ev.co;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = Event.id(c.thread, ev.seq);
+                ev.rfId = m[j] == 0 ? -1 : m[j + 2];
+                m[j] = ev.co;
+                m[j + 1] = 0;
+                m[j + 2] = Event.id(c.thread, ev.seq);
                 ev.locIndex = i;
                 break;
             case S_FENCE:
