@@ -48,9 +48,11 @@ public final class TraceReader implements EventSource {
 
     // per-location merge state, by LocationTable index
     private final LocationTable locs = new LocationTable();
-    private long[] writes = new long[1024];
-    private long[] readsOfCurrent = new long[1024];
-    private long[] lastWriter = new long[1024];
+    /**
+     * The merge state of each location index i, side by side so that an event touches one cache line: at 3i the
+     * writes delivered, at 3i + 1 the reads delivered of the current write, at 3i + 2 the id of its writer.
+     */
+    private long[] merge = new long[3 * 1024];
 
     private int current;
     private int irqContexts;
@@ -545,19 +547,16 @@ public final class TraceReader implements EventSource {
 
     private int loc(long loc) {
         int i = locs.indexOf(loc);
-        if (i >= writes.length) {
-            int n = Math.max(i + 1, writes.length * 2);
-            writes = Arrays.copyOf(writes, n);
-            readsOfCurrent = Arrays.copyOf(readsOfCurrent, n);
-            lastWriter = Arrays.copyOf(lastWriter, n);
+        if (3 * i >= merge.length) {
+            merge = Arrays.copyOf(merge, 3 * Math.max(i + 1, merge.length / 3 * 2));
         }
         if (locs.lastAdded() && dead.size() > 0 && dead.take(loc, taken)) {
             // the location is new to the table (nothing delivered on its index since it was assigned: a live
             // location never enters the dead table, a dead one leaves the location table), and it is a dead
             // object's: its accesses after the free continue from the writes and reads delivered before it
-            writes[i] = taken[0];
-            readsOfCurrent[i] = taken[1];
-            lastWriter[i] = taken[2];
+            merge[3 * i] = taken[0];
+            merge[3 * i + 1] = taken[1];
+            merge[3 * i + 2] = taken[2];
         }
         return i;
     }
@@ -576,13 +575,14 @@ public final class TraceReader implements EventSource {
         int n = locs.releaseObject(oid);
         for (int k = 0; k < n; k++) {
             int i = locs.released(k);
-            if (i < writes.length) {
-                if (writes[i] != 0 || readsOfCurrent[i] != 0) {
-                    dead.put(locs.releasedLocation(k), writes[i], readsOfCurrent[i], lastWriter[i]);
+            int j = 3 * i;
+            if (j < merge.length) {
+                if (merge[j] != 0 || merge[j + 1] != 0) {
+                    dead.put(locs.releasedLocation(k), merge[j], merge[j + 1], merge[j + 2]);
                 }
-                writes[i] = 0;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = 0;
+                merge[j] = 0;
+                merge[j + 1] = 0;
+                merge[j + 2] = 0;
             }
         }
         if (n > 0) {
@@ -616,9 +616,9 @@ public final class TraceReader implements EventSource {
     /** Sets index i's merge state to what ev needs to be delivered next, its last writer unknown (read as none). */
     private boolean resync(int i, Event ev) {
         boolean writes = ev.kind.shape == EventKind.Shape.WRITE || ev.kind.shape == EventKind.Shape.RMW;
-        this.writes[i] = writes ? ev.co - 1 : ev.co;
-        readsOfCurrent[i] = writes ? ev.readsOfPrev : 0;
-        lastWriter[i] = -1;
+        merge[3 * i] = writes ? ev.co - 1 : ev.co;          // writes delivered
+        merge[3 * i + 1] = writes ? ev.readsOfPrev : 0;     // reads of the current write
+        merge[3 * i + 2] = -1;                              // its last writer: unknown
         resynced++;
         return true;
     }
@@ -652,7 +652,9 @@ public final class TraceReader implements EventSource {
         }
         Event ev = c.ev;
         int i = ev.loc == c.cachedLoc ? c.cachedIndex : locIndex(c);
-        long w = writes[i];
+        long[] m = merge;
+        int j = 3 * i;
+        long w = m[j];
         if (sh == S_READ || sh == S_FAILED) {
             if (w > ev.co) {
                 if (dead.forgotten(ev.loc)) {
@@ -662,7 +664,7 @@ public final class TraceReader implements EventSource {
             }
             return w == ev.co;
         }
-        return w == ev.co - 1 && readsOfCurrent[i] == ev.readsOfPrev;
+        return w == ev.co - 1 && m[j + 1] == ev.readsOfPrev;
     }
 
     private TraceException readAfter(Event ev, long w) {
@@ -674,25 +676,27 @@ public final class TraceReader implements EventSource {
         Event ev = c.ev;
         int sh = c.shape;
         int i = c.cachedIndex;
+        long[] m = merge;
+        int j = 3 * i;
         switch (sh) {
             case S_READ:
             case S_FAILED:
-                readsOfCurrent[i]++;
-                ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
+                m[j + 1]++;
+                ev.rfId = m[j] == 0 ? -1 : m[j + 2];
                 ev.locIndex = i;
                 break;
             case S_WRITE:
-                writes[i] = ev.co;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = Event.id(c.thread, ev.seq);
+                m[j] = ev.co;
+                m[j + 1] = 0;
+                m[j + 2] = Event.id(c.thread, ev.seq);
                 ev.rfId = -1;
                 ev.locIndex = i;
                 break;
             case S_RMW:
-                ev.rfId = writes[i] == 0 ? -1 : lastWriter[i];
-                writes[i] = ev.co;
-                readsOfCurrent[i] = 0;
-                lastWriter[i] = Event.id(c.thread, ev.seq);
+                ev.rfId = m[j] == 0 ? -1 : m[j + 2];
+                m[j] = ev.co;
+                m[j + 1] = 0;
+                m[j + 2] = Event.id(c.thread, ev.seq);
                 ev.locIndex = i;
                 break;
             case S_FENCE:
@@ -869,13 +873,8 @@ public final class TraceReader implements EventSource {
 
         /** Decodes the next event into ev; false when the thread has no more. */
         boolean advance() throws TraceException {
-            if (left == 0) {
-                if (pos != len) {
-                    throw corrupt("the block of thread " + thread + " holds bytes after its last event");
-                }
-                if (!loadBlock()) {
-                    return false;
-                }
+            if (left == 0 && !nextBlock()) {
+                return false;
             }
             if (contextual) {
                 decodeInContext();
@@ -883,10 +882,22 @@ public final class TraceReader implements EventSource {
                 decode();
             }
             if (--left == 0 && pos != len) {
-                throw corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
+                throw bytesAfterLast();
             }
             pending = true;
             return true;
+        }
+
+        /** At the end of a block: the next one loaded, false when the thread has no more (out of line: rare). */
+        private boolean nextBlock() throws TraceException {
+            if (pos != len) {
+                throw corrupt("the block of thread " + thread + " holds bytes after its last event");
+            }
+            return loadBlock();
+        }
+
+        private TraceException bytesAfterLast() {
+            return corrupt("the block of thread " + thread + " holds " + (len - pos) + " bytes after its last event");
         }
 
         private boolean loadBlock() throws TraceException {
@@ -1065,23 +1076,18 @@ public final class TraceReader implements EventSource {
             int code = op & ~BlockContext.SITE_PREDICTED;
             EventKind k = KIND_OF[code];
             if (k == null) {
-                throw new TraceException("corrupt trace " + dir + ": unknown event code " + code + " in thread " + thread);
+                throw unknownCode(code);
             }
             BlockContext x = cx;
             int site;
             if (op >= BlockContext.SITE_PREDICTED) {
                 site = x.predicted();
                 if (site < 0) {
-                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+                    throw unpredictedSite();
                 }
                 x.prevSite = site; // what sawSite would do: the prediction it would store is the one just used
             } else {
-                long d = x.prevSite + s();
-                if (d < 0 || d > siteRecords) {
-                    throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
-                }
-                site = (int) d;
-                x.sawSite(site);
+                site = siteByDelta(x);
             }
             Event e = ev;
             e.kind = k;
@@ -1091,25 +1097,16 @@ public final class TraceReader implements EventSource {
             int sh = SHAPE_OF[code];
             shape = sh;
             if (sh >= S_FENCE) {
-                e.loc = 0;
-                e.value = 0;
-                e.value2 = 0;
-                e.co = 0;
-                e.readsOfPrev = 0;
-                e.a = 0;
-                e.b = 0;
-                e.text = null;
-                controlSet = sh == S_CONTROL;
-                if (controlSet) {
-                    decodeControl(k, e);
-                }
-                return;
+                decodeNotMemory(k, e, sh);
+            } else {
+                decodeMemory(e, x, sh);
             }
+        }
+
+        /** The fields of a memory event (shape sh): in its own method so that both halves stay small enough to inline. */
+        private void decodeMemory(Event e, BlockContext x, int sh) throws TraceException {
             if (controlSet) {
-                e.a = 0;
-                e.b = 0;
-                e.text = null;
-                controlSet = false;
+                clearControl(e);
             }
             long f = u();
             int h;
@@ -1119,7 +1116,7 @@ public final class TraceReader implements EventSource {
             if (f < BlockContext.SLOTS) {
                 h = (int) f;
                 if (!x.valid(h)) {
-                    throw new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+                    throw emptySlot();
                 }
                 l = x.loc[h];
                 value = x.value[h] + s();
@@ -1154,6 +1151,55 @@ public final class TraceReader implements EventSource {
             e.co = co;
             e.readsOfPrev = readsOfPrev;
             x.saw(h, l, seen, co);
+        }
+
+        // the rare paths of decodeInContext, out of line so that its memory path stays small enough to inline
+
+        private TraceException unknownCode(int code) {
+            return new TraceException("corrupt trace " + dir + ": unknown event code " + code + " in thread " + thread);
+        }
+
+        private TraceException unpredictedSite() {
+            return new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names a site its block never predicted");
+        }
+
+        private TraceException emptySlot() {
+            return new TraceException("corrupt trace " + dir + ": an event of thread " + thread + " names an empty location cache entry");
+        }
+
+        /** A site coded as a difference to the block's previous one. */
+        private int siteByDelta(BlockContext x) throws TraceException {
+            long d = x.prevSite + s();
+            if (d < 0 || d > siteRecords) {
+                throw corrupt("an event of thread " + thread + " names site " + d + " of " + siteRecords);
+            }
+            int site = (int) d;
+            x.sawSite(site);
+            return site;
+        }
+
+        /** A fence or a control event: no memory fields, the control fields decoded (or cleared for a fence). */
+        private void decodeNotMemory(EventKind k, Event e, int sh) throws TraceException {
+            e.loc = 0;
+            e.value = 0;
+            e.value2 = 0;
+            e.co = 0;
+            e.readsOfPrev = 0;
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            controlSet = sh == S_CONTROL;
+            if (controlSet) {
+                decodeControl(k, e);
+            }
+        }
+
+        /** The first memory event after a control event: the control fields cleared. */
+        private void clearControl(Event e) {
+            e.a = 0;
+            e.b = 0;
+            e.text = null;
+            controlSet = false;
         }
 
         private void decodeControl(EventKind k, Event e) throws TraceException {

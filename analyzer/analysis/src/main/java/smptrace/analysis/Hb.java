@@ -63,6 +63,9 @@ public final class Hb {
 
     // ---- locations --------------------------------------------------------------------------------
     private int[][] sync = new int[1024][];
+    /** Whether the location's release clock may hold a non-zero entry (false: all zero), so a plain store to a
+     *  location it already cleared does not clear the clock again. */
+    private boolean[] syncSet = new boolean[1024];
 
     // ---- the current event --------------------------------------------------------------------------
     private int cur = -1;
@@ -430,7 +433,9 @@ public final class Hb {
         }
         if (li >= sync.length) {
             sync = Arrays.copyOf(sync, Math.max(li + 1, sync.length * 2));
+            syncSet = Arrays.copyOf(syncSet, sync.length);
         }
+        syncSet[li] = true;
         sync[li] = copyInto(sync[li], clock);
     }
 
@@ -440,13 +445,18 @@ public final class Hb {
         }
         if (li >= sync.length) {
             sync = Arrays.copyOf(sync, Math.max(li + 1, sync.length * 2));
+            syncSet = Arrays.copyOf(syncSet, sync.length);
         }
+        syncSet[li] = true;
         sync[li] = joinInto(sync[li], clock);
     }
 
     private void clearSync(int li) {
-        if (li >= 0 && li < sync.length && sync[li] != null) {
-            Arrays.fill(sync[li], 0);
+        if (li >= 0 && li < sync.length && syncSet[li]) {
+            syncSet[li] = false;
+            if (sync[li] != null) {
+                Arrays.fill(sync[li], 0);
+            }
         }
     }
 
