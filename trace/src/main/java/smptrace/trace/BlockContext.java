@@ -48,6 +48,18 @@ final class BlockContext {
         return -1;
     }
 
+    /**
+     * The predicted site after prevSite, taken as the next site (what sawSite would do with it: the prediction it
+     * would store is the one just used), or -1 when the block has none.
+     */
+    int takePredicted() {
+        int site = predicted();
+        if (site >= 0) {
+            prevSite = site;
+        }
+        return site;
+    }
+
     void sawSite(int site) {
         int p = prevSite;
         if (p >= 0 && p < MAX_PREDICTED_SITE) {

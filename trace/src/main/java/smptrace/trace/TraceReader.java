@@ -600,7 +600,7 @@ public final class TraceReader implements EventSource {
     private boolean resyncForgotten() throws TraceException {
         Cursor best = null;
         long need = Long.MAX_VALUE;
-        for (Cursor c : cursors) {
+        for (Cursor c : streams) {
             Event ev = c.ev;
             if (c.hasPending() && ev.kind.isMemory() && ev.kind.shape != EventKind.Shape.FENCE && dead.forgotten(ev.loc)) {
                 long n = ev.kind.shape == EventKind.Shape.WRITE || ev.kind.shape == EventKind.Shape.RMW ? ev.co - 1 : ev.co;
@@ -713,11 +713,9 @@ public final class TraceReader implements EventSource {
     /** Event shapes as small ints (EventKind.Shape's order), by opcode: the merge and the decoder switch on them. */
     private static final int S_READ = 0, S_WRITE = 1, S_RMW = 2, S_FAILED = 3, S_FENCE = 4, S_CONTROL = 5;
     private static final byte[] SHAPE_OF = new byte[128];
-    private static final EventKind[] KIND_OF = new EventKind[128];
 
     static {
         for (EventKind k : EventKind.values()) {
-            KIND_OF[k.code] = k;
             SHAPE_OF[k.code] = (byte) k.shape.ordinal();
         }
         if (EventKind.Shape.READ.ordinal() != S_READ || EventKind.Shape.WRITE.ordinal() != S_WRITE
@@ -1074,18 +1072,17 @@ public final class TraceReader implements EventSource {
             int op = buf[p] & 0xff;
             pos = p + 1;
             int code = op & ~BlockContext.SITE_PREDICTED;
-            EventKind k = KIND_OF[code];
+            EventKind k = EventKind.ofCode(code);
             if (k == null) {
                 throw unknownCode(code);
             }
             BlockContext x = cx;
             int site;
             if (op >= BlockContext.SITE_PREDICTED) {
-                site = x.predicted();
+                site = x.takePredicted();
                 if (site < 0) {
                     throw unpredictedSite();
                 }
-                x.prevSite = site; // what sawSite would do: the prediction it would store is the one just used
             } else {
                 site = siteByDelta(x);
             }
