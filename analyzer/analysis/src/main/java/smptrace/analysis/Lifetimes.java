@@ -172,6 +172,12 @@ final class Lifetimes {
      * Where {@code oid} died, as an event reference (for witnesses). For a death older than the last
      * {@link #QUARANTINE}: its site and how, but no thread or event number (thread -1, named "?", event -1).
      */
+    /** The site of the event that freed oid, or -1 when unknown. */
+    int freeSite(int oid) {
+        int p = row(oid);
+        return p < 0 ? -1 : pairSite[p];
+    }
+
     EventRef freeRef(int oid, Analysis a) {
         int p = row(oid);
         int site = p < 0 ? -1 : pairSite[p];

@@ -32,7 +32,7 @@ public final class Report {
             boolean head = true;
             for (RootCauses.Entry e : c.entries()) {
                 for (Finding f : e.members) {
-                    ObjectNode x = toJson(f, r, trace);
+                    ObjectNode x = toJson(f, r, trace, steps, o.kernel());
                     x.put("cause", i);
                     x.put("causeHead", head && f == e.head());
                     if (f.subject != null) {
@@ -148,6 +148,14 @@ public final class Report {
     }
 
     public static ObjectNode toJson(Finding f, AnalysisResult r, String trace) {
+        return toJson(f, r, trace, Steps.none(r.info()), ReportOptions.defaults().kernel());
+    }
+
+    /**
+     * One finding's object. Its summary is the one the text, HTML and SARIF reports print (a data race's two
+     * sides named by kernel function and access, {@link Words#summary}), not the detector's engine-level text.
+     */
+    public static ObjectNode toJson(Finding f, AnalysisResult r, String trace, Steps steps, KernelMap kernel) {
         ObjectNode o = JSON.createObjectNode();
         o.put("kind", f.kind.id);
         o.put("mode", f.mode());
@@ -160,7 +168,7 @@ public final class Report {
         if (f.reason != null) {
             o.put("reason", f.reason);
         }
-        o.put("summary", Words.text(f.summary));
+        o.put("summary", Words.summary(f, steps, kernel));
         o.put("fingerprint", f.fingerprint);
         o.put("occurrences", f.occurrences());
         o.put("trace", trace);

@@ -27,7 +27,7 @@ final class UseAfterFreeDetector implements Detector {
     private final HeldPredictions predicted = new HeldPredictions();
 
     /** A task's access to per-CPU data while not pinned on that CPU: the event, its slot, the field and the access. */
-    private record UnpinnedUse(EventRef ref, int slot, String field, String access) {
+    private record UnpinnedUse(EventRef ref, int site, int slot, String field, String access) {
     }
 
     @Override
@@ -52,7 +52,7 @@ final class UseAfterFreeDetector implements Detector {
                 if (!a.hb.isIrq(s) && !a.hb.isBoot(s) && (a.hb.pin(s) == 0 || e.cpu != a.facts.objectCpu(oid))) {
                     unpinnedIndex.put(oid, unpinned.size());
                     smptrace.trace.FieldInfo f = a.info.field(Event.slotOf(e.loc));
-                    unpinned.add(new UnpinnedUse(a.ref(e), s, f == null ? "?" : f.name(),
+                    unpinned.add(new UnpinnedUse(a.ref(e), e.site, s, f == null ? "?" : f.name(),
                             e.kind.writes() ? (e.kind.reads() ? "RMW" : "write") : "read"));
                 }
             }
@@ -69,9 +69,9 @@ final class UseAfterFreeDetector implements Detector {
         EventRef use = a.ref(e);
         String access = e.kind.writes() ? (e.kind.reads() ? "RMW" : "write") : "read";
         Finding.Builder b = new Finding.Builder(Finding.Kind.USE_AFTER_FREE, false, returned ? "use-after-return" : "use-after-free")
-                .summary(access + " of " + a.info.locationName(e.loc) + " in " + fn(a.facts.function(e.site)) + "() after "
-                        + (returned ? "the function whose stack held it returned (" + fn(freed.function()) + ")"
-                        : "it was freed (" + freed.op() + " in " + fn(freed.function()) + ")"))
+                .summary(access + " of " + a.info.locationName(e.loc) + " in " + a.facts.fn(e.site) + "() after "
+                        + (returned ? "the function whose stack held it returned (" + a.facts.fn(a.lifetimes.freeSite(oid)) + ")"
+                        : "it was freed (" + freed.op() + " in " + a.facts.fn(a.lifetimes.freeSite(oid)) + ")"))
                 .key(what).key(field).key(access).key(fn(a.facts.function(e.site))).key(fn(freed.function()))
                 .event(freed).event(use)
                 .witness("1. " + freed.text() + "   -- " + a.info.objectName(oid) + " dies")
@@ -96,8 +96,8 @@ final class UseAfterFreeDetector implements Detector {
         String what = role == null ? a.facts.stableObject(oid) : role.name();
         EventRef free = a.ref(e);
         Finding.Builder b = new Finding.Builder(Finding.Kind.USE_AFTER_FREE, true, "preemptible-use")
-                .summary(u.access() + " of " + use.location() + " in " + fn(use.function()) + "() while not pinned on CPU" + c
-                        + ", which " + fn(free.function()) + "() frees later: preempted there, the task can make it after the free")
+                .summary(u.access() + " of " + use.location() + " in " + a.facts.fn(u.site()) + "() while not pinned on CPU" + c
+                        + ", which " + a.facts.fn(e.site) + "() frees later: preempted there, the task can make it after the free")
                 .key(what).key(u.field()).key(u.access()).key(fn(use.function())).key(fn(free.function()))
                 .event(use).event(free)
                 .witness("1. " + use.text() + "   -- not pinned on CPU" + c + ": the task can be preempted (or migrated) here")
@@ -106,7 +106,11 @@ final class UseAfterFreeDetector implements Detector {
         predicted.predict(oid, b);
     }
 
-    /** "Scenarios.lambda$hotplugDead$3" -> "Scenarios.hotplugDead": a lambda's number changes with any edit. */
+    /**
+     * A fingerprint component (kept as first written, so fingerprints stay stable): "Smp.csd_lock_wait";
+     * "Scenarios.lambda$hotplugDead$3" -> "Scenarios.hotplugDead", a lambda's number changes with any edit.
+     * Summaries name functions in the kernel's words instead ({@link KernelFacts#fn}: "csd_lock_wait").
+     */
     private static String fn(String f) {
         return f == null ? "?" : f.replaceAll("lambda\\$(\\w+)\\$\\d+", "$1");
     }

@@ -295,7 +295,7 @@ public final class Words {
      * A finding's summary as reports print it: a data race's two sides in the kernel's words ("wr-race on
      * per_cpu(csd_data, 1).func: plain write in smp_call_function_single (smp-sender0) and plain read in
      * __flush_smp_call_function_queue (smp-swapper/1) are not ordered by happens-before"), other kinds the
-     * detector's summary with readable names. JSON keeps the detector's text.
+     * detector's summary with readable names. Every report uses it: text, JSON, HTML, SARIF and the merged report.
      */
     public static String summary(Finding f, Steps steps, KernelMap map) {
         if (f.kind == Finding.Kind.DATA_RACE && f.events.size() == 2 && f.events.get(0).location() != null) {

@@ -40,6 +40,9 @@ class ReportsMustHoldTest {
     }
 
     /** What a JVM identity looks like in a report: array and class object names, anonymous objects, descriptors, lambdas. */
+    /** An event kind at an engine line ("W_PLAIN at Smp.java:388") or an engine class's method ("Smp.csd_lock_wait()"). */
+    static final Pattern ENGINE_WORDS = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+|\\b(Smp|Machine|Scenarios|Kernel)\\.\\w+\\(");
+
     static final Pattern JVM = Pattern.compile("\\[[IJZBCSFD]#|;#|\\bobj#|\\bL[a-z]+/[A-Za-z_/$]+;|\\(\\)V|lambda\\$|\\$\\$Lambda");
 
     @Test
@@ -124,6 +127,13 @@ class ReportsMustHoldTest {
                 }
                 findings++;
                 JsonNode f = m.readTree(line);
+                // JSON's summary is the one the text prints: operations and kernel functions, not the trace's event
+                // kinds at engine lines nor the engine's classes
+                String summary = f.get("summary").asText();
+                assertFalse(ENGINE_WORDS.matcher(summary).find(), () -> b + ": engine words in the JSON summary: " + summary);
+                if (f.get("causeHead").asBoolean()) {
+                    assertTrue(text.out().contains(summary), () -> b + ": a root cause's JSON summary is not the text's: " + summary);
+                }
                 boolean kernelLines = false;
                 List<JsonNode> steps = new ArrayList<>();
                 f.get("events").forEach(steps::add);
@@ -171,7 +181,7 @@ class ReportsMustHoldTest {
             htmlFindings += inHtml;
             text.out().lines().filter(l -> l.matches("\\[\\d+/\\d+\\] BUG: .*")).forEach(ReportsMustHoldTest::assertHeadlineInKernelWords);
             // the text speaks of operations and functions, not of the trace's event kinds at engine lines
-            Matcher raw = Pattern.compile("\\b(W|R|RMW)_[A-Z_]+ at [A-Za-z_]+\\.java:\\d+").matcher(text.out());
+            Matcher raw = ENGINE_WORDS.matcher(text.out());
             assertFalse(raw.find(), () -> b + ": engine words '" + raw.group() + "' in\n" + text.out());
             // in the text, every frame of kernel/smp.c prints its lines next to the engine's file:line, and the trace's
             // own seed's lines where its hunks change the function

@@ -6,6 +6,9 @@ import java.util.List;
 import smptrace.analysis.AnalysisResult;
 import smptrace.analysis.Finding;
 import smptrace.analysis.Report;
+import smptrace.analysis.ReportOptions;
+import smptrace.analysis.Steps;
+import smptrace.analysis.Words;
 
 /**
  * What the merged report of many traces keeps of one trace's analysis: small, serialisable (a Spark
@@ -45,7 +48,8 @@ public record TraceSummary(String trace, String patch, String variant, long even
     public static TraceSummary of(String trace, AnalysisResult r) {
         List<FindingSummary> fs = new ArrayList<>();
         for (Finding f : r.findings()) {
-            fs.add(new FindingSummary(f.kind.id, f.mode(), f.rule, f.tolerated, f.accepted(), f.fingerprint, f.summary, f.occurrences(),
+            fs.add(new FindingSummary(f.kind.id, f.mode(), f.rule, f.tolerated, f.accepted(), f.fingerprint,
+                    Words.summary(f, Steps.none(r.info()), ReportOptions.defaults().kernel()), f.occurrences(),
                     Report.toJson(f, r, trace).toString()));
         }
         String status = r.end() == null || r.end().complete() ? "complete"
