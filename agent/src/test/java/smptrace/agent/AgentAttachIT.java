@@ -20,7 +20,7 @@ class AgentAttachIT {
     @Test
     void attachingToARunningJvmRetransformsLoadedEngineClassesAndRecords(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t");
-        Process p = new ProcessBuilder(ChildJvm.command(null, null, "smptrace.demo.agentit.AttachTarget", "4000"))
+        Process p = new ProcessBuilder(ChildJvm.command(null, null, "smptrace.demo.agentit.AttachTarget", "1000"))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
@@ -32,6 +32,8 @@ class AgentAttachIT {
         } finally {
             vm.detach();
         }
+        p.getOutputStream().write("attached\n".getBytes(StandardCharsets.UTF_8)); // the target runs 1 s more, then ends
+        p.getOutputStream().flush();
         assertEquals("done true", out.readLine());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         long writes = 0;
