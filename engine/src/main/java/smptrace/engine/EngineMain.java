@@ -10,9 +10,12 @@ import java.util.List;
  * <pre>
  * EngineMain --patch 000..004 --variant before|after|MUTANT [--scenario 000..004|standard] [--seed N]
  *            [--schedule random|pct|free] [--pct-depth D] [--cpus N] [--length N]
- *            [--debug on|off|config] [--max-steps N] [--timeout-ms N] [--steer SPEC]
+ *            [--debug on|off|config] [--max-steps N] [--timeout-ms N] [--steer SPEC] [--repeat N]
  * EngineMain --list
  * </pre>
+ * {@code --repeat N} runs the scenario N times in this JVM, one summary line each (under the agent with
+ * out=DIR all of them go into that one trace): the later runs' {@code ms=} is the workload's time once the
+ * JIT has compiled it ({@code smptrace bench} reports it beside the first run's).
  * Exit 0 after a run (also a stuck one: that is a result), 2 on bad arguments.
  */
 public final class EngineMain {
@@ -20,7 +23,7 @@ public final class EngineMain {
 
     public static final String USAGE = "usage: EngineMain --patch 000..004 --variant before|after|<mutant> "
             + "[--scenario 000..004|standard] [--seed N] [--schedule random|pct|free] [--pct-depth D] [--cpus N] "
-            + "[--length N] [--debug on|off|config] [--max-steps N] [--timeout-ms N] | --list";
+            + "[--length N] [--debug on|off|config] [--max-steps N] [--timeout-ms N] [--repeat N] | --list";
 
     public static void main(String[] args) {
         RunConfig cfg;
@@ -31,9 +34,19 @@ public final class EngineMain {
             return;
         }
         String steer;
+        int repeat;
         try {
             a = new java.util.ArrayList<>(a);
             steer = take(a, "--steer");
+            String rep = take(a, "--repeat");
+            try {
+                repeat = rep == null ? 1 : Integer.parseInt(rep);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad number for --repeat: " + rep);
+            }
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat takes a number >= 1");
+            }
             if (steer != null) {
                 smptrace.engine.sim.Steer.parse(steer);
             }
@@ -44,20 +57,22 @@ public final class EngineMain {
             System.exit(2);
             return;
         }
-        Engine.ScheduleIo io = new Engine.ScheduleIo();
-        String scheduleOut = System.getProperty("smptrace.schedule.out");
-        io.record = scheduleOut != null;
-        io.steer = steer == null ? null : smptrace.engine.sim.Steer.parse(steer);
-        RunResult r = Engine.run(cfg, io);
-        if (io.recorded != null) {
-            try {
-                java.nio.file.Files.writeString(java.nio.file.Paths.get(scheduleOut), io.recorded.text() + "\n");
-            } catch (java.io.IOException e) {
-                System.err.println("error: cannot write the schedule " + scheduleOut + ": " + e.getMessage());
+        for (int run = 0; run < repeat; run++) {
+            Engine.ScheduleIo io = new Engine.ScheduleIo();
+            String scheduleOut = System.getProperty("smptrace.schedule.out");
+            io.record = scheduleOut != null;
+            io.steer = steer == null ? null : smptrace.engine.sim.Steer.parse(steer);
+            RunResult r = Engine.run(cfg, io);
+            if (io.recorded != null) {
+                try {
+                    java.nio.file.Files.writeString(java.nio.file.Paths.get(scheduleOut), io.recorded.text() + "\n");
+                } catch (java.io.IOException e) {
+                    System.err.println("error: cannot write the schedule " + scheduleOut + ": " + e.getMessage());
+                }
             }
+            System.out.println(r.summary());
+            System.out.flush();
         }
-        System.out.println(r.summary());
-        System.out.flush();
         System.exit(0);
     }
 

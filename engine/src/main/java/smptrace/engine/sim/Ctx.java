@@ -33,6 +33,12 @@ public final class Ctx {
     String waitNote;
     int waitCpu = -1;
     final SplittableRandom rng;
+    /**
+     * Free, not serial: this context's scheduling points, in the middle of a 128-byte array so that no other
+     * thread's data shares its cache line (the one write of a point; {@link Machine#steps()} sums them).
+     */
+    final long[] freeSteps = new long[16];
+    static final int FREE_STEPS = 8;
     /** Serial free mode: the baton came with the turn (giveTurn): the step goes on in this context. */
     boolean batonPassed;
     /** Serial free mode: waiting for the baton (the holder offers it at its next point). */

@@ -27,7 +27,7 @@ import smptrace.kernel.TraceHooks;
  * the kernel primitives at every switch so the trace carries its happens-before.
  */
 public final class Machine {
-    private static final ThreadLocal<Ctx> CURRENT = new ThreadLocal<>();
+    // a context's thread carries its context (CtxThread, currentCtx: at the end, so that no hook's line moves)
     private static final Sched.Hook HOOK = new Sched.Hook() {
         @Override
         public void point() {
@@ -36,7 +36,7 @@ public final class Machine {
 
         @Override
         public void relax() {
-            Ctx c = CURRENT.get();
+            Ctx c = currentCtx();
             if (c != null && !c.m.controlled) {
                 // free mode: more simulated CPUs than cores; a spinning CPU gives its core to the one it waits for
                 c.m.freeRelax(c);
@@ -70,7 +70,7 @@ public final class Machine {
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean over;
     private long steps;
-    private final AtomicLong freeSteps = new AtomicLong();
+    // free, not serial: each context counts its own points (Ctx.freeSteps; freeStepsSum, at the end)
     private final long startNanos = System.nanoTime();
     private volatile String stuckReason;
     private volatile int stuckCpu = -1;
@@ -166,7 +166,7 @@ public final class Machine {
     /** Runs until every task finished (and pending IPIs drained) or the watchdog fired. */
     public void run(long wallLimitMillis) {
         for (Ctx x : ctxs) {
-            Thread t = new Thread(() -> threadMain(x), "smp-" + x.name);
+            Thread t = new CtxThread(() -> threadMain(x), "smp-" + x.name);
             t.setDaemon(true);
             x.thread = t;
         }
@@ -242,7 +242,7 @@ public final class Machine {
     }
 
     private void threadMain(Ctx me) {
-        CURRENT.set(me);
+        ((CtxThread) Thread.currentThread()).ctx = me;
         try {
             waitTurn(me);
             if (!controlled && !me.needSwitchIn) {
@@ -274,7 +274,7 @@ public final class Machine {
             t.printStackTrace();
             endRun();
         } finally {
-            CURRENT.remove();
+            ((CtxThread) Thread.currentThread()).ctx = null;
         }
     }
 
@@ -300,7 +300,7 @@ public final class Machine {
     // scheduling points
 
     private static void hook() {
-        Ctx c = CURRENT.get();
+        Ctx c = currentCtx();
         if (c != null) {
             c.m.point(c);
         }
@@ -308,18 +308,18 @@ public final class Machine {
 
     /** The calling thread's context, or null outside a run. */
     public static Ctx current() {
-        return CURRENT.get();
+        return currentCtx();
     }
 
     public Ctx cur() {
-        return CURRENT.get();
+        return currentCtx();
     }
 
     void point(Ctx me) {
         if (over) {
             throw Killed.INSTANCE;
         }
-        if (me.inSched) {
+        if (me.inSched || freeNothingToDecide(me)) {
             return;
         }
         me.inSched = true;
@@ -744,7 +744,7 @@ public final class Machine {
 
     /** Records a spin-wait iteration (a hint for PCT and for the stuck report). */
     public void spin(String what, int cpu) {
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         if (me != null) {
             me.lastSpinStep = steps;
             me.waitNote = what;
@@ -753,7 +753,7 @@ public final class Machine {
     }
 
     public void spinDone() {
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         if (me != null) {
             me.waitNote = null;
             me.waitCpu = -1;
@@ -885,14 +885,14 @@ public final class Machine {
 
     public int preemptDisable() {
         Sched.point();
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         int n = ++me.preemptCount;
         TraceHooks.preempt_disable(n);
         return n;
     }
 
     public int preemptEnable() {
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         int n = --me.preemptCount;
         if (n < 0) {
             mon.warn("preempt_count underflow in " + me.name);
@@ -905,7 +905,7 @@ public final class Machine {
     /** local_irq_save(): returns the previous "disabled" state. */
     public boolean irqSave() {
         Sched.point();
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         boolean was = me.cpu.irqsOff;
         if (!was) {
             me.cpu.irqsOff = true;
@@ -915,7 +915,7 @@ public final class Machine {
     }
 
     public void irqRestore(boolean was) {
-        Ctx me = CURRENT.get();
+        Ctx me = currentCtx();
         if (!was && me.cpu.irqsOff) {
             me.cpu.irqsOff = false;
             TraceHooks.irq_enable();
@@ -924,15 +924,15 @@ public final class Machine {
     }
 
     public boolean irqsDisabled() {
-        return CURRENT.get().cpu.irqsOff;
+        return currentCtx().cpu.irqsOff;
     }
 
     public int smpProcessorId() {
-        return CURRENT.get().cpu.id;
+        return currentCtx().cpu.id;
     }
 
     public boolean inTask() {
-        return CURRENT.get().irqDepth == 0;
+        return currentCtx().irqDepth == 0;
     }
 
     /** ktime_get_mono_fast_ns(): logical time (steps times {@link #stepNanos}) in controlled and serial runs, else wall time. */
@@ -944,7 +944,7 @@ public final class Machine {
     }
 
     public long steps() {
-        return controlled || serial ? steps : freeSteps.get();
+        return controlled || serial ? steps : freeStepsSum();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1090,7 +1090,7 @@ public final class Machine {
     /** Free mode, at {@code me}'s scheduling point (before its decision). */
     private void freeStep(Ctx me) {
         if (!serial) {
-            freeSteps.incrementAndGet();
+            me.freeSteps[Ctx.FREE_STEPS]++;
             return;
         }
         steps++;
@@ -1258,5 +1258,53 @@ public final class Machine {
                 declareStuck(guessStuckCpu(), (replayWatchdog == 1 ? FREE_LIMIT_WHY : freeQuietWhy()) + ": " + stuckDetail());
             }
         }
+    }
+
+    /**
+     * A context's thread: it carries its context, so a scheduling point (every plain access under the agent
+     * with points=all) finds it with {@code Thread.currentThread()} instead of a thread-local lookup.
+     */
+    static final class CtxThread extends Thread {
+        /** The context this thread runs; null before its run and after it ended. */
+        Ctx ctx;
+
+        CtxThread(Runnable body, String name) {
+            super(body, name);
+        }
+    }
+
+    /** The calling thread's context, or null (a thread that is no context of a running machine). */
+    private static Ctx currentCtx() {
+        return Thread.currentThread() instanceof CtxThread t ? t.ctx : null;
+    }
+
+    /** Free, not serial: the points of all contexts (a racy sum while the run goes on, as the count always was). */
+    private long freeStepsSum() {
+        long n = 0;
+        for (int i = 0; i < ctxs.size(); i++) {
+            n += ctxs.get(i).freeSteps[Ctx.FREE_STEPS];
+        }
+        return n;
+    }
+
+    /**
+     * At {@code me}'s point, free and not serial, a task with nothing to decide: does what freeStep, freeNext
+     * and execCmd do then (count the point, continue) without their writes to the context, and returns true;
+     * false when the full point must run.
+     */
+    private boolean freeNothingToDecide(Ctx me) {
+        if (controlled || serial || me.kind != Ctx.Kind.TASK || me.needSwitchIn) {
+            return false;
+        }
+        Cpu c = me.cpu;
+        if (c.ipiPending || c.stopperWork != null || !c.runq.isEmpty()) {
+            return false;
+        }
+        me.freeSteps[Ctx.FREE_STEPS]++; // its own cache line
+        if (me.cmd != null) {
+            me.cmd = null;
+        }
+        afterResume(me);
+        return true;
     }
 }
