@@ -53,19 +53,17 @@ public final class Analyzer {
 
     /** One event through the pipeline: happens-before joins, every detector looks, happens-before publishes. */
     private static void feed(Event e, Analysis a, Hb hb, Detector[] d, Standard std, LocationTable shared) {
-        int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
-        a.locIndex = li;
-        a.role = li >= 0 ? a.facts.role(li, e.loc) : 0;
-        if (e.kind == smptrace.trace.EventKind.KFREE) {
-            // the object dies: every per-location and per-object state kept for it goes
-            a.lifetimes.free(e, a, shared != null);
-            for (int i = 0; i < a.lifetimes.freedCount(); i++) {
-                int fl = a.lifetimes.freedLocation(i);
-                hb.forget(fl);
-                a.facts.forget(fl);
-            }
-            for (Detector x : d) {
-                x.onFree((int) e.a, a);
+        int li;
+        if (e.kind.isMemory()) {
+            li = shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc);
+            a.locIndex = li;
+            a.role = li >= 0 ? a.facts.role(li, e.loc) : 0;
+        } else {
+            li = -1;
+            a.locIndex = -1;
+            a.role = 0;
+            if (e.kind == smptrace.trace.EventKind.KFREE) {
+                free(e, a, hb, d, shared);
             }
         }
         hb.before(e, li);
@@ -77,6 +75,19 @@ public final class Analyzer {
             }
         }
         hb.after(e);
+    }
+
+    /** A KFREE, before the event itself is fed: the object dies, every per-location and per-object state kept for it goes. */
+    private static void free(Event e, Analysis a, Hb hb, Detector[] d, LocationTable shared) {
+        a.lifetimes.free(e, a, shared != null);
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int fl = a.lifetimes.freedLocation(i);
+            hb.forget(fl);
+            a.facts.forget(fl);
+        }
+        for (Detector x : d) {
+            x.onFree((int) e.a, a);
+        }
     }
 
     /**
@@ -153,6 +164,16 @@ public final class Analyzer {
             n++;
             if ((n & 0xfffff) == 0 && tell != null) {
                 tell.accept(n);
+            }
+            smptrace.trace.EventKind k = e.kind;
+            if (k != smptrace.trace.EventKind.R_COND && k != smptrace.trace.EventKind.CPU_RELAX) {
+                // neither a condition read nor a cpu_relax(): the spin filter only ends the stream's wait (most events)
+                Event held = spins.endWait(e.thread);
+                if (held != null) {
+                    feed(held, a, hb, d, std, shared);
+                }
+                feed(e, a, hb, d, std, shared);
+                continue;
             }
             Event held = spins.heldBefore(e);
             if (held != null) {
