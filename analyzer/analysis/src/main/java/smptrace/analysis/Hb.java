@@ -158,14 +158,16 @@ public final class Hb {
         // a plain load or store joins nothing
     }
 
-    /** Per kind: 1 a plain load, 2 a plain store (nothing to join; a store clears its location's release clock), 0 else. */
+    /** Per kind: 1 a plain load or a fence that orders nothing, 2 a plain store (nothing to join; a store clears its location's release clock), 0 else. */
     private static final byte[] PLAIN = new byte[EventKind.values().length];
 
     static {
         for (EventKind k : EventKind.values()) {
             boolean plain = !k.marked() && k != EventKind.LOCK && k != EventKind.UNLOCK && !LkmmSync.acquires(k)
                     && !LkmmSync.releases(k) && !LkmmSync.accumulates(k);
-            if (plain && k.shape == EventKind.Shape.READ) {
+            boolean orderless = k.shape == EventKind.Shape.FENCE && !k.writes() && !LkmmSync.strongFence(k)
+                    && !LkmmSync.readFence(k) && !LkmmSync.writeFence(k); // cpu_relax(), barrier(): no clock moves
+            if (plain && k.shape == EventKind.Shape.READ || orderless) {
                 PLAIN[k.ordinal()] = 1;
             } else if (plain && k.shape == EventKind.Shape.WRITE) {
                 PLAIN[k.ordinal()] = 2;
