@@ -482,6 +482,14 @@ public final class TraceReader implements EventSource {
             }
             current = current + 1 == n ? 0 : current + 1;
         }
+        return nothingEnabled();
+    }
+
+    /**
+     * No cursor had an enabled event in a full turn (out of line, so that {@link #nextView}'s loop is small enough to
+     * be compiled into its caller): a forgotten dead location re-synchronised, the end of the trace, or an error.
+     */
+    private Event nothingEnabled() throws TraceException {
         if (dead.anyForgotten() && resyncForgotten()) {
             return nextView(); // an access to a forgotten dead location was waiting for its merge state
         }

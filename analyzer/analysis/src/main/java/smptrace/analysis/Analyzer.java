@@ -2,8 +2,10 @@ package smptrace.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import smptrace.trace.Event;
+import smptrace.trace.EventKind;
 import smptrace.trace.LocationTable;
 import smptrace.trace.EventSource;
 import smptrace.trace.TraceEnd;
@@ -52,36 +54,49 @@ public final class Analyzer {
     }
 
     /** One event through the pipeline: happens-before joins, every detector looks, happens-before publishes. */
-    private static void feed(Event e, Analysis a, Hb hb, Detector[] d, Standard std, LocationTable shared) {
-        int li = e.kind.isMemory() ? (shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc)) : -1;
-        a.locIndex = li;
-        a.role = li >= 0 ? a.facts.role(li, e.loc) : 0;
-        if (e.kind == smptrace.trace.EventKind.KFREE) {
-            // the object dies: every per-location and per-object state kept for it goes
-            a.lifetimes.free(e, a, shared != null);
-            for (int i = 0; i < a.lifetimes.freedCount(); i++) {
-                int fl = a.lifetimes.freedLocation(i);
-                hb.forget(fl);
-                a.facts.forget(fl);
-            }
-            for (Detector x : d) {
-                x.onFree((int) e.a, a);
+    private static void feed(Event e, Analysis a, Hb hb, Detector[] d, Detector[][] byKind, Standard std,
+            LocationTable shared) {
+        int li;
+        if (e.kind.isMemory()) {
+            li = shared != null && e.locIndex >= 0 ? e.locIndex : a.locs.indexOf(e.loc);
+            a.locIndex = li;
+            a.role = li >= 0 ? a.facts.role(li, e.loc) : 0;
+        } else {
+            li = -1;
+            a.locIndex = -1;
+            a.role = 0;
+            if (e.kind == smptrace.trace.EventKind.KFREE) {
+                free(e, a, hb, d, shared);
             }
         }
         hb.before(e, li);
         if (std != null) {
             std.onEvent(e, a);
         } else {
-            for (Detector x : d) {
+            for (Detector x : byKind[e.kind.ordinal()]) {
                 x.onEvent(e, a);
             }
         }
         hb.after(e);
     }
 
+    /** A KFREE, before the event itself is fed: the object dies, every per-location and per-object state kept for it goes. */
+    private static void free(Event e, Analysis a, Hb hb, Detector[] d, LocationTable shared) {
+        a.lifetimes.free(e, a, shared != null);
+        for (int i = 0; i < a.lifetimes.freedCount(); i++) {
+            int fl = a.lifetimes.freedLocation(i);
+            hb.forget(fl);
+            a.facts.forget(fl);
+        }
+        for (Detector x : d) {
+            x.onFree((int) e.a, a);
+        }
+    }
+
     /**
-     * The standard detector set, called by their own classes rather than through the interface: the same calls
-     * in the same order, without an interface dispatch per detector and event (eight per event otherwise).
+     * The standard detector set, called by their own classes rather than through the interface (no interface
+     * dispatch per detector and event): per event only the detectors that subscribe to its kind
+     * ({@link Detector#kinds}), in the list's order, as the general path's per-kind arrays do.
      */
     private static final class Standard {
         private final DataRaceDetector dataRace;
@@ -92,6 +107,8 @@ public final class Analyzer {
         private final UseAfterFreeDetector useAfterFree;
         private final LivenessDetector liveness;
         private final CallbackOwnershipDetector callbacks;
+        /** By kind (ordinal): bit i set when detector i (in the list's order) subscribes to the kind. */
+        private final int[] subscribed;
 
         private Standard(Detector[] d) {
             dataRace = (DataRaceDetector) d[0];
@@ -102,6 +119,12 @@ public final class Analyzer {
             useAfterFree = (UseAfterFreeDetector) d[5];
             liveness = (LivenessDetector) d[6];
             callbacks = (CallbackOwnershipDetector) d[7];
+            subscribed = new int[KINDS.length];
+            for (int i = 0; i < d.length; i++) {
+                for (EventKind k : d[i].kinds()) {
+                    subscribed[k.ordinal()] |= 1 << i;
+                }
+            }
         }
 
         /** The typed set when d is exactly {@link #standardDetectors}' list, in its order; null otherwise. */
@@ -115,16 +138,55 @@ public final class Analyzer {
             return null;
         }
 
+        /** The detectors that subscribe to the event's kind, in the list's order. */
         void onEvent(Event e, Analysis a) {
-            dataRace.onEvent(e, a);
-            csd.onEvent(e, a);
-            hotplug.onEvent(e, a);
-            preemption.onEvent(e, a);
-            ordering.onEvent(e, a);
-            useAfterFree.onEvent(e, a);
-            liveness.onEvent(e, a);
-            callbacks.onEvent(e, a);
+            int m = subscribed[e.kind.ordinal()];
+            if ((m & 1) != 0) {
+                dataRace.onEvent(e, a);
+            }
+            if ((m & 2) != 0) {
+                csd.onEvent(e, a);
+            }
+            if ((m & 4) != 0) {
+                hotplug.onEvent(e, a);
+            }
+            if ((m & 8) != 0) {
+                preemption.onEvent(e, a);
+            }
+            if ((m & 16) != 0) {
+                ordering.onEvent(e, a);
+            }
+            if ((m & 32) != 0) {
+                useAfterFree.onEvent(e, a);
+            }
+            if ((m & 64) != 0) {
+                liveness.onEvent(e, a);
+            }
+            if ((m & 128) != 0) {
+                callbacks.onEvent(e, a);
+            }
         }
+    }
+
+    private static final EventKind[] KINDS = EventKind.values();
+
+    /** Per kind (ordinal), the detectors of d that subscribe to it ({@link Detector#kinds}), in d's order. */
+    static Detector[][] byKind(Detector[] d) {
+        Detector[][] by = new Detector[KINDS.length][];
+        List<Set<EventKind>> kinds = new ArrayList<>();
+        for (Detector x : d) {
+            kinds.add(x.kinds());
+        }
+        for (EventKind k : KINDS) {
+            List<Detector> l = new ArrayList<>();
+            for (int i = 0; i < d.length; i++) {
+                if (kinds.get(i).contains(k)) {
+                    l.add(d[i]);
+                }
+            }
+            by[k.ordinal()] = l.toArray(new Detector[0]);
+        }
+        return by;
     }
 
     public AnalysisResult analyze(EventSource src) throws TraceException {
@@ -134,6 +196,7 @@ public final class Analyzer {
         List<Detector> ds = detectors.apply(a);
         Detector[] d = ds.toArray(new Detector[0]);
         Standard std = Standard.of(d);
+        Detector[][] byKind = std == null ? byKind(d) : null;
         Event e = new Event();
         Hb hb = a.hb;
         long n = 0;
@@ -154,17 +217,27 @@ public final class Analyzer {
             if ((n & 0xfffff) == 0 && tell != null) {
                 tell.accept(n);
             }
+            smptrace.trace.EventKind k = e.kind;
+            if (k != smptrace.trace.EventKind.R_COND && k != smptrace.trace.EventKind.CPU_RELAX) {
+                // neither a condition read nor a cpu_relax(): the spin filter only ends the stream's wait (most events)
+                Event held = spins.endWait(e.thread);
+                if (held != null) {
+                    feed(held, a, hb, d, byKind, std, shared);
+                }
+                feed(e, a, hb, d, byKind, std, shared);
+                continue;
+            }
             Event held = spins.heldBefore(e);
             if (held != null) {
-                feed(held, a, hb, d, std, shared);
+                feed(held, a, hb, d, byKind, std, shared);
             }
             if (spins.skip(e)) {
                 continue;
             }
-            feed(e, a, hb, d, std, shared);
+            feed(e, a, hb, d, byKind, std, shared);
         }
         for (Event held : spins.drain()) {
-            feed(held, a, hb, d, std, shared);
+            feed(held, a, hb, d, byKind, std, shared);
         }
         a.events = n;
         if (tell != null) {

@@ -60,6 +60,12 @@ final class CallbackOwnershipDetector implements Detector {
         return "callback-ownership";
     }
 
+    /** Memory events and the two control kinds that end a flush's callbacks: onEvent returns at once for any other kind. */
+    @Override
+    public java.util.Set<EventKind> kinds() {
+        return Detector.memoryAnd(EventKind.FLUSH_END, EventKind.IRQ_EXIT);
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         EventKind k = e.kind;

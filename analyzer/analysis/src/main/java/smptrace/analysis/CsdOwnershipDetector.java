@@ -111,6 +111,12 @@ final class CsdOwnershipDetector implements Detector {
         return "csd-ownership";
     }
 
+    /** Memory events only: onEvent returns at once for any other kind. */
+    @Override
+    public java.util.Set<EventKind> kinds() {
+        return Detector.memoryAnd();
+    }
+
     /** A dead CSD's ownership history goes, and its dense index is reused by the next CSD. */
     @Override
     public void onFree(int o, Analysis a) {

@@ -152,6 +152,31 @@ public final class Hb {
             bootSeen[s] = bootVersion;
         }
         EventKind k = e.kind;
+        if (PLAIN[k.ordinal()] == 0) {
+            beforeOrdering(e, k, s, locIndex);
+        }
+        // a plain load or store joins nothing
+    }
+
+    /** Per kind: 1 a plain load or a fence that orders nothing, 2 a plain store (nothing to join; a store clears its location's release clock), 0 else. */
+    private static final byte[] PLAIN = new byte[EventKind.values().length];
+
+    static {
+        for (EventKind k : EventKind.values()) {
+            boolean plain = !k.marked() && k != EventKind.LOCK && k != EventKind.UNLOCK && !LkmmSync.acquires(k)
+                    && !LkmmSync.releases(k) && !LkmmSync.accumulates(k);
+            boolean orderless = k.shape == EventKind.Shape.FENCE && !k.writes() && !LkmmSync.strongFence(k)
+                    && !LkmmSync.readFence(k) && !LkmmSync.writeFence(k); // cpu_relax(), barrier(): no clock moves
+            if (plain && k.shape == EventKind.Shape.READ || orderless) {
+                PLAIN[k.ordinal()] = 1;
+            } else if (plain && k.shape == EventKind.Shape.WRITE) {
+                PLAIN[k.ordinal()] = 2;
+            }
+        }
+    }
+
+    /** The joins of an event that is not a plain load or store. */
+    private void beforeOrdering(Event e, EventKind k, int s, int locIndex) {
         if (k.writes() && LkmmSync.marked(k) && !LkmmSync.releases(k)) {
             vc[s][s]++; // a fresh epoch, so that what the write carries names it and not the accesses before it
         }
@@ -216,8 +241,18 @@ public final class Hb {
 
     /** What the event's write carries, fences' snapshots, epoch increments. */
     public void after(Event e) {
-        int s = cur;
         EventKind k = e.kind;
+        byte p = PLAIN[k.ordinal()];
+        if (p == 2) {
+            clearSync(curLoc); // a plain store carries nothing
+        } else if (p == 0) {
+            afterOrdering(k);
+        }
+    }
+
+    /** What an event that is not a plain load or store releases. */
+    private void afterOrdering(EventKind k) {
+        int s = cur;
         switch (k.shape) {
             case WRITE:
             case RMW:
@@ -312,6 +347,32 @@ public final class Hb {
     }
 
     private int slotFor(Event e) {
+        EventKind k = e.kind;
+        int th = e.thread;
+        if (k != EventKind.IRQ_ENTER && k != EventKind.IRQ_EXIT && th < lastKey.length && lastSlot[th] >= 0) {
+            // the stream's last context again (most events): no map lookup, no bookkeeping
+            int key;
+            boolean isBoot = false;
+            if (e.inIrq) {
+                key = irqKey(th, Math.max(1, th < irqDepth.length ? irqDepth[th] : 0));
+            } else if (e.task < 0) {
+                key = -1 - th;
+                isBoot = true;
+            } else {
+                key = e.task;
+            }
+            if (lastKey[th] == key) {
+                int s = lastSlot[th];
+                if (isBoot && k.isMemory()) {
+                    publishBoot(s);
+                }
+                return s;
+            }
+        }
+        return slotForAny(e);
+    }
+
+    private int slotForAny(Event e) {
         int key;
         boolean irq = false;
         boolean isBoot = false;

@@ -47,6 +47,13 @@ final class HotplugDetector implements Detector {
         return "lost-ipi";
     }
 
+    /** Memory events and the four control kinds onEvent keeps state for; any other kind only sizes the slot arrays. */
+    @Override
+    public java.util.Set<EventKind> kinds() {
+        return Detector.memoryAnd(EventKind.CPU_ONLINE, EventKind.FLUSH_BEGIN, EventKind.FLUSH_END,
+                EventKind.PREEMPT_ENABLE);
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         int s = a.hb.slot();

@@ -77,6 +77,13 @@ final class LivenessDetector implements Detector {
         return "liveness";
     }
 
+    /** Memory events and the five control kinds onEvent looks at; any other kind only sizes the slot arrays. */
+    @Override
+    public java.util.Set<EventKind> kinds() {
+        return Detector.memoryAnd(EventKind.IPI_SEND, EventKind.PREEMPT_ENABLE, EventKind.IRQ_EXIT,
+                EventKind.CPU_RELAX, EventKind.STUCK);
+    }
+
     /** Dead nodes that a context's remembered wait still reads (a hang report names their queue): dropped later. */
     private final Lifetimes.Deferred deadWaited = new Lifetimes.Deferred(this::waitedOn, this::forgetNode);
 

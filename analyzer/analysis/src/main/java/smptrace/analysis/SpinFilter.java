@@ -43,6 +43,23 @@ final class SpinFilter {
         return e.kind == EventKind.R_COND && spinning[e.thread] && e.loc == loc[e.thread] && e.rfId == rf[e.thread];
     }
 
+    /**
+     * {@link #heldBefore} and {@link #skip} in one for an event that is neither an R_COND nor a CPU_RELAX (never
+     * dropped): ends stream t's wait; returns the held cpu_relax() to deliver before the event, or null.
+     */
+    Event endWait(int t) {
+        if (t >= loc.length) {
+            ensure(t);
+        }
+        spinning[t] = false;
+        repeats[t] = 0;
+        if (holding[t]) {
+            holding[t] = false;
+            return held[t];
+        }
+        return null;
+    }
+
     /** The held cpu_relax() of e's stream, if e shows it must be delivered now (before e); else null. */
     Event heldBefore(Event e) {
         int t = e.thread;

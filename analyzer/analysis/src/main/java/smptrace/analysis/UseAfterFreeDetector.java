@@ -35,6 +35,12 @@ final class UseAfterFreeDetector implements Detector {
         return "use-after-free";
     }
 
+    /** Memory events and KFREE: onEvent returns at once for any other kind. */
+    @Override
+    public java.util.Set<EventKind> kinds() {
+        return Detector.memoryAnd(EventKind.KFREE);
+    }
+
     @Override
     public void onEvent(Event e, Analysis a) {
         if (e.kind == EventKind.KFREE) {
