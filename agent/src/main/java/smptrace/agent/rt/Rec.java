@@ -185,6 +185,9 @@ public final class Rec {
                 handleFailure();
             }
             stop(TraceFormat.END_COMPLETE, "");
+            if (BIAS_STATS) {
+                System.err.println(biasStats());
+            }
         } catch (Throwable t) {
             // the JVM must be able to exit whatever happens here
         }
@@ -343,7 +346,9 @@ public final class Rec {
     static ThreadRecorder me() {
         ThreadRecorder r = CURRENT.get();
         if (r.generation != generation) {
-            dropBiasOutside(r);
+            if (r.inAccess == 0) {
+                dropBiasOutside(r);
+            } // else: inside an access (current(r), ptr(v) in readEndA) that ends with r; a waiter steals the bias later
             r = newRecorder();
             CURRENT.set(r);
         }
@@ -500,6 +505,29 @@ public final class Rec {
     private static final VarHandle IN_ACCESS;
     private static final Sched.Hook DEFAULT_HOOK;
     private static final java.util.concurrent.atomic.AtomicInteger TAGS = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * -Dsmptrace.test.biasStats=true (the agent's tests): how often each way of the protocol was taken (a lock
+     * biased, a wanted bias handed over by its owner, stolen from a live owner after a handshake, stolen from a
+     * gone owner); printed to stderr when the JVM exits. Counted on slow paths only.
+     */
+    private static final boolean BIAS_STATS = Boolean.getBoolean("smptrace.test.biasStats");
+    private static final java.util.concurrent.atomic.AtomicLongArray BIAS_COUNTS = new java.util.concurrent.atomic.AtomicLongArray(4);
+    private static final int BIASED_COUNT = 0;
+    private static final int HANDED_OVER = 1;
+    private static final int STOLEN_LIVE = 2;
+    private static final int STOLEN_GONE = 3;
+
+    private static void count(int what) {
+        if (BIAS_STATS) {
+            BIAS_COUNTS.incrementAndGet(what);
+        }
+    }
+
+    /** The bias counts (-Dsmptrace.test.biasStats), as printed at exit. */
+    static String biasStats() {
+        return "smptrace agent: bias biased=" + BIAS_COUNTS.get(BIASED_COUNT) + " handedOver=" + BIAS_COUNTS.get(HANDED_OVER)
+                + " stolenLive=" + BIAS_COUNTS.get(STOLEN_LIVE) + " stolenGone=" + BIAS_COUNTS.get(STOLEN_GONE);
+    }
     /** Bias tag -> its recorder (weak: a recorder nobody refers to is in no access). */
     private static final ConcurrentHashMap<Integer, java.lang.ref.WeakReference<ThreadRecorder>> BIASERS =
             new ConcurrentHashMap<>();
@@ -557,8 +585,8 @@ public final class Rec {
 
     /** r's bias on o is wanted (w: bias | WANTED): free o for good (NOBIAS). Owner thread only. */
     private static void handOver(ThreadRecorder r, KernelObject o, int w) {
-        if (w == (r.biasWord | WANTED)) {
-            KOBJ_LOCK.compareAndSet(o, w, NOBIAS); // fails only if a stealer took it (then it is no longer r's)
+        if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(o, w, NOBIAS)) { // fails only if a stealer took it
+            count(HANDED_OVER);
         }
         if (r.biased == o) {
             r.biased = null;
@@ -578,8 +606,8 @@ public final class Rec {
         int w = (int) KOBJ_LOCK.getOpaque(b);
         if (w == r.biasWord) {
             KOBJ_LOCK.setRelease(b, 0);
-        } else if (w == (r.biasWord | WANTED)) {
-            KOBJ_LOCK.compareAndSet(b, w, NOBIAS);
+        } else if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(b, w, NOBIAS)) {
+            count(HANDED_OVER);
         }
     }
 
@@ -593,8 +621,8 @@ public final class Rec {
         int w = (int) KOBJ_LOCK.getOpaque(b);
         if (w == r.biasWord) {
             KOBJ_LOCK.compareAndSet(b, w, 0);
-        } else if (w == (r.biasWord | WANTED)) {
-            KOBJ_LOCK.compareAndSet(b, w, NOBIAS);
+        } else if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(b, w, NOBIAS)) {
+            count(HANDED_OVER);
         }
     }
 
@@ -623,6 +651,7 @@ public final class Rec {
             }
             if (bw != 0 && KOBJ_LOCK.compareAndSet(o, 0, bw)) {
                 r.biased = o;
+                count(BIASED_COUNT);
                 return true;
             }
         } else if (w == 0 && KOBJ_LOCK.compareAndSet(o, 0, LOCKED)) {
@@ -745,7 +774,11 @@ public final class Rec {
                 return false;
             }
         }
-        return KOBJ_LOCK.compareAndSet(o, w, NOBIAS | LOCKED);
+        if (!KOBJ_LOCK.compareAndSet(o, w, NOBIAS | LOCKED)) {
+            return false;
+        }
+        count(gone ? STOLEN_GONE : STOLEN_LIVE);
+        return true;
     }
 
     static void unlock(ArrayShadow s) {
