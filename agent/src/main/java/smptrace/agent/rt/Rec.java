@@ -493,6 +493,27 @@ public final class Rec {
     // after a safepoint shows it outside any access (steal). Biased only while no scheduling hook is
     // installed (a controlled machine switches threads at every point, where a bias would only be in
     // the way).
+    //
+    // Why the owner needs no fence (an asymmetric Dekker handshake). Owner O: S = inAccess := 1
+    // (opaque), then L = load of the word; if L sees O's bias word, O goes on without a CAS. Waiter W:
+    // CAS the word to bias|WANTED, then t.getStackTrace() (H: a handshake or safepoint with O), then read
+    // inAccess and steal only if 0. Let P be the point in O's program order where O takes part in H (a
+    // poll in Java code, or a transition into a safe state: blocked, native). HotSpot orders O's accesses
+    // before P with everything W does after H returns, and W's CAS (done before H) with O's accesses after
+    // P. So: P before S: L comes after P and sees WANTED (or the stolen word): O takes the slow path. P
+    // after S and before O's access ends: W reads inAccess = 1 and does not steal. P after the access's
+    // end: the whole access, its event included, happens before W's steal. Opaque accesses keep C2 from
+    // moving S below L, and there is no poll between them. The other paths: handOver and dropBias/
+    // dropBiasOutside take a wanted word with a CAS (to NOBIAS), so a thief's and the owner's updates
+    // cannot both succeed; dropBias's plain store of 0 runs inside an access (inAccess = 1), so no steal
+    // can race with it, and a WANTED it overwrites only sends the waiter round again to a free word. A
+    // NOBIAS word is never biased again, so a stale r.biased can never match its word again (no ABA). An
+    // ended owner (Thread.isAlive false: its writes happen before) or an unreachable recorder is stolen
+    // from without a handshake; its committed events reach the trace with the next cut or at stop, as a
+    // thread's events always did after an unlock. This relies on HotSpot's handshake semantics, not on
+    // the Java memory model. lock()/unlock() (RJava, writeValue, resetShadows) meet a biased word in
+    // lockSlow: their own bias is converted to a plain lock, another thread's is wanted and stolen like
+    // lockBiased's. ArrayShadow locks are never biased.
 
     static final int LOCKED = 1;
     static final int BIASED = 2;
