@@ -49,6 +49,9 @@ class BiasedShadowLockIT {
         int rounds = 400;
         List<String> extra = new ArrayList<>(jvmExtra);
         extra.add("-Dsmptrace.test.biasStats=true");
+        if (Boolean.getBoolean("smptrace.test.biasNoHandshake")) {
+            extra.add("-Dsmptrace.test.biasNoHandshake=true"); // the broken variant, on request
+        }
         ChildJvm.Result res = ChildJvm.run(ChildJvm.command(trace, "", MAIN, "contend", "" + threads, "" + rounds), extra);
         assertEquals(0, res.exit(), res.err());
         Map<Long, List<long[]>> writesByLoc = new HashMap<>(); // loc -> {co, id, value, readsOfPrev}

@@ -246,34 +246,101 @@ public final class Rec {
         return writer;
     }
 
-    /** Flushes every thread's finished events and writes the end record. */
+    /** Set while a stop() closes a trace (Rec.class): a later stop() waits for it (see stop). */
+    private static java.util.concurrent.CountDownLatch closing;
+    /**
+     * -Dsmptrace.test.flusherCloseDelayMillis=N (the agent's tests only): the flusher, closing a trace after a
+     * failure, waits N ms between taking the trace and writing its end, so that the JVM's exit comes meanwhile.
+     */
+    private static final long FLUSHER_CLOSE_DELAY_MILLIS = Long.getLong("smptrace.test.flusherCloseDelayMillis", 0);
+
+    /**
+     * Flushes every thread's finished events and writes the end record. A stop() that finds the trace already
+     * being closed by another thread (the flusher after a failure, while the JVM exits) waits until that close
+     * has written the end record: the exit hook returning early would let the JVM end the daemon flusher
+     * halfway, leaving a trace cut short that does not say it failed. The wait is bounded like the close
+     * itself (a stuck writer is given up after the pipe's stall time).
+     */
     public static void stop(byte status, String detail) {
         TraceWriter w;
         BlockPipe p;
-        List<ThreadRecorder> all;
+        List<ThreadRecorder> all = null;
+        java.util.concurrent.CountDownLatch done;
         synchronized (Rec.class) {
             w = writer;
             p = pipe;
             if (w == null) {
-                return;
+                done = closing;
+            } else {
+                on = false;
+                all = new ArrayList<>(RECORDERS);
+                RECORDERS.clear();
+                writer = null;
+                pipe = null;
+                closing = done = new java.util.concurrent.CountDownLatch(1);
             }
-            on = false;
-            all = new ArrayList<>(RECORDERS);
-            RECORDERS.clear();
-            writer = null;
-            pipe = null;
         }
-        if (failure != null && status == TraceFormat.END_COMPLETE) {
-            status = TraceFormat.END_AGENT_FAILED;
-            detail = describe(failure);
+        if (w == null) {
+            if (done != null) {
+                awaitClose(done);
+            }
+            return;
         }
-        for (ThreadRecorder r : all) {
-            r.closeFromAnyThread();
+        try {
+            if (failure != null && status == TraceFormat.END_COMPLETE) {
+                status = TraceFormat.END_AGENT_FAILED;
+                detail = describe(failure);
+            }
+            try {
+                for (ThreadRecorder r : all) {
+                    r.closeFromAnyThread();
+                }
+                if (p != null) {
+                    p.drain();
+                }
+            } finally {
+                if (FLUSHER_CLOSE_DELAY_MILLIS > 0 && Thread.currentThread() == flusher) {
+                    sleepQuietly(FLUSHER_CLOSE_DELAY_MILLIS);
+                }
+                w.close(status, detail); // whatever failed above, the trace says how it ended
+            }
+        } finally {
+            synchronized (Rec.class) {
+                if (closing == done) {
+                    closing = null;
+                }
+            }
+            done.countDown();
         }
-        if (p != null) {
-            p.drain();
+    }
+
+    private static void awaitClose(java.util.concurrent.CountDownLatch done) {
+        long deadline = System.nanoTime() + 2 * BlockPipe.STALL_NANOS;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    if (left <= 0 || done.await(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        w.close(status, detail);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Batch mode (TraceHooks.trace_begin): close the current trace, if any, and record into a new one. */
@@ -523,6 +590,11 @@ public final class Rec {
     private static final long STEAL_AFTER_NANOS = Long.getLong("smptrace.biasStealMicros", 100) * 1000L;
     /** -Dsmptrace.bias=false: never bias (every access takes the lock with a compare-and-set). */
     private static final boolean BIAS = !"false".equals(System.getProperty("smptrace.bias"));
+    /**
+     * -Dsmptrace.test.biasNoHandshake=true (the agent's tests only): a broken protocol that steals from a live
+     * owner without the handshake, to see whether BiasedShadowLockIT notices (it may not: the window is small).
+     */
+    private static final boolean NO_HANDSHAKE = Boolean.getBoolean("smptrace.test.biasNoHandshake");
     private static final VarHandle IN_ACCESS;
     private static final Sched.Hook DEFAULT_HOOK;
     private static final java.util.concurrent.atomic.AtomicInteger TAGS = new java.util.concurrent.atomic.AtomicInteger();
@@ -790,7 +862,9 @@ public final class Rec {
             if (onlyIfGone) {
                 return false;
             }
-            t.getStackTrace(); // a safepoint: the owner is stopped at a poll or outside Java code
+            if (!NO_HANDSHAKE) {
+                t.getStackTrace(); // a handshake: the owner is stopped at a poll or outside Java code
+            }
             if ((int) IN_ACCESS.getAcquire(owner) != 0) {
                 return false;
             }
