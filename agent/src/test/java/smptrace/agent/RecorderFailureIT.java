@@ -111,6 +111,20 @@ class RecorderFailureIT {
     }
 
     @Test
+    void aFailedTraceStillBeingClosedByTheFlusherWhenTheJvmExitsGetsItsEndRecord(@TempDir Path dir) throws Exception {
+        // the flusher takes the failed trace and is held between that and its end record until after the
+        // engine has finished: the exit hook must wait for it, not return and let the JVM end the flusher
+        for (String fault : new String[] {"-Dsmptrace.test.failAfterBlocks=1", "-Dsmptrace.test.diskBytes=100000"}) {
+            Path trace = dir.resolve(fault.replaceAll("\\W", ""));
+            ChildJvm.Result res = engine(trace, "points=marked", fault, "-Dsmptrace.test.flusherCloseDelayMillis=3000");
+            assertEquals(0, res.exit(), res.err());
+            Read r = read(trace);
+            assertEquals(TraceEnd.Status.AGENT_FAILED, r.end().status(), fault + ": " + r.end());
+            assertTrue(r.recorded() > 1000, fault + ": " + r.recorded());
+        }
+    }
+
+    @Test
     void aFullFilesystemKeepsTheBlocksWrittenBeforeIt(@TempDir Path dir) throws Exception {
         Path mnt = dir.resolve("small");
         Files.createDirectories(mnt);

@@ -85,6 +85,13 @@ public final class RJava {
     public static final int FUTURE_GET = 10;
 
     public static void before(Object o, int what, int site) {
+        if (Rec.on) {
+            try {
+                Rec.dropBiasOf(Rec.me()); // the call may block: no bias held across it
+            } catch (Throwable t) {
+                Rec.fail(t);
+            }
+        }
         switch (what) {
             case THREAD_START: threadStart((Thread) o, site); break;
             case OBJECT_WAIT: waitBegin(o, site); break;
@@ -158,6 +165,7 @@ public final class RJava {
         }
         try {
             ThreadRecorder r = Rec.me();
+            Rec.dropBiasOf(r); // a sync event: the thread may have waited, or may wait next
             acquireInto(r, sync(o, r), slot, site);
         } catch (Throwable t) {
             Rec.fail(t);
@@ -179,6 +187,7 @@ public final class RJava {
         }
         try {
             ThreadRecorder r = Rec.me();
+            Rec.dropBiasOf(r);
             ArrayShadow s = sync(o, r);
             Rec.lock(s);
             try {

@@ -185,6 +185,9 @@ public final class Rec {
                 handleFailure();
             }
             stop(TraceFormat.END_COMPLETE, "");
+            if (BIAS_STATS) {
+                System.err.println(biasStats());
+            }
         } catch (Throwable t) {
             // the JVM must be able to exit whatever happens here
         }
@@ -243,34 +246,101 @@ public final class Rec {
         return writer;
     }
 
-    /** Flushes every thread's finished events and writes the end record. */
+    /** Set while a stop() closes a trace (Rec.class): a later stop() waits for it (see stop). */
+    private static java.util.concurrent.CountDownLatch closing;
+    /**
+     * -Dsmptrace.test.flusherCloseDelayMillis=N (the agent's tests only): the flusher, closing a trace after a
+     * failure, waits N ms between taking the trace and writing its end, so that the JVM's exit comes meanwhile.
+     */
+    private static final long FLUSHER_CLOSE_DELAY_MILLIS = Long.getLong("smptrace.test.flusherCloseDelayMillis", 0);
+
+    /**
+     * Flushes every thread's finished events and writes the end record. A stop() that finds the trace already
+     * being closed by another thread (the flusher after a failure, while the JVM exits) waits until that close
+     * has written the end record: the exit hook returning early would let the JVM end the daemon flusher
+     * halfway, leaving a trace cut short that does not say it failed. The wait is bounded like the close
+     * itself (a stuck writer is given up after the pipe's stall time).
+     */
     public static void stop(byte status, String detail) {
         TraceWriter w;
         BlockPipe p;
-        List<ThreadRecorder> all;
+        List<ThreadRecorder> all = null;
+        java.util.concurrent.CountDownLatch done;
         synchronized (Rec.class) {
             w = writer;
             p = pipe;
             if (w == null) {
-                return;
+                done = closing;
+            } else {
+                on = false;
+                all = new ArrayList<>(RECORDERS);
+                RECORDERS.clear();
+                writer = null;
+                pipe = null;
+                closing = done = new java.util.concurrent.CountDownLatch(1);
             }
-            on = false;
-            all = new ArrayList<>(RECORDERS);
-            RECORDERS.clear();
-            writer = null;
-            pipe = null;
         }
-        if (failure != null && status == TraceFormat.END_COMPLETE) {
-            status = TraceFormat.END_AGENT_FAILED;
-            detail = describe(failure);
+        if (w == null) {
+            if (done != null) {
+                awaitClose(done);
+            }
+            return;
         }
-        for (ThreadRecorder r : all) {
-            r.closeFromAnyThread();
+        try {
+            if (failure != null && status == TraceFormat.END_COMPLETE) {
+                status = TraceFormat.END_AGENT_FAILED;
+                detail = describe(failure);
+            }
+            try {
+                for (ThreadRecorder r : all) {
+                    r.closeFromAnyThread();
+                }
+                if (p != null) {
+                    p.drain();
+                }
+            } finally {
+                if (FLUSHER_CLOSE_DELAY_MILLIS > 0 && Thread.currentThread() == flusher) {
+                    sleepQuietly(FLUSHER_CLOSE_DELAY_MILLIS);
+                }
+                w.close(status, detail); // whatever failed above, the trace says how it ended
+            }
+        } finally {
+            synchronized (Rec.class) {
+                if (closing == done) {
+                    closing = null;
+                }
+            }
+            done.countDown();
         }
-        if (p != null) {
-            p.drain();
+    }
+
+    private static void awaitClose(java.util.concurrent.CountDownLatch done) {
+        long deadline = System.nanoTime() + 2 * BlockPipe.STALL_NANOS;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    if (left <= 0 || done.await(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        w.close(status, detail);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Batch mode (TraceHooks.trace_begin): close the current trace, if any, and record into a new one. */
@@ -343,6 +413,9 @@ public final class Rec {
     static ThreadRecorder me() {
         ThreadRecorder r = CURRENT.get();
         if (r.generation != generation) {
+            if (r.inAccess == 0) {
+                dropBiasOutside(r);
+            } // else: inside an access (current(r), ptr(v) in readEndA) that ends with r; a waiter steals the bias later
             r = newRecorder();
             CURRENT.set(r);
         }
@@ -476,30 +549,281 @@ public final class Rec {
     private static final int SPINS = 64;
     private static final long LOCK_GIVE_UP_NANOS = 2_000_000_000L;
 
-    /** Locks o; false (not locked) once recording is off. */
-    static boolean lock(KernelObject o) {
-        if (KOBJ_LOCK.compareAndSet(o, 0, 1)) {
-            return true;
+    // A KernelObject's shadow lock word: 0 free; LOCKED (1) held for one access; NOBIAS (8) free and
+    // never biased again (it was contended), NOBIAS|LOCKED held; or a bias word (tag << 3 | BIASED) with
+    // WANTED (4) set by a thread that waits for it. A lock biased to a thread stays its own between its
+    // accesses: its next access to the same object checks the word (a plain load) instead of a
+    // compare-and-set. The word never says free while any thread is inside an access, so mutual
+    // exclusion needs no fence on the owner's side. A thread that wants a biased lock sets WANTED; the
+    // owner hands the lock over (to NOBIAS) at its next access or access end; an owner that does not
+    // come back (blocked, spinning in code the agent does not see, ended) loses the bias to the waiter
+    // after a safepoint shows it outside any access (steal). Biased only while no scheduling hook is
+    // installed (a controlled machine switches threads at every point, where a bias would only be in
+    // the way).
+    //
+    // Why the owner needs no fence (an asymmetric Dekker handshake). Owner O: S = inAccess := 1
+    // (opaque), then L = load of the word; if L sees O's bias word, O goes on without a CAS. Waiter W:
+    // CAS the word to bias|WANTED, then t.getStackTrace() (H: a handshake or safepoint with O), then read
+    // inAccess and steal only if 0. Let P be the point in O's program order where O takes part in H (a
+    // poll in Java code, or a transition into a safe state: blocked, native). HotSpot orders O's accesses
+    // before P with everything W does after H returns, and W's CAS (done before H) with O's accesses after
+    // P. So: P before S: L comes after P and sees WANTED (or the stolen word): O takes the slow path. P
+    // after S and before O's access ends: W reads inAccess = 1 and does not steal. P after the access's
+    // end: the whole access, its event included, happens before W's steal. Opaque accesses keep C2 from
+    // moving S below L, and there is no poll between them. The other paths: handOver and dropBias/
+    // dropBiasOutside take a wanted word with a CAS (to NOBIAS), so a thief's and the owner's updates
+    // cannot both succeed; dropBias's plain store of 0 runs inside an access (inAccess = 1), so no steal
+    // can race with it, and a WANTED it overwrites only sends the waiter round again to a free word. A
+    // NOBIAS word is never biased again, so a stale r.biased can never match its word again (no ABA). An
+    // ended owner (Thread.isAlive false: its writes happen before) or an unreachable recorder is stolen
+    // from without a handshake; its committed events reach the trace with the next cut or at stop, as a
+    // thread's events always did after an unlock. This relies on HotSpot's handshake semantics, not on
+    // the Java memory model. lock()/unlock() (RJava, writeValue, resetShadows) meet a biased word in
+    // lockSlow: their own bias is converted to a plain lock, another thread's is wanted and stolen like
+    // lockBiased's. ArrayShadow locks are never biased.
+
+    static final int LOCKED = 1;
+    static final int BIASED = 2;
+    static final int WANTED = 4;
+    static final int NOBIAS = 8;
+    /** How long a waiter lets a biased owner come back before it looks whether it can steal the bias. */
+    private static final long STEAL_AFTER_NANOS = Long.getLong("smptrace.biasStealMicros", 100) * 1000L;
+    /** -Dsmptrace.bias=false: never bias (every access takes the lock with a compare-and-set). */
+    private static final boolean BIAS = !"false".equals(System.getProperty("smptrace.bias"));
+    /**
+     * -Dsmptrace.test.biasNoHandshake=true (the agent's tests only): a broken protocol that steals from a live
+     * owner without the handshake, to see whether BiasedShadowLockIT notices (it may not: the window is small).
+     */
+    private static final boolean NO_HANDSHAKE = Boolean.getBoolean("smptrace.test.biasNoHandshake");
+    private static final VarHandle IN_ACCESS;
+    private static final Sched.Hook DEFAULT_HOOK;
+    private static final java.util.concurrent.atomic.AtomicInteger TAGS = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * -Dsmptrace.test.biasStats=true (the agent's tests): how often each way of the protocol was taken (a lock
+     * biased, a wanted bias handed over by its owner, stolen from a live owner after a handshake, stolen from a
+     * gone owner); printed to stderr when the JVM exits. Counted on slow paths only.
+     */
+    private static final boolean BIAS_STATS = Boolean.getBoolean("smptrace.test.biasStats");
+    private static final java.util.concurrent.atomic.AtomicLongArray BIAS_COUNTS = new java.util.concurrent.atomic.AtomicLongArray(4);
+    private static final int BIASED_COUNT = 0;
+    private static final int HANDED_OVER = 1;
+    private static final int STOLEN_LIVE = 2;
+    private static final int STOLEN_GONE = 3;
+
+    private static void count(int what) {
+        if (BIAS_STATS) {
+            BIAS_COUNTS.incrementAndGet(what);
         }
-        return lockSlow(o, null);
     }
 
+    /** The bias counts (-Dsmptrace.test.biasStats), as printed at exit. */
+    static String biasStats() {
+        return "smptrace agent: bias biased=" + BIAS_COUNTS.get(BIASED_COUNT) + " handedOver=" + BIAS_COUNTS.get(HANDED_OVER)
+                + " stolenLive=" + BIAS_COUNTS.get(STOLEN_LIVE) + " stolenGone=" + BIAS_COUNTS.get(STOLEN_GONE);
+    }
+    /** Bias tag -> its recorder (weak: a recorder nobody refers to is in no access). */
+    private static final ConcurrentHashMap<Integer, java.lang.ref.WeakReference<ThreadRecorder>> BIASERS =
+            new ConcurrentHashMap<>();
+
+    static {
+        try {
+            IN_ACCESS = MethodHandles.lookup().findVarHandle(ThreadRecorder.class, "inAccess", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        Sched.Hook h = Sched.installed();
+        DEFAULT_HOOK = h.getClass().getNestHost() == Sched.class ? h : null;
+    }
+
+    /** Locks o; false (not locked) once recording is off. */
+    static boolean lock(KernelObject o) {
+        if (KOBJ_LOCK.compareAndSet(o, 0, LOCKED)) {
+            return true;
+        }
+        return lockSlow(o, null, null);
+    }
+
+    /** Releases a lock taken by lock(o) (LOCKED or NOBIAS|LOCKED: nobody else changes a held word). */
     static void unlock(KernelObject o) {
-        KOBJ_LOCK.setRelease(o, 0);
+        int w = (int) KOBJ_LOCK.getOpaque(o);
+        KOBJ_LOCK.setRelease(o, w & ~LOCKED);
+    }
+
+    /**
+     * Locks o for one access by r's thread, keeping it biased to r afterwards; end the access with
+     * {@link #endAccess}. False (not locked) once recording is off.
+     */
+    static boolean lockBiased(KernelObject o, ThreadRecorder r) {
+        IN_ACCESS.setOpaque(r, 1);
+        if (r.biased == o && (int) KOBJ_LOCK.getOpaque(o) == r.biasWord) {
+            return true; // still ours, and nobody waits for it
+        }
+        if (lockBiasedSlow(o, r)) {
+            return true;
+        }
+        IN_ACCESS.setRelease(r, 0);
+        return false;
+    }
+
+    /** Ends an access begun by lockBiased (or by lock: then it unlocks): hands the lock over if wanted. */
+    static void endAccess(ThreadRecorder r, KernelObject o) {
+        int w = (int) KOBJ_LOCK.getOpaque(o);
+        if ((w & BIASED) == 0) {
+            KOBJ_LOCK.setRelease(o, w & ~LOCKED);
+        } else if (w != r.biasWord) {
+            handOver(r, o, w);
+        }
+        IN_ACCESS.setRelease(r, 0);
+    }
+
+    /** r's bias on o is wanted (w: bias | WANTED): free o for good (NOBIAS). Owner thread only. */
+    private static void handOver(ThreadRecorder r, KernelObject o, int w) {
+        if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(o, w, NOBIAS)) { // fails only if a stealer took it
+            count(HANDED_OVER);
+        }
+        if (r.biased == o) {
+            r.biased = null;
+        }
+    }
+
+    /**
+     * Owner thread, inside an access (inAccess set): drops r's bias on another object. A plain store
+     * suffices unless it is wanted: a stealer never takes a bias whose owner may be inside an access.
+     */
+    private static void dropBias(ThreadRecorder r) {
+        KernelObject b = r.biased;
+        if (b == null) {
+            return;
+        }
+        r.biased = null;
+        int w = (int) KOBJ_LOCK.getOpaque(b);
+        if (w == r.biasWord) {
+            KOBJ_LOCK.setRelease(b, 0);
+        } else if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(b, w, NOBIAS)) {
+            count(HANDED_OVER);
+        }
+    }
+
+    /** Owner thread, outside any access (a new trace's recorder replaces r): drops r's bias by CAS. */
+    static void dropBiasOutside(ThreadRecorder r) {
+        KernelObject b = r.biased;
+        if (b == null) {
+            return;
+        }
+        r.biased = null;
+        int w = (int) KOBJ_LOCK.getOpaque(b);
+        if (w == r.biasWord) {
+            KOBJ_LOCK.compareAndSet(b, w, 0);
+        } else if (w == (r.biasWord | WANTED) && KOBJ_LOCK.compareAndSet(b, w, NOBIAS)) {
+            count(HANDED_OVER);
+        }
+    }
+
+    /** Before the thread may stop for long (a sync event, a wait, a park): drops its bias, if any. */
+    static void dropBiasOf(ThreadRecorder r) {
+        if (r != null && r.biased != null) {
+            dropBiasOutside(r);
+        }
+    }
+
+    private static boolean lockBiasedSlow(KernelObject o, ThreadRecorder r) {
+        if (r.biased != null && r.biased != o) {
+            dropBias(r);
+        }
+        int w = (int) KOBJ_LOCK.getOpaque(o);
+        if (w == r.biasWord && w != 0) {
+            r.biased = o; // ours already (r.biased was cleared by a failure, say)
+            return true;
+        }
+        if (w == (r.biasWord | WANTED) && r.biasWord != 0) {
+            handOver(r, o, w); // someone waits for it: it is contended, hand it over and queue like anyone
+        } else if (w == 0 && BIAS && Sched.installed() == DEFAULT_HOOK && DEFAULT_HOOK != null) {
+            int bw = r.biasWord;
+            if (bw == 0) {
+                bw = newBiasWord(r);
+            }
+            if (bw != 0 && KOBJ_LOCK.compareAndSet(o, 0, bw)) {
+                r.biased = o;
+                count(BIASED_COUNT);
+                return true;
+            }
+        } else if (w == 0 && KOBJ_LOCK.compareAndSet(o, 0, LOCKED)) {
+            return true;
+        }
+        return lockSlow(o, null, r);
+    }
+
+    private static int newBiasWord(ThreadRecorder r) {
+        int tag = TAGS.incrementAndGet();
+        if (tag >= 1 << 28) {
+            return 0; // out of tags: this recorder does not bias
+        }
+        BIASERS.put(tag, new java.lang.ref.WeakReference<>(r));
+        if ((tag & 1023) == 0) {
+            BIASERS.values().removeIf(ref -> ref.get() == null);
+        }
+        r.biasWord = tag << 3 | BIASED;
+        return r.biasWord;
     }
 
     static boolean lock(ArrayShadow s) {
         if (ARR_LOCK.compareAndSet(s, 0, 1)) {
             return true;
         }
-        return lockSlow(null, s);
+        return lockSlow(null, s, null);
     }
 
-    private static boolean lockSlow(KernelObject o, ArrayShadow s) {
+    /**
+     * Waits for o's (or s's) lock. For o: a word biased to another thread gets WANTED and, once its owner
+     * stays away, is stolen ({@link #steal}); a word biased to this thread is converted (the caller locks
+     * it as an ordinary lock). {@code me}: the caller's recorder if known.
+     */
+    private static boolean lockSlow(KernelObject o, ArrayShadow s, ThreadRecorder me) {
         long since = 0;
+        long waitStart = 0;
         for (int i = 1; ; i++) {
-            if (o != null ? KOBJ_LOCK.compareAndSet(o, 0, 1) : ARR_LOCK.compareAndSet(s, 0, 1)) {
-                return true;
+            if (o == null) {
+                if (ARR_LOCK.compareAndSet(s, 0, 1)) {
+                    return true;
+                }
+            } else {
+                int w = (int) KOBJ_LOCK.getOpaque(o);
+                if ((w & LOCKED) == 0 && (w & BIASED) == 0) {
+                    if (KOBJ_LOCK.compareAndSet(o, w, w | LOCKED)) { // 0 -> LOCKED, NOBIAS -> NOBIAS|LOCKED
+                        return true;
+                    }
+                    continue;
+                }
+                if ((w & BIASED) != 0) {
+                    if (me == null) {
+                        me = CURRENT.get();
+                    }
+                    int bw = w & ~WANTED;
+                    if (bw == me.biasWord) { // our own bias, taken by an ordinary locker of this thread
+                        if (KOBJ_LOCK.compareAndSet(o, w, (w & WANTED) != 0 ? NOBIAS | LOCKED : LOCKED)) {
+                            if (me.biased == o) {
+                                me.biased = null;
+                            }
+                            return true;
+                        }
+                        continue;
+                    }
+                    if ((w & WANTED) == 0) {
+                        KOBJ_LOCK.compareAndSet(o, w, w | WANTED);
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (waitStart == 0) {
+                        waitStart = now;
+                    } else if (now - waitStart > STEAL_AFTER_NANOS || i == SPINS) {
+                        if (steal(o, w, i == SPINS)) {
+                            return true;
+                        }
+                        if (i != SPINS) {
+                            waitStart = now;
+                        }
+                    }
+                }
             }
             if (!on || failure != null) {
                 return false;
@@ -520,6 +844,36 @@ public final class Rec {
                 }
             }
         }
+    }
+
+    /**
+     * Takes o's lock (word w: a bias with WANTED) from an owner that is not inside an access: one that is
+     * gone (its recorder unreachable, its thread ended: Thread.isAlive gives the ended thread's writes), or
+     * unless {@code onlyIfGone}, one that a safepoint shows outside any access. The safepoint (a stack trace
+     * of the owner) serialises the owner: either its inAccess store is visible here, or its next check of
+     * the word sees WANTED and it takes the slow path. Locked as NOBIAS|LOCKED.
+     */
+    private static boolean steal(KernelObject o, int w, boolean onlyIfGone) {
+        java.lang.ref.WeakReference<ThreadRecorder> ref = BIASERS.get(w >>> 3);
+        ThreadRecorder owner = ref == null ? null : ref.get();
+        Thread t = owner == null ? null : owner.owner();
+        boolean gone = owner == null || t == null || t == Thread.currentThread() || !t.isAlive();
+        if (!gone) {
+            if (onlyIfGone) {
+                return false;
+            }
+            if (!NO_HANDSHAKE) {
+                t.getStackTrace(); // a handshake: the owner is stopped at a poll or outside Java code
+            }
+            if ((int) IN_ACCESS.getAcquire(owner) != 0) {
+                return false;
+            }
+        }
+        if (!KOBJ_LOCK.compareAndSet(o, w, NOBIAS | LOCKED)) {
+            return false;
+        }
+        count(gone ? STOLEN_GONE : STOLEN_LIVE);
+        return true;
     }
 
     static void unlock(ArrayShadow s) {
@@ -626,7 +980,7 @@ public final class Rec {
             KernelObject k = (KernelObject) o;
             ThreadRecorder r = me(rec);
             r.room();
-            if (!lock(k)) {
+            if (!lockBiased(k, r)) {
                 return null;
             }
             r.pend(k, loc(k.oid, fieldId), fieldId, site);
@@ -719,7 +1073,7 @@ public final class Rec {
         } catch (Throwable t) {
             fail(t);
         } finally {
-            unlockPending(o);
+            endPending(r, o);
         }
     }
 
@@ -776,7 +1130,7 @@ public final class Rec {
         try {
             ThreadRecorder r = me(rec);
             r.room();
-            if (!lock(k)) {
+            if (!lockBiased(k, r)) {
                 return null;
             }
             try {
@@ -795,7 +1149,8 @@ public final class Rec {
     /** After the store: release the lock write() took. */
     public static void writeEnd(Object r) {
         if (r != null) {
-            unlockPending(((ThreadRecorder) r).pendObj);
+            ThreadRecorder t = (ThreadRecorder) r;
+            endPending(t, t.pendObj);
         }
     }
 
@@ -921,6 +1276,15 @@ public final class Rec {
         }
     }
 
+    /** Ends the access of a read or write bracket: endAccess for kernel memory (biased or not), else unlock. */
+    private static void endPending(ThreadRecorder r, Object o) {
+        if (o instanceof KernelObject) {
+            endAccess(r, (KernelObject) o);
+        } else if (o instanceof ArrayShadow) {
+            unlock((ArrayShadow) o);
+        }
+    }
+
     private static void unlockPending(Object o) {
         if (o instanceof KernelObject) {
             unlock((KernelObject) o);
@@ -954,7 +1318,7 @@ public final class Rec {
             fail(t);
             return null;
         }
-        if (!lock(k)) {
+        if (!lockBiased(k, r)) {
             return null;
         }
         r.held = k;
@@ -965,7 +1329,7 @@ public final class Rec {
         if (r != null) {
             KernelObject k = r.held;
             r.held = null;
-            unlock(k);
+            endAccess(r, k);
         }
     }
 

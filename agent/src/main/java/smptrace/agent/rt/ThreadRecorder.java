@@ -30,6 +30,11 @@ final class ThreadRecorder extends BlockEncoder {
     }
 
     final int tid;
+    /** The thread, for a thread that steals a bias from this recorder (Rec.steal). */
+    Thread owner() {
+        return ownerThread.get();
+    }
+
     private final BlockPipe pipe;
     /** The buffer the writer handed back; null while both are in use. */
     private volatile byte[] spare = new byte[BLOCK];
@@ -58,6 +63,18 @@ final class ThreadRecorder extends BlockEncoder {
     boolean pending;
     /** The object a marked primitive locked (Rec.acquire), until Rec.release. */
     smptrace.kernel.KernelObject held;
+
+    // ---- the owner-biased shadow lock (Rec.lockBiased) ----
+    /** The object whose shadow lock is biased to this recorder (kept across its accesses), or null. */
+    smptrace.kernel.KernelObject biased;
+    /** This recorder's bias word (Rec.biasWordOf(tag)); 0 until it first biases a lock. */
+    int biasWord;
+    /**
+     * 1 while this thread is inside a biased-path access (from its bias check to its end), else 0.
+     * Written by the owner only (plain / release stores); read by a thread that steals a bias after a
+     * safepoint (Rec.steal), which is what makes the owner's check of its bias need no fence.
+     */
+    int inAccess;
 
     /** Remembers the access in progress: its shadow owner, location, slot and site. */
     void pend(Object owner, long loc, int slot, int site) {
