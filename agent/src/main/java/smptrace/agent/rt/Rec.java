@@ -535,6 +535,9 @@ public final class Rec {
                 r.controlText(EventKind.NAME, 0, s.oid, name);
                 r.end();
             }
+            // ptr(v) runs inside accesses (readEndA, the pointer twins) whose event follows with no room
+            // check of its own (readInRoom/writeInRoom): leave the room they count on
+            r.room();
         }
         return s;
     }
@@ -912,18 +915,31 @@ public final class Rec {
     // ---- encoding of memory events (caller holds the object's shadow lock) --------------------------
 
     static void read(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
+        r.room();
+        readInRoom(r, k, site, loc, sh, slot, value);
+    }
+
+    /**
+     * As read, for the hot paths whose access began with r.room() (readBegin, acquire) and encoded
+     * nothing since: the room is still there, and checking it twice per event is measurable.
+     */
+    static void readInRoom(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
         long co = sh[2 * slot];
         sh[2 * slot + 1]++;
-        r.room();
         r.read(k, site, loc, value, co);
         r.end();
     }
 
     static void write(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
+        r.room();
+        writeInRoom(r, k, site, loc, sh, slot, value);
+    }
+
+    /** As write, after r.room() with nothing encoded since (see readInRoom). */
+    static void writeInRoom(ThreadRecorder r, EventKind k, int site, long loc, int[] sh, int slot, long value) {
         long co = ++sh[2 * slot];
         int readsOfPrev = sh[2 * slot + 1];
         sh[2 * slot + 1] = 0;
-        r.room();
         r.write(k, site, loc, value, co, readsOfPrev);
         r.end();
     }
@@ -1065,10 +1081,22 @@ public final class Rec {
 
     private static void readEnd(ThreadRecorder r, long v) {
         Object o = r.pendObj;
+        if (o instanceof KernelObject) {
+            KernelObject k = (KernelObject) o;
+            try {
+                if (on) {
+                    readInRoom(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, shadow(k, r.pendIdx), r.pendIdx, v);
+                }
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                endAccess(r, k);
+            }
+            return;
+        }
         try {
             if (on) {
-                int[] sh = o instanceof KernelObject ? shadow((KernelObject) o, r.pendIdx) : shadow((ArrayShadow) o, r.pendIdx);
-                read(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
+                readInRoom(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, shadow((ArrayShadow) o, r.pendIdx), r.pendIdx, v);
             }
         } catch (Throwable t) {
             fail(t);
@@ -1134,7 +1162,7 @@ public final class Rec {
                 return null;
             }
             try {
-                write(r, EventKind.W_PLAIN, site, loc(k.oid, fieldId), shadow(k, fieldId), fieldId, v);
+                writeInRoom(r, EventKind.W_PLAIN, site, loc(k.oid, fieldId), shadow(k, fieldId), fieldId, v);
             } catch (Throwable t) {
                 fail(t);
             }
@@ -1150,7 +1178,12 @@ public final class Rec {
     public static void writeEnd(Object r) {
         if (r != null) {
             ThreadRecorder t = (ThreadRecorder) r;
-            endPending(t, t.pendObj);
+            Object o = t.pendObj;
+            if (o instanceof KernelObject) {
+                endAccess(t, (KernelObject) o);
+            } else {
+                endPending(t, o);
+            }
         }
     }
 
@@ -1335,7 +1368,12 @@ public final class Rec {
 
     /** The recorder to encode into: r, unless a new trace began since acquire (then this thread's new one). */
     private static ThreadRecorder current(ThreadRecorder r) {
-        return r.generation == generation ? r : me();
+        if (r.generation == generation) {
+            return r;
+        }
+        ThreadRecorder now = me();
+        now.room(); // the new trace's recorder: acquire made room in the old one
+        return now;
     }
 
     static void recRead(ThreadRecorder r, Field f, EventKind kind, int site, long v) {
@@ -1345,7 +1383,7 @@ public final class Rec {
         try {
             KernelObject k = r.held;
             int fid = fieldId(f);
-            read(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+            readInRoom(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
         } catch (Throwable t) {
             fail(t);
         }
@@ -1358,7 +1396,7 @@ public final class Rec {
         try {
             KernelObject k = r.held;
             int fid = fieldId(f);
-            write(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
+            writeInRoom(current(r), kind, site, loc(k.oid, fid), shadow(k, fid), fid, v);
         } catch (Throwable t) {
             fail(t);
         }
