@@ -26,7 +26,7 @@ public final class DemoMain {
                 // optional: each thread runs its iterations as this many equal rounds and reports its best round
                 // too (the CPU time of the round least disturbed by the machine, scaled to all iterations)
                 int rounds = args.length > 4 ? Math.max(1, Integer.parseInt(args[4])) : 1;
-                long perRound = Math.max(1, iterations / rounds);
+                long perRound = iterations / rounds; // the rest of the division is not run
                 // warm-up on the same code path, so the timed part runs compiled code in both modes: many
                 // short calls, not one long one, so that the JIT compiles the method itself (one long call
                 // only gets an on-stack-replacement compile, and the timed call would start interpreted)
@@ -58,7 +58,7 @@ public final class DemoMain {
                         long sum = 0;
                         for (int r = 0; r < rounds; r++) {
                             long r0 = mx.getCurrentThreadCpuTime();
-                            sum += BenchLoop.loop(cells[id], rounds == 1 ? iterations : perRound);
+                            sum += BenchLoop.loop(cells[id], perRound);
                             min = Math.min(min, mx.getCurrentThreadCpuTime() - r0);
                         }
                         sums[id] = sum;
@@ -71,8 +71,7 @@ public final class DemoMain {
                     t.join();
                 }
                 long elapsed = System.nanoTime() - t0;
-                long perThread = rounds == 1 ? iterations : perRound * rounds;
-                long events = (long) threads * perThread * BenchLoop.EVENTS_PER_ITERATION;
+                long events = (long) threads * perRound * rounds * BenchLoop.EVENTS_PER_ITERATION;
                 long cpuNs = 0;
                 long bestNs = 0;
                 for (int t = 0; t < threads; t++) {

@@ -1081,22 +1081,10 @@ public final class Rec {
 
     private static void readEnd(ThreadRecorder r, long v) {
         Object o = r.pendObj;
-        if (o instanceof KernelObject) {
-            KernelObject k = (KernelObject) o;
-            try {
-                if (on) {
-                    readInRoom(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, shadow(k, r.pendIdx), r.pendIdx, v);
-                }
-            } catch (Throwable t) {
-                fail(t);
-            } finally {
-                endAccess(r, k);
-            }
-            return;
-        }
         try {
             if (on) {
-                readInRoom(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, shadow((ArrayShadow) o, r.pendIdx), r.pendIdx, v);
+                int[] sh = o instanceof KernelObject ? shadow((KernelObject) o, r.pendIdx) : shadow((ArrayShadow) o, r.pendIdx);
+                readInRoom(r, EventKind.R_PLAIN, r.pendSite, r.pendLoc, sh, r.pendIdx, v);
             }
         } catch (Throwable t) {
             fail(t);
@@ -1178,12 +1166,7 @@ public final class Rec {
     public static void writeEnd(Object r) {
         if (r != null) {
             ThreadRecorder t = (ThreadRecorder) r;
-            Object o = t.pendObj;
-            if (o instanceof KernelObject) {
-                endAccess(t, (KernelObject) o);
-            } else {
-                endPending(t, o);
-            }
+            endPending(t, t.pendObj);
         }
     }
 

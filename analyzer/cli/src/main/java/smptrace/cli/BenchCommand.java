@@ -35,7 +35,8 @@ final class BenchCommand implements Command {
 
     @Override
     public String footer() {
-        return "\nEach figure is the median of --runs child JVM runs; the targets are in docs/performance.md.";
+        return "\nEach figure is the median of --runs child JVM runs (the recording cost: of each run's best of 5 rounds);"
+                + " the targets are in docs/performance.md.";
     }
 
     @Override
@@ -264,16 +265,17 @@ final class BenchCommand implements Command {
         return loop(trace, threads, iterations)[0];
     }
 
-    /** As loopNs: {elapsed ns, CPU ns of the loop threads together}. */
     /** Rounds each bench loop thread runs (DemoMain bench's ROUNDS): the best one is the recording-cost figure. */
     private static final int ROUNDS = 5;
 
-    /** One bench loop run: {wall ns, CPU ns of the loop threads, their best rounds' CPU ns scaled to the whole run}. */
+    /**
+     * One bench loop run of {@code iterations} per thread (whole rounds: a multiple of ROUNDS): {wall ns, CPU ns of
+     * the loop threads, their best rounds' CPU ns scaled to the whole run}.
+     */
     private static double[] loop(Path trace, int threads, long iterations) throws Exception {
         StringBuilder outText = new StringBuilder();
-        long perRound = Math.max(1, iterations / ROUNDS);
         List<String> cmd = Launcher.engineCommand(trace, "points=all", Map.of("scenario", "bench-loop"), List.of("-Xms256m"),
-                "smptrace.demo.DemoMain", List.of("bench", String.valueOf(threads), String.valueOf(perRound * ROUNDS),
+                "smptrace.demo.DemoMain", List.of("bench", String.valueOf(threads), String.valueOf(iterations),
                         String.valueOf(threads), String.valueOf(ROUNDS)));
         int rc = Launcher.run(cmd, outText);
         if (rc != 0) {
